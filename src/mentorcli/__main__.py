@@ -1,0 +1,3 @@
+from mentorcli.cli.app import main
+
+main()

@@ -1,0 +1,1 @@
+"""Typer commands, one module per noun. Each parses, calls the store or the core, renders."""

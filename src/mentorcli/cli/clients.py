@@ -1,0 +1,198 @@
+"""``mentorcli client …``: register clients, follow their service, explain their dates."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from mentorcli.cli.common import CodeArg, DateOpt, Format, FormatOpt, as_date, choice, register, settings
+from mentorcli.cli.views import LIST_COLUMNS, client_view
+from mentorcli.core import clients as fields
+from mentorcli.core.clients import Client
+from mentorcli.core.countries import parse_country
+from mentorcli.core.dates import fmt_lv, parse_birth, parse_month
+from mentorcli.core.eligibility import EXIT_REASONS
+from mentorcli.core.legal import STATUSES
+from mentorcli.render.explain import explain_lines
+from mentorcli.render.output import render
+
+app = typer.Typer(help="Register clients, follow their service episodes, explain their dates.", no_args_is_help=True)
+
+SexOpt = Annotated[str, typer.Option("--sex", help="F or M.")]
+BornOpt = Annotated[str, typer.Option("--born", help="Birth date, or the year alone when only that is known.")]
+CountryOpt = Annotated[str, typer.Option("--country", help="Country of origin: SY, Syria or Sīrija.")]
+ArrivedOpt = Annotated[str, typer.Option("--arrived", help="Date of arrival in Latvia.")]
+RouteOpt = Annotated[str, typer.Option("--route", help="relocation or independent.")]
+ResidenceOpt = Annotated[str, typer.Option("--residence", help="mucenieki, riga or another municipality.")]
+WithNames = Annotated[bool, typer.Option("--with-names", help="Also show names (personal data).")]
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    code: CodeArg,
+    sex: SexOpt,
+    born: BornOpt,
+    country: CountryOpt,
+    arrived: ArrivedOpt,
+    route: RouteOpt,
+    residence: ResidenceOpt,
+    family: Annotated[str | None, typer.Option("--family", help="Family code shared by its members.")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Name (personal data; never in reports).")] = None,
+    languages: Annotated[str | None, typer.Option("--languages", help="Languages spoken, comma-separated.")] = None,
+    intake: Annotated[str | None, typer.Option("--intake", help="First day served; empty: registered only.")] = None,
+) -> None:
+    """Register a client; with --intake the first service episode opens that day."""
+    arrival = as_date(arrived, "--arrived")
+    birth, year_only = parse_birth(born, "--born")
+    client = Client(
+        code=fields.check_code(code),
+        sex=fields.check_sex(sex),
+        born=birth,
+        born_year_only=year_only,
+        country=parse_country(country),
+        arrived=arrival,
+        route=fields.check_route(route),
+        residence=fields.check_residence(residence),
+        family=fields.check_family(family),
+        name=name.strip() if name and name.strip() else None,
+        languages=languages.strip().lower() if languages else None,
+    )
+    with register(ctx, write=True) as reg:
+        reg.add_client(client, as_date(intake, "--intake") if intake else None)
+        tl = reg.timeline(reg.record(client.code))
+    until = fmt_lv(tl.eligible_until) if tl.eligible_until else "a status decision"
+    typer.echo(f"{client.code}: registered; eligible until {until}")
+
+
+@app.command("show")
+def show(ctx: typer.Context, code: CodeArg, format: FormatOpt = Format.table, with_names: WithNames = False) -> None:
+    """One client: status, eligibility windows, episodes."""
+    with register(ctx, write=False) as reg:
+        rec = reg.record(code)
+        view = client_view(rec, reg.timeline(rec), reg.today, with_names=with_names)
+    typer.echo(render(view, format.value))
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    served_in: Annotated[str | None, typer.Option("--served-in", help="Only clients served in this month.")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="Only clients with this legal status today.")] = None,
+    residence: Annotated[str | None, typer.Option("--residence", help="Only clients living there today.")] = None,
+    family: Annotated[str | None, typer.Option("--family", help="Only members of this family.")] = None,
+    format: FormatOpt = Format.table,
+    with_names: WithNames = False,
+) -> None:
+    """Clients in the register, filtered; one row each."""
+    month = parse_month(served_in, "--served-in") if served_in else None
+    wanted_status = choice(status, STATUSES, "--status") if status else None
+    wanted_residence = fields.check_residence(residence) if residence else None
+    rows: list[dict[str, Any]] = []
+    with register(ctx, write=False) as reg:
+        where, params = ("WHERE family = ?", [family]) if family else ("", [])
+        for code in reg.codes(where, params):
+            rec = reg.record(code)
+            tl = reg.timeline(rec)
+            if month and not any(
+                e.start <= month[1] and e.start <= reg.today and e.last_day(reg.today) >= month[0] for e in tl.episodes
+            ):
+                continue
+            view = client_view(rec, tl, reg.today, with_names=with_names)
+            if wanted_status and view["status"] != wanted_status:
+                continue
+            if wanted_residence and view["residence"] != wanted_residence:
+                continue
+            rows.append(view)
+    columns = (*LIST_COLUMNS, "name") if with_names else LIST_COLUMNS
+    if format.value == "json":
+        typer.echo(render(rows, "json"))
+    else:
+        typer.echo(render([{c: r[c] for c in columns} for r in rows], format.value, columns))
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    code: CodeArg,
+    sex: Annotated[str | None, typer.Option("--sex", help="F or M.")] = None,
+    born: Annotated[str | None, typer.Option("--born", help="Birth date or year.")] = None,
+    country: Annotated[str | None, typer.Option("--country", help="Country of origin.")] = None,
+    arrived: Annotated[str | None, typer.Option("--arrived", help="Date of arrival.")] = None,
+    route: Annotated[str | None, typer.Option("--route", help="relocation or independent.")] = None,
+    residence: Annotated[
+        str | None, typer.Option("--residence", help="Residence on arrival (moves: client move).")
+    ] = None,
+    family: Annotated[str | None, typer.Option("--family", help="Family code; an empty value removes it.")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Name; an empty value removes it.")] = None,
+    languages: Annotated[str | None, typer.Option("--languages", help="Languages spoken.")] = None,
+) -> None:
+    """Correct what was recorded about a client; dates are derived again."""
+    changes: dict[str, Any] = {}
+    if sex is not None:
+        changes["sex"] = fields.check_sex(sex)
+    if born is not None:
+        changes["born"], changes["born_year_only"] = parse_birth(born, "--born")
+    if country is not None:
+        changes["country"] = parse_country(country)
+    if arrived is not None:
+        changes["arrived"] = as_date(arrived, "--arrived")
+    if route is not None:
+        changes["route"] = fields.check_route(route)
+    if residence is not None:
+        changes["residence"] = fields.check_residence(residence)
+    if family is not None:
+        changes["family"] = fields.check_family(family)
+    if name is not None:
+        changes["name"] = name.strip() or None
+    if languages is not None:
+        changes["languages"] = languages.strip().lower() or None
+    if not changes:
+        raise typer.BadParameter("nothing to change: give at least one option")
+    with register(ctx, write=True) as reg:
+        reg.edit_client(code, changes)
+    typer.echo(f"{code}: changed {', '.join(sorted(changes))}")
+
+
+@app.command("move")
+def move(ctx: typer.Context, code: CodeArg, residence: ResidenceOpt, date: DateOpt) -> None:
+    """Record that the client lives somewhere else from a date."""
+    where, day = fields.check_residence(residence), as_date(date)
+    with register(ctx, write=True) as reg:
+        reg.record_event(code, day, "move", where)
+    typer.echo(f"{code}: lives in {where} from {fmt_lv(day)}")
+
+
+@app.command("exit")
+def exit_(
+    ctx: typer.Context,
+    code: CodeArg,
+    reason: Annotated[str, typer.Option("--reason", help=f"One of: {', '.join(EXIT_REASONS)}.")],
+    date: DateOpt,
+) -> None:
+    """End the open episode: the last day served is the exit date."""
+    why, day = choice(reason, EXIT_REASONS, "--reason"), as_date(date)
+    with register(ctx, write=True) as reg:
+        reg.record_event(code, day, "exit", why)
+    typer.echo(f"{code}: exit ({why}) on {fmt_lv(day)}")
+
+
+@app.command("resume")
+def resume(ctx: typer.Context, code: CodeArg, date: DateOpt) -> None:
+    """Open a new episode (or the first, for a client registered without intake)."""
+    day = as_date(date)
+    with register(ctx, write=True) as reg:
+        tl = reg.record_event(code, day, "resume", None)
+    until = tl.episodes[-1].end
+    typer.echo(f"{code}: served from {fmt_lv(day)}" + (f" until {fmt_lv(until)}" if until else ""))
+
+
+@app.command("explain")
+def explain(ctx: typer.Context, code: CodeArg) -> None:
+    """Why the eligibility dates are what they are: the chain of rules and dates."""
+    s = settings(ctx)
+    with register(ctx, write=False) as reg:
+        rec = reg.record(code)
+        tl = reg.timeline(rec)
+    typer.echo("\n".join(explain_lines(code, tl, s.today, s.lang)))

@@ -1,0 +1,76 @@
+"""What every command shares: the global settings, opening the database, option types."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mentorcli.core.dates import parse_date
+from mentorcli.core.errors import InputError
+from mentorcli.store.register import Register, open_register
+
+ENV_TODAY = "MENTORCLI_TODAY"
+ENV_LANG = "MENTORCLI_LANG"
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
+
+
+class Lang(StrEnum):
+    en = "en"
+    lv = "lv"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: Path
+    lang: str
+    today: date
+
+
+def settings(ctx: typer.Context) -> Settings:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, Settings)
+    return obj
+
+
+@contextmanager
+def register(ctx: typer.Context, *, write: bool, commit: bool = True) -> Iterator[Register]:
+    """The database for this command; ``commit=False`` checks everything and writes nothing."""
+    s = settings(ctx)
+    command = " ".join(ctx.command_path.split()[1:])
+    with open_register(s.db, s.today, command, write=write, commit=commit) as reg:
+        yield reg
+
+
+def today_from(option: str | None) -> date:
+    text = option or os.environ.get(ENV_TODAY)
+    return parse_date(text, "--today") if text else date.today()
+
+
+def as_date(text: str, field: str = "--date") -> date:
+    return parse_date(text, field)
+
+
+def choice(text: str, allowed: tuple[str, ...], field: str) -> str:
+    value = text.strip().lower()
+    if value not in allowed:
+        raise InputError(f"{field}: '{text}' is not one of {', '.join(allowed)}")
+    return value
+
+
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output: table, json, csv or md.")]
+DateOpt = Annotated[str, typer.Option("--date", help="The day it happened: 2020-07-31 or 31.07.2020.")]
+CodeArg = Annotated[str, typer.Argument(help="The client's case code, e.g. LSK-2016-0042.")]

@@ -1,0 +1,95 @@
+"""``mentorcli import …``: load records from CSV files, the whole file or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from mentorcli.cli.common import as_date, register
+from mentorcli.core import clients as fields
+from mentorcli.core.clients import Client
+from mentorcli.core.countries import parse_country
+from mentorcli.core.dates import parse_birth
+from mentorcli.core.errors import InputError
+from mentorcli.store.importer import Row, apply_rows, check_fields, read_rows
+from mentorcli.store.register import Register
+
+app = typer.Typer(
+    help="Load records from CSV files (UTF-8, ',' or ';'); a bad row writes nothing.", no_args_is_help=True
+)
+
+FileArg = Annotated[Path, typer.Argument(help="The CSV file.", dir_okay=False)]
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Check every row, report, write nothing.")]
+
+CLIENT_COLUMNS = ("code", "name", "sex", "born", "country", "arrived", "route", "residence", "family", "intake")
+EVENT_COLUMNS = ("code", "date", "event", "value")
+
+
+def _optional(check: Any) -> Any:
+    return lambda text: check(text) if text else None
+
+
+def client_row(reg: Register, row: Row) -> None:
+    v = check_fields(
+        row,
+        {
+            "code": fields.check_code,
+            "sex": fields.check_sex,
+            "born": lambda t: parse_birth(t, "born"),
+            "country": parse_country,
+            "arrived": lambda t: as_date(t, "arrived"),
+            "route": fields.check_route,
+            "residence": fields.check_residence,
+            "family": fields.check_family,
+            "intake": _optional(lambda t: as_date(t, "intake")),
+        },
+    )
+    client = Client(
+        code=v["code"],
+        sex=v["sex"],
+        born=v["born"][0],
+        born_year_only=v["born"][1],
+        country=v["country"],
+        arrived=v["arrived"],
+        route=v["route"],
+        residence=v["residence"],
+        family=v["family"],
+        name=row.values.get("name") or None,
+    )
+    reg.add_client(client, v["intake"])
+
+
+def event_row(reg: Register, row: Row) -> None:
+    day = check_fields(row, {"date": lambda t: as_date(t, "date")})["date"]
+    reg.record_event(row.values["code"], day, row.values["event"], row.values.get("value"))
+
+
+def _run(ctx: typer.Context, path: Path, dry_run: bool, kind: str, rows: list[Row], apply: Any) -> None:
+    with register(ctx, write=True, commit=not dry_run) as reg:
+        n = apply_rows(reg, path, rows, lambda r: apply(reg, r), "code")
+    verb = "would import" if dry_run else "imported"
+    typer.echo(f"{path.name}: {verb} {n} {kind}")
+
+
+@app.command("clients")
+def clients(ctx: typer.Context, file: FileArg, dry_run: DryRun = False) -> None:
+    """clients.csv: code,name,sex,born,country,arrived,route,residence,family,intake."""
+    rows = read_rows(file, CLIENT_COLUMNS, tuple(c for c in CLIENT_COLUMNS if c not in ("name", "family", "intake")))
+    _run(ctx, file, dry_run, "clients", rows, client_row)
+
+
+@app.command("events")
+def events(ctx: typer.Context, file: FileArg, dry_run: DryRun = False) -> None:
+    """events.csv: code,date,event,value; rows are applied in date order."""
+    rows = read_rows(file, EVENT_COLUMNS, ("code", "date", "event"))
+    _run(ctx, file, dry_run, "events", sorted(rows, key=_date_order), event_row)
+
+
+def _date_order(row: Row) -> tuple[int, int]:
+    """Rows in date order (stable); a row with a bad date goes first, where its error is found."""
+    try:
+        return 1, as_date(row.values["date"], "date").toordinal()
+    except InputError:
+        return 0, 0

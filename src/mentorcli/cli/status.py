@@ -1,0 +1,66 @@
+"""``mentorcli status …``: the decisions of PMLP and the court."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from mentorcli.cli.common import CodeArg, DateOpt, as_date, register
+from mentorcli.core.dates import fmt_lv
+from mentorcli.core.legal import COURT_OUTCOMES, FINAL_REFUSAL
+from mentorcli.core.policy import GRANTABLE
+
+app = typer.Typer(
+    help="Record decisions on legal status: grant, refusal, appeal, court, final refusal.", no_args_is_help=True
+)
+
+
+def _record(ctx: typer.Context, code: str, date: str, event: str, value: str | None) -> None:
+    day = as_date(date)
+    with register(ctx, write=True) as reg:
+        tl = reg.record_event(code, day, event, value)
+    what = f"{event} {value}" if value else event
+    until = tl.eligible_until
+    tail = f"; eligible until {fmt_lv(until)}" if until else ("; no eligibility left" if tl.windows else "")
+    typer.echo(f"{code}: {what} on {fmt_lv(day)}{tail}")
+
+
+@app.command("grant")
+def grant(
+    ctx: typer.Context,
+    code: CodeArg,
+    status: Annotated[str, typer.Argument(help=f"One of: {', '.join(GRANTABLE)}.")],
+    date: DateOpt,
+) -> None:
+    """PMLP grants refugee, alternative or temporary-protection status."""
+    _record(ctx, code, date, "granted", status)
+
+
+@app.command("refuse")
+def refuse(ctx: typer.Context, code: CodeArg, date: DateOpt) -> None:
+    """PMLP refuses status at first instance (the client may appeal)."""
+    _record(ctx, code, date, "refused", None)
+
+
+@app.command("appeal")
+def appeal(ctx: typer.Context, code: CodeArg, date: DateOpt) -> None:
+    """The client appeals a refusal to the Administrative District Court."""
+    _record(ctx, code, date, "appealed", None)
+
+
+@app.command("court")
+def court(
+    ctx: typer.Context,
+    code: CodeArg,
+    outcome: Annotated[str, typer.Argument(help=f"One of: {', '.join(COURT_OUTCOMES)}.")],
+    date: DateOpt,
+) -> None:
+    """The court decides an appeal; a positive judgment sends the case back to PMLP."""
+    _record(ctx, code, date, "court", outcome)
+
+
+@app.command("final-refusal")
+def final_refusal(ctx: typer.Context, code: CodeArg, date: DateOpt) -> None:
+    """The refusal becomes final: the open episode closes that day, and no later eligibility."""
+    _record(ctx, code, date, FINAL_REFUSAL, None)

@@ -1,0 +1,44 @@
+"""Plain data about a client, as ``client show`` and ``client list`` print it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from mentorcli.core.dates import age_on
+from mentorcli.core.eligibility import Timeline
+from mentorcli.store.register import Record
+
+
+def client_view(rec: Record, tl: Timeline, today: date, *, with_names: bool) -> dict[str, Any]:
+    c = rec.client
+    episodes = []
+    for e in tl.episodes:
+        end, reason = e.as_of(today)
+        episodes.append({"start": e.start, "end": end, "end_reason": reason})
+    served = any(e.start <= today and (e.as_of(today)[0] is None) for e in tl.episodes)
+    view: dict[str, Any] = {
+        "code": c.code,
+        "sex": c.sex,
+        "born": str(c.born.year) if c.born_year_only else c.born,
+        "age": age_on(c.born, today),
+        "country": c.country,
+        "languages": c.languages,
+        "arrived": c.arrived,
+        "route": c.route,
+        "residence": rec.residence_on(today),
+        "family": c.family,
+        "status": tl.legal.status_on(today),
+        "awaiting_court": tl.legal.awaiting_court_on(today),
+        "eligible_until": tl.eligible_until,
+        "eligible_today": tl.eligible_on(today),
+        "served_today": served,
+        "windows": [{"kind": w.kind, "start": w.start, "end": w.end} for w in tl.windows],
+        "episodes": episodes,
+    }
+    if with_names:
+        view["name"] = c.name
+    return view
+
+
+LIST_COLUMNS = ("code", "sex", "age", "country", "route", "residence", "status", "eligible_until", "served_today")

@@ -1,0 +1,99 @@
+"""What is recorded about a client, and the checks every field passes on its way in.
+
+The same functions serve the commands and the CSV import, so a row of a file passes exactly
+the checks of the matching command.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from mentorcli.core.errors import InputError
+
+SEXES = ("F", "M")
+ROUTES = ("relocation", "independent")
+MUCENIEKI, RIGA = "mucenieki", "riga"
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
+
+
+@dataclass(frozen=True)
+class Client:
+    code: str
+    sex: str
+    born: date
+    born_year_only: bool
+    country: str  # ISO 3166-1 alpha-2
+    arrived: date
+    route: str
+    residence: str  # on arrival; later moves are events
+    family: str | None = None
+    name: str | None = None
+    languages: str | None = None
+    id: int | None = None
+
+
+def check_code(text: str, field: str = "code") -> str:
+    code = text.strip()
+    if not _CODE.match(code):
+        raise InputError(
+            f"{field}: '{text}' is not a case code (letters, digits and . _ / -, at most 40, e.g. LSK-2016-0042)"
+        )
+    return code
+
+
+def check_sex(text: str) -> str:
+    sex = text.strip().upper()
+    if sex not in SEXES:
+        raise InputError(f"sex: '{text}' is not F or M")
+    return sex
+
+
+def check_route(text: str) -> str:
+    route = text.strip().lower()
+    if route not in ROUTES:
+        raise InputError(f"route: '{text}' is not one of {', '.join(ROUTES)}")
+    return route
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def check_residence(text: str) -> str:
+    """``mucenieki``, ``riga`` or another municipality, as a lower-case hyphenated key.
+
+    The Latvian spellings Rīga and PMIC "Mucenieki" name the same places as riga and mucenieki.
+    """
+    words = re.sub(r"[\"'“”„]", "", text).strip().lower().split()
+    key = "-".join(words)
+    if not key:
+        raise InputError(f"residence: '{text}' is empty")
+    folded = _fold(key)
+    if folded in ("riga", "rigas"):
+        return RIGA
+    if folded.endswith("mucenieki") or folded in ("pmic-mucenieki", "pmuc-mucenieki"):
+        return MUCENIEKI
+    if not re.fullmatch(r"[\w-]+", key):
+        raise InputError(f"residence: '{text}' is not a place name")
+    return key
+
+
+def check_family(text: str | None) -> str | None:
+    if text is None or not text.strip():
+        return None
+    return check_code(text, "family")
+
+
+def check_born(born: date, arrived: date) -> None:
+    if born > arrived:
+        raise InputError(f"born: {born.isoformat()} is after arrival on {arrived.isoformat()}")
+    if arrived.year - born.year > 120:
+        raise InputError(f"born: {born.isoformat()} is more than 120 years before arrival")
+
+
+def check_not_future(day: date, today: date, field: str) -> None:
+    if day > today:
+        raise InputError(f"{field}: {day.isoformat()} is after today ({today.isoformat()})")

@@ -1,0 +1,33 @@
+"""The dated events of a client, in the vocabulary of events.csv, and the value each one takes."""
+
+from __future__ import annotations
+
+from mentorcli.core.clients import check_residence
+from mentorcli.core.eligibility import EXIT_REASONS
+from mentorcli.core.errors import InputError
+from mentorcli.core.legal import COURT_OUTCOMES, FINAL_REFUSAL
+from mentorcli.core.policy import GRANTABLE
+
+EVENTS = ("granted", "refused", "appealed", "court", FINAL_REFUSAL, "exit", "resume", "move", "intake")
+
+
+def check_event(event: str, value: str | None) -> tuple[str, str | None]:
+    """The event and its value as stored; refuses a value that does not fit the event."""
+    ev = event.strip().lower()
+    val = (value or "").strip()
+    if ev not in EVENTS:
+        raise InputError(f"event: '{event}' is not one of {', '.join(EVENTS)}")
+    allowed: tuple[str, ...] | None = {
+        "granted": GRANTABLE,
+        "court": COURT_OUTCOMES,
+        "exit": EXIT_REASONS,
+    }.get(ev)
+    if allowed is not None:
+        if val.lower() not in allowed:
+            raise InputError(f"value: '{val}' is not one of {', '.join(allowed)} (for {ev})")
+        return ev, val.lower()
+    if ev == "move":
+        return ev, check_residence(val)
+    if val:
+        raise InputError(f"value: '{val}' is not expected for {ev} (leave it empty)")
+    return ev, None

@@ -1,0 +1,92 @@
+"""``client explain``: the chain of rules and dates behind a client's eligibility, in en or lv."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from mentorcli.core.dates import fmt_lv
+from mentorcli.core.eligibility import Timeline
+
+RULE_EN = (
+    "Rule (policy sif-2016, SIF): an asylum seeker may receive the service for 3 months from arrival "
+    "or until refugee or alternative status is granted; after the grant, for 12 more months. Terms in "
+    "months count from the day after the event and end on the corresponding date of the last month, "
+    "or on its last day where it has no such date (Administrative Procedure Law, sections 42-43). "
+    "Leaving Latvia, declining, not keeping the plan and a final refusal end the service."
+)
+RULE_LV = (
+    "Noteikums (politika sif-2016, SIF): patvēruma meklētājs pakalpojumu var saņemt 3 mēnešus no "
+    "ierašanās vai līdz bēgļa vai alternatīvā statusa piešķiršanai; pēc statusa iegūšanas vēl 12 "
+    "mēnešus. Termiņu mēnešos skaita no nākamās dienas pēc notikuma, un tas beidzas pēdējā mēneša "
+    "atbilstošajā datumā vai, ja tāda nav, mēneša pēdējā dienā (Administratīvā procesa likuma 42.-43. "
+    "pants). Pakalpojums beidzas, ja persona pamet Latviju, atsakās, nepilda plānu vai stājas spēkā "
+    "galīgais atteikums."
+)
+
+_WINDOW = {
+    "en": {"asylum-seeker": "asylum-seeker", "status": "status"},
+    "lv": {"asylum-seeker": "patvēruma meklētāja", "status": "statusa"},
+}
+
+TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "arrival": "arrived in Latvia: the asylum-seeker window starts",
+        "asylum-seeker-window": "asylum_seeker_months = {months} (policy in force on arrival, since {since})",
+        "asylum-seeker-term-end": "{months} months from arrival end on the corresponding date: the last day of the asylum-seeker window",
+        "asylum-seeker-ended-by-status-granted": "{status} status granted: the asylum-seeker window ends on the day of the decision",
+        "asylum-seeker-ended-by-final-refusal": "the refusal became final: the asylum-seeker window ends, and no later window opens",
+        "asylum-seeker-open": "asylum_seeker_months = until-status: the asylum-seeker window lasts until status is decided",
+        "status-window": "{status} status granted: the status window runs {months} months, to {end} inclusive (status_months since {since})",
+        "status-not-eligible": "{status} granted: not an eligible status under the policy in force, so no status window",
+        "windows-join": "the status came no later than the day after the asylum-seeker window: the windows join and an open episode runs on",
+        "windows-gap": "days without eligibility from {gap_from}: an open episode ends with the asylum-seeker window; the service continues after 'client resume'",
+        "episode-open": "{event}: a service episode opens in the {window} window",
+        "episode-eligibility-ended": "the episode ends with its window (eligibility-ended)",
+        "window-cut": "exit ({reason}): the {window} window ends on this day; a resume is possible only in a later window",
+        "window-dropped": "{reason} ends all later eligibility: the {window} window no longer applies",
+        "eligible-until": "eligible until {day} (the last day, inclusive)",
+        "eligible-until-open": "eligible until a status decision (no end date yet)",
+    },
+    "lv": {
+        "arrival": "ieradās Latvijā: sākas patvēruma meklētāja periods",
+        "asylum-seeker-window": "asylum_seeker_months = {months} (politika, kas bija spēkā ierašanās dienā, kopš {since})",
+        "asylum-seeker-term-end": "{months} mēneši no ierašanās beidzas atbilstošajā datumā: patvēruma meklētāja perioda pēdējā diena",
+        "asylum-seeker-ended-by-status-granted": "piešķirts statuss ({status}): patvēruma meklētāja periods beidzas lēmuma dienā",
+        "asylum-seeker-ended-by-final-refusal": "atteikums kļuvis galīgs: patvēruma meklētāja periods beidzas, vēlāka perioda nav",
+        "asylum-seeker-open": "asylum_seeker_months = until-status: patvēruma meklētāja periods ilgst līdz lēmumam par statusu",
+        "status-window": "piešķirts statuss ({status}): statusa periods ilgst {months} mēnešus, līdz {end} ieskaitot (status_months kopš {since})",
+        "status-not-eligible": "piešķirts {status}: saskaņā ar politiku šis statuss nedod tiesības uz pakalpojumu",
+        "windows-join": "statuss piešķirts ne vēlāk kā nākamajā dienā pēc patvēruma meklētāja perioda: periodi savienojas, epizode turpinās",
+        "windows-gap": "no {gap_from} tiesību nav: epizode beidzas ar patvēruma meklētāja periodu; pakalpojums turpinās pēc 'client resume'",
+        "episode-open": "{event}: sākas pakalpojuma epizode ({window} periodā)",
+        "episode-eligibility-ended": "epizode beidzas kopā ar periodu (eligibility-ended)",
+        "window-cut": "izbeigšana ({reason}): {window} periods beidzas šajā dienā; atsākt var tikai vēlākā periodā",
+        "window-dropped": "{reason} izbeidz visas vēlākās tiesības: {window} periods vairs nav spēkā",
+        "eligible-until": "tiesības līdz {day} (pēdējā diena ieskaitot)",
+        "eligible-until-open": "tiesības līdz lēmumam par statusu (beigu datuma vēl nav)",
+    },
+}
+
+
+def _fmt(value: Any, lang: str) -> Any:
+    if isinstance(value, date):
+        return fmt_lv(value) if value.year > 1900 else ("always" if lang == "en" else "vienmēr")
+    if value is None:
+        return "until-status"
+    return _WINDOW[lang].get(value, value) if isinstance(value, str) else value
+
+
+def explain_lines(code: str, tl: Timeline, today: date, lang: str) -> list[str]:
+    texts = TEXTS[lang]
+    lines = [f"{code}", RULE_LV if lang == "lv" else RULE_EN, ""]
+    for step in sorted(tl.steps, key=lambda s: (s.rule == "eligible-until", s.day)):
+        rule = step.rule
+        if rule == "eligible-until" and step.params.get("open"):
+            rule = "eligible-until-open"
+        params = {k: _fmt(v, lang) for k, v in step.params.items()}
+        text = texts[rule].format(day=fmt_lv(step.day), **params)
+        lines.append(f"{fmt_lv(step.day)}  {text}")
+    lines.append("")
+    lines.append(("šodien" if lang == "lv" else "today") + f" {fmt_lv(today)}")
+    return lines

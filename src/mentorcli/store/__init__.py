@@ -1,0 +1,1 @@
+"""The SQLite file: opening it, its migrations, and the queries over it."""

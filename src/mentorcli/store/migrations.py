@@ -1,0 +1,138 @@
+"""The schema as an ordered list of named steps.
+
+Each step runs once, inside a transaction, and is recorded in the table ``migrations``; opening
+the database applies what is missing. Steps are never edited once released, never dropped, and
+never rebuild a table from scratch: this file is the coordinator's only copy of the records.
+``PRAGMA user_version`` holds the number of steps applied, so an up-to-date file is recognised
+without loading sqlite-utils.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from mentorcli.core.errors import MentorError
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+Step = Callable[["Database"], None]
+
+
+def _register(db: Database) -> None:
+    """The case register: clients, their dated events, and what is derived from them."""
+    db.table("clients").create(
+        {
+            "id": int,
+            "code": str,
+            "name": str,
+            "sex": str,
+            "born": str,
+            "born_year_only": int,
+            "country": str,
+            "languages": str,
+            "arrived": str,
+            "route": str,
+            "residence": str,
+            "family": str,
+            "created": str,
+        },
+        pk="id",
+        not_null=["code", "sex", "born", "country", "arrived", "route", "residence", "created"],
+        defaults={"born_year_only": 0},
+    )
+    db.table("clients").create_index(["code"], unique=True)
+    db.table("clients").create_index(["family"])
+    # Legal decisions, service events and moves, in the vocabulary of events.csv.
+    db.table("events").create(
+        {"id": int, "client_id": int, "date": str, "event": str, "value": str, "recorded": str},
+        pk="id",
+        foreign_keys=[("client_id", "clients", "id")],
+        not_null=["client_id", "date", "event", "recorded"],
+    )
+    db.table("events").create_index(["client_id", "date"])
+    db.table("events").create_index(["event", "date"])
+    # Derived from clients, events and policy; rewritten whenever one of a client's events changes.
+    db.table("windows").create(
+        {"client_id": int, "seq": int, "kind": str, "start": str, "end": str, "ended_by": str},
+        pk=("client_id", "seq"),
+        foreign_keys=[("client_id", "clients", "id")],
+        not_null=["kind", "start"],
+    )
+    db.table("episodes").create(
+        {"client_id": int, "seq": int, "start": str, "end": str, "end_reason": str, "first": int},
+        pk=("client_id", "seq"),
+        foreign_keys=[("client_id", "clients", "id")],
+        not_null=["start", "first"],
+    )
+    db.table("episodes").create_index(["start"])
+    db.table("episodes").create_index(["end"])
+    db.table("policy").create(
+        {"id": int, "key": str, "value": str, "valid_from": str, "recorded": str},
+        pk="id",
+        not_null=["key", "value", "valid_from", "recorded"],
+    )
+    from mentorcli.core.policy import BEGINNING, DEFAULTS, dump_value
+
+    now = _now()
+    db.table("policy").insert_all(
+        {"key": k, "value": dump_value(v), "valid_from": BEGINNING.isoformat(), "recorded": now}
+        for k, v in DEFAULTS.items()
+    )
+    db.table("audit").create(
+        {"id": int, "at": str, "command": str, "action": str, "tbl": str, "record": str, "fields": str},
+        pk="id",
+        not_null=["at", "command", "action"],
+    )
+    for op in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER audit_no_{op.lower()} BEFORE {op} ON audit "
+            "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+        )
+
+
+MIGRATIONS: list[tuple[str, Step]] = [
+    ("0001_register", _register),
+]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection) -> list[str]:
+    """Apply the steps this file has not had yet; returns their names."""
+    version = schema_version(conn)
+    if version == len(MIGRATIONS):
+        return []
+    if version > len(MIGRATIONS):
+        raise MentorError(
+            f"database: schema version {version} is newer than this mentorcli knows "
+            f"({len(MIGRATIONS)}); upgrade mentorcli"
+        )
+    from sqlite_utils import Database
+
+    db = Database(conn)
+    applied: list[str] = []
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        done = {r[0] for r in conn.execute("SELECT name FROM migrations")}
+        for name, step in MIGRATIONS:
+            if name not in done:
+                step(db)
+                conn.execute("INSERT INTO migrations (name, applied_at) VALUES (?, ?)", (name, _now()))
+                applied.append(name)
+        conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return applied
