@@ -94,8 +94,85 @@ def _register(db: Database) -> None:
         )
 
 
+def _casework(db: Database) -> None:
+    """Staff and their teams, assignments, inclusion plans, activities."""
+    db.table("staff").create(
+        {"id": int, "name": str, "role": str, "active_from": str, "active_to": str},
+        pk="id",
+        not_null=["name", "role", "active_from"],
+    )
+    db.table("staff").create_index(["name"], unique=True)
+    # Which social worker's team a mentor belongs to, over time (a team can change hands).
+    db.table("teams").create(
+        {"id": int, "mentor_id": int, "worker_id": int, "start": str, "end": str},
+        pk="id",
+        foreign_keys=[("mentor_id", "staff", "id"), ("worker_id", "staff", "id")],
+        not_null=["mentor_id", "worker_id", "start"],
+    )
+    db.table("assignments").create(
+        {
+            "id": int,
+            "client_id": int,
+            "worker_id": int,
+            "mentor_id": int,
+            "start": str,
+            "end": str,
+            "forced": int,
+        },
+        pk="id",
+        foreign_keys=[("client_id", "clients", "id"), ("worker_id", "staff", "id"), ("mentor_id", "staff", "id")],
+        not_null=["client_id", "start", "forced"],
+        defaults={"forced": 0},
+    )
+    db.table("assignments").create_index(["client_id", "start"])
+    db.table("assignments").create_index(["worker_id"])
+    db.table("assignments").create_index(["mentor_id"])
+    db.table("plan_assessments").create(
+        {"id": int, "client_id": int, "date": str, "complexity": int, "assessed_by": int},
+        pk="id",
+        foreign_keys=[("client_id", "clients", "id"), ("assessed_by", "staff", "id")],
+        not_null=["client_id", "date", "complexity"],
+    )
+    db.table("goals").create(
+        {"id": int, "client_id": int, "area": str, "text": str, "due": str, "state": str, "closed_on": str},
+        pk="id",
+        foreign_keys=[("client_id", "clients", "id")],
+        not_null=["client_id", "area", "state"],
+        defaults={"state": "open"},
+    )
+    db.table("activity_types").create({"name": str, "builtin": int}, pk="name", not_null=["builtin"])
+    from mentorcli.core.casework import BUILTIN_ACTIVITY_TYPES
+
+    db.table("activity_types").insert_all({"name": t, "builtin": 1} for t in BUILTIN_ACTIVITY_TYPES)
+    db.table("activities").create(
+        {"id": int, "date": str, "type": str, "staff_id": int, "minutes": int, "interpreter": str, "note": str},
+        pk="id",
+        foreign_keys=[("type", "activity_types", "name"), ("staff_id", "staff", "id")],
+        not_null=["date", "type"],
+    )
+    db.table("activities").create_index(["date"])
+    db.table("activity_clients").create(
+        {"activity_id": int, "client_id": int},
+        pk=("activity_id", "client_id"),
+        foreign_keys=[("activity_id", "activities", "id"), ("client_id", "clients", "id")],
+    )
+    db.table("activity_clients").create_index(["client_id"])
+
+
+def _reports(db: Database) -> None:
+    """Reports as sent, so late corrections can be shown figure by figure."""
+    db.table("saved_reports").create(
+        {"id": int, "kind": str, "period": str, "saved_at": str, "figures": str},
+        pk="id",
+        not_null=["kind", "period", "saved_at", "figures"],
+    )
+    db.table("saved_reports").create_index(["kind", "period"])
+
+
 MIGRATIONS: list[tuple[str, Step]] = [
     ("0001_register", _register),
+    ("0002_casework", _casework),
+    ("0003_reports", _reports),
 ]
 
 
