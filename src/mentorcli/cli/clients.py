@@ -196,3 +196,20 @@ def explain(ctx: typer.Context, code: CodeArg) -> None:
         rec = reg.record(code)
         tl = reg.timeline(rec)
     typer.echo("\n".join(explain_lines(code, tl, s.today, s.lang)))
+
+
+@app.command("erase")
+def erase(
+    ctx: typer.Context,
+    code: CodeArg,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Erase a client's personal data for good; the anonymous counts in reports stay true."""
+    from mentorcli.store import maintenance
+
+    if not yes:
+        typer.confirm(f"Erase the personal data of {code}? This cannot be undone", abort=True)
+    with register(ctx, write=True) as reg:
+        maintenance.erase(reg, code)
+    maintenance.wipe_traces(settings(ctx).db)
+    typer.echo(f"{code}: personal data erased")

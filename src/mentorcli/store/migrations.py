@@ -169,10 +169,16 @@ def _reports(db: Database) -> None:
     db.table("saved_reports").create_index(["kind", "period"])
 
 
+def _erasure(db: Database) -> None:
+    """When a client's personal data was erased (NULL: never)."""
+    db.table("clients").add_column("erased", str)
+
+
 MIGRATIONS: list[tuple[str, Step]] = [
     ("0001_register", _register),
     ("0002_casework", _casework),
     ("0003_reports", _reports),
+    ("0004_erasure", _erasure),
 ]
 
 

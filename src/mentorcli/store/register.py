@@ -22,8 +22,9 @@ from mentorcli.core.policy import PolicyHistory, Version, dump_value
 from mentorcli.store.db import connect, transaction
 
 SERVICE = ("intake", "resume", "exit")
-# Personal data: the audit log records that these changed, never their values.
-PERSONAL = frozenset({"name", "note"})
+# Personal data and free text: the audit log records that these changed, never their values,
+# so that erasing a client leaves no copy behind in the log (which is never rewritten).
+PERSONAL = frozenset({"name", "note", "text", "languages"})
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,37 @@
+"""``mentorcli audit``: the append-only log of every change."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from mentorcli.cli.common import Format, FormatOpt, as_date, register
+from mentorcli.render.output import render
+
+
+def audit(
+    ctx: typer.Context,
+    client: Annotated[str | None, typer.Option("--client", help="Only changes of this client.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Only changes on or after this day.")] = None,
+    format: FormatOpt = Format.table,
+) -> None:
+    """The log of changes: when, by which command, what and which fields (never personal data)."""
+    where, params = [], []
+    if client:
+        where.append("record = ?")
+        params.append(client)
+    if since:
+        where.append("at >= ?")
+        params.append(as_date(since, "--since").isoformat())
+    sql = "SELECT id, at, command, action, tbl AS 'table', record, fields FROM audit"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    with register(ctx, write=False) as reg:
+        if client:
+            reg.client_id(client)
+        rows = [dict(r) for r in reg.conn.execute(sql + " ORDER BY id", params)]
+    for r in rows:
+        r["fields"] = json.loads(r["fields"] or "{}")
+    typer.echo(render(rows, format.value, ("id", "at", "command", "action", "table", "record", "fields")))

@@ -1,0 +1,104 @@
+"""``mentorcli db …``: backups, restore, checks, retention."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mentorcli.cli.common import Format, FormatOpt, as_date, register, settings
+from mentorcli.render.output import render
+from mentorcli.store import maintenance
+from mentorcli.store.migrations import MIGRATIONS, schema_version
+
+app = typer.Typer(help="Back up, restore and check the database; erase by retention date.", no_args_is_help=True)
+
+ENV_PASSPHRASE = "MENTORCLI_PASSPHRASE"
+PathArg = Annotated[Path, typer.Argument(help="The backup file.", dir_okay=False)]
+
+
+def _passphrase(confirm: bool) -> str:
+    return os.environ.get(ENV_PASSPHRASE) or typer.prompt("Passphrase", hide_input=True, confirmation_prompt=confirm)
+
+
+@app.command("backup")
+def backup(
+    ctx: typer.Context,
+    path: PathArg,
+    encrypt: Annotated[
+        bool, typer.Option("--encrypt", help="Encrypt with a passphrase (env MENTORCLI_PASSPHRASE).")
+    ] = False,
+) -> None:
+    """A consistent copy of the database, safe to take while it is in use."""
+    with register(ctx, write=False) as reg:
+        maintenance.backup(reg.conn, path, _passphrase(confirm=True) if encrypt else None)
+    typer.echo(f"backup written to {path}" + (" (encrypted)" if encrypt else ""))
+
+
+@app.command("restore")
+def restore(ctx: typer.Context, path: PathArg) -> None:
+    """Replace the database with a backup, after checking it; the replaced file is kept."""
+    db = settings(ctx).db
+    passphrase = _passphrase(confirm=False) if path.is_file() and maintenance.is_encrypted(path) else None
+    kept = maintenance.restore(db, path, passphrase)
+    with register(ctx, write=True) as reg:
+        reg.audit("restore", "database", str(path), {"kept": str(kept) if kept else None})
+    typer.echo(f"restored {db} from {path}" + (f"; the replaced file is kept as {kept}" if kept else ""))
+
+
+@app.command("check")
+def check(
+    ctx: typer.Context,
+    repair: Annotated[
+        bool, typer.Option("--repair", help="Derive windows and episodes again from the events.")
+    ] = False,
+) -> None:
+    """Integrity, foreign keys and the domain's rules; exit 1 and one line per problem."""
+    with register(ctx, write=repair) as reg:
+        if repair:
+            typer.echo(f"derived again for {maintenance.repair(reg)} clients")
+        problems = maintenance.check(reg)
+    for p in problems:
+        typer.echo(p, err=True)
+    if problems:
+        raise typer.Exit(1)
+    typer.echo("ok")
+
+
+@app.command("info")
+def info(ctx: typer.Context, format: FormatOpt = Format.table) -> None:
+    """Where the database is, its size, schema version and record counts."""
+    db = settings(ctx).db
+    with register(ctx, write=False) as reg:
+        counts = {
+            t: reg.conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
+            for t in ("clients", "events", "staff", "assignments", "activities", "audit")
+        }
+        version = schema_version(reg.conn)
+    data = {"path": str(db), "bytes": db.stat().st_size, "schema_version": version, "schema_latest": len(MIGRATIONS)}
+    data["migrations"] = [name for name, _ in MIGRATIONS[:version]]
+    data["counts"] = counts
+    typer.echo(render(data, format.value))
+
+
+@app.command("purge")
+def purge(
+    ctx: typer.Context,
+    ended_before: Annotated[
+        str, typer.Option("--ended-before", help="Erase everyone whose service ended before this day.")
+    ],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List who would be erased; change nothing.")] = False,
+) -> None:
+    """Retention: erase the personal data of clients whose service ended before a date."""
+    day = as_date(ended_before, "--ended-before")
+    with register(ctx, write=True, commit=not dry_run) as reg:
+        due = maintenance.ended_before(reg, day)
+        for e in due:
+            maintenance.erase(reg, e.code)
+    if not dry_run and due:
+        maintenance.wipe_traces(settings(ctx).db)
+    for e in due:
+        typer.echo(f"{e.code}: service ended {maintenance.describe(e.last_served)}")
+    typer.echo(f"{'would erase' if dry_run else 'erased'} {len(due)} client(s)")

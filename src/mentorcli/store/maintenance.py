@@ -1,0 +1,234 @@
+"""Keeping the file sound: backups, restore, checks, erasure of personal data, retention."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from mentorcli.core.dates import fmt_lv
+from mentorcli.core.errors import InputError, MentorError
+from mentorcli.store.db import _create_private
+from mentorcli.store.migrations import MIGRATIONS
+from mentorcli.store.register import Register
+
+MAGIC = b"MENTORCLI-BACKUP-1\n"
+_SALT, _NONCE = 16, 12
+
+
+# --- backup and restore ------------------------------------------------------------------
+def backup(conn: sqlite3.Connection, dest: Path, passphrase: str | None) -> None:
+    """A consistent copy made with SQLite's online backup, safe while others write."""
+    if dest.exists():
+        raise InputError(f"path: '{dest}' exists already; choose a new file")
+    if passphrase is None:
+        _create_private(dest)
+        _copy(conn, dest)
+        return
+    fd, tmp = tempfile.mkstemp(prefix="mentorcli-backup-", suffix=".db")
+    os.close(fd)
+    try:
+        _copy(conn, Path(tmp))
+        plain = Path(tmp).read_bytes()
+    finally:
+        os.unlink(tmp)
+    _create_private(dest)
+    dest.write_bytes(encrypt(plain, passphrase))
+
+
+def _copy(conn: sqlite3.Connection, dest: Path) -> None:
+    target = sqlite3.connect(dest)
+    try:
+        conn.backup(target)
+        # A self-contained file: no -wal beside it on the USB stick.
+        target.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        target.close()
+
+
+def encrypt(plain: bytes, passphrase: str) -> bytes:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    salt, nonce = os.urandom(_SALT), os.urandom(_NONCE)
+    return MAGIC + salt + nonce + AESGCM(_key(passphrase, salt)).encrypt(nonce, plain, MAGIC)
+
+
+def decrypt(blob: bytes, passphrase: str) -> bytes:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    body = blob[len(MAGIC) :]
+    salt, nonce, sealed = body[:_SALT], body[_SALT : _SALT + _NONCE], body[_SALT + _NONCE :]
+    try:
+        return AESGCM(_key(passphrase, salt)).decrypt(nonce, sealed, MAGIC)
+    except InvalidTag:
+        raise InputError("passphrase: wrong passphrase, or the backup is damaged") from None
+
+
+def _key(passphrase: str, salt: bytes) -> bytes:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+    return Scrypt(salt=salt, length=32, n=2**15, r=8, p=1).derive(passphrase.encode("utf-8"))
+
+
+def is_encrypted(path: Path) -> bool:
+    with path.open("rb") as f:
+        return f.read(len(MAGIC)) == MAGIC
+
+
+def check_backup(path: Path) -> list[str]:
+    """Problems that make a file unfit to restore; empty when it is a sound mentorcli database."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as e:
+        return [f"{path}: cannot be opened ({e})"]
+    try:
+        result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        if result != ["ok"]:
+            return [f"{path}: integrity: {r}" for r in result]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not {"migrations", "clients", "events"} <= tables:
+            return [f"{path}: is not a mentorcli database"]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            return [f"{path}: schema version {version} is newer than this mentorcli knows"]
+    except sqlite3.DatabaseError as e:
+        return [f"{path}: is not a database ({e})"]
+    finally:
+        conn.close()
+    return []
+
+
+def restore(db: Path, source: Path, passphrase: str | None) -> Path | None:
+    """Replace the database with a checked backup; the replaced file is kept beside it."""
+    if not source.is_file():
+        raise InputError(f"path: '{source}' is not a file")
+    plain_path, tmp = source, None
+    if is_encrypted(source):
+        if passphrase is None:
+            raise InputError("passphrase: the backup is encrypted; set MENTORCLI_PASSPHRASE or answer the prompt")
+        fd, name = tempfile.mkstemp(prefix="mentorcli-restore-", suffix=".db")
+        os.close(fd)
+        tmp = Path(name)
+        tmp.write_bytes(decrypt(source.read_bytes(), passphrase))
+        plain_path = tmp
+    try:
+        problems = check_backup(plain_path)
+        if problems:
+            raise InputError(f"backup: {problems[0]}; nothing was replaced")
+        kept = None
+        if db.exists():
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+            kept = db.with_name(f"{db.name}.replaced-{stamp}")
+            live = sqlite3.connect(db, timeout=30)
+            try:
+                _create_private(kept)
+                _copy(live, kept)
+            finally:
+                live.close()
+        else:
+            _create_private(db)
+        src = sqlite3.connect(f"file:{plain_path}?mode=ro", uri=True)
+        dst = sqlite3.connect(db, timeout=30)
+        try:
+            src.backup(dst)
+        finally:
+            src.close()
+            dst.close()
+        return kept
+    finally:
+        if tmp is not None:
+            tmp.unlink()
+
+
+# --- checks ------------------------------------------------------------------------------
+def check(reg: Register) -> list[str]:
+    """SQLite's own checks, then the domain's: one line per problem."""
+    conn = reg.conn
+    problems = [f"integrity: {r[0]}" for r in conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
+    problems += [
+        f"foreign key: {r[0]} row {r[1]} points to a missing {r[2]}" for r in conn.execute("PRAGMA foreign_key_check")
+    ]
+    if problems:
+        return problems
+    for (cid,) in conn.execute("SELECT id FROM clients ORDER BY code").fetchall():
+        rec = reg.record_by_id(cid)
+        code = rec.client.code
+        try:
+            tl = reg.timeline(rec)
+        except MentorError as e:
+            problems.append(f"{code}: {e}")
+            continue
+        stored = conn.execute(
+            'SELECT start, "end", end_reason FROM episodes WHERE client_id = ? ORDER BY seq', (cid,)
+        ).fetchall()
+        derived = [(e.start.isoformat(), e.end.isoformat() if e.end else None, e.end_reason) for e in tl.episodes]
+        if [tuple(r) for r in stored] != derived:
+            problems.append(f"{code}: stored episodes differ from the events (run 'mentorcli db check --repair')")
+    return problems
+
+
+def repair(reg: Register) -> int:
+    """Derive every client's windows and episodes again from the events."""
+    ids = [r[0] for r in reg.conn.execute("SELECT id FROM clients").fetchall()]
+    for cid in ids:
+        reg.refresh(reg.record_by_id(cid))
+    reg.audit("repair", "episodes", "*", {"clients": len(ids)})
+    return len(ids)
+
+
+# --- erasure and retention ---------------------------------------------------------------
+@dataclass(frozen=True)
+class Erased:
+    code: str
+    last_served: date | None
+
+
+def erase(reg: Register, code: str) -> None:
+    """Remove a client's direct identifiers and free text; keep what the counts need."""
+    cid = reg.client_id(code)
+    conn = reg.conn
+    conn.execute(
+        "UPDATE clients SET name = NULL, languages = NULL, erased = ? WHERE id = ?", (reg.today.isoformat(), cid)
+    )
+    # Free text about the client: notes of activities they took part in, and their plan's goals.
+    conn.execute(
+        "UPDATE activities SET note = NULL WHERE id IN (SELECT activity_id FROM activity_clients WHERE client_id = ?)",
+        (cid,),
+    )
+    conn.execute("UPDATE goals SET text = NULL WHERE client_id = ?", (cid,))
+    reg.audit("erase", "clients", code, {"name": None, "languages": None, "notes": None, "goal_texts": None})
+
+
+def ended_before(reg: Register, day: date) -> list[Erased]:
+    """Clients not yet erased whose service ended before ``day`` and who are not served since."""
+    rows = reg.conn.execute(
+        """
+        SELECT c.code, MAX(COALESCE(e."end", '9999-12-31')) AS last
+        FROM clients c JOIN episodes e ON e.client_id = c.id
+        WHERE c.erased IS NULL
+        GROUP BY c.id
+        HAVING last < ?
+        ORDER BY c.code
+        """,
+        (day.isoformat(),),
+    ).fetchall()
+    return [Erased(r[0], date.fromisoformat(r[1])) for r in rows]
+
+
+def wipe_traces(db: Path) -> None:
+    """After an erasure: rebuild the file and empty the write-ahead log, so no old page remains."""
+    conn = sqlite3.connect(db, isolation_level=None, timeout=30)
+    try:
+        conn.execute("PRAGMA secure_delete = ON")
+        conn.execute("VACUUM")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+
+
+def describe(d: date | None) -> str:
+    return fmt_lv(d) if d else "-"
