@@ -1,0 +1,192 @@
+"""A synthetic national-scale database: N clients over ten years, their events, staff, assignments, activities.
+
+Deterministic (fixed seed). Every history passes the same core checks as the commands, and the derived
+windows and episodes are computed by the same core, so reports over the file mean what they mean in use.
+
+    python benchmarks/generate.py --clients 100000 --out /tmp/bench-100k.db [--csv-dir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sqlite3
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from mentorcli.core.eligibility import ServiceEvent, compute
+from mentorcli.core.legal import StatusEvent
+from mentorcli.core.policy import PolicyHistory
+from mentorcli.store.db import connect
+
+COUNTRIES = ["SY", "AF", "IQ", "ER", "IN", "RU", "BY", "TJ", "VN", "UZ", "CM", "CD", "YE", "PK", "NP", "GE", "AM", "TR"]
+TYPES = [
+    "accompany-medical",
+    "documents-pmlp",
+    "housing-search",
+    "humanitarian-aid",
+    "social-service",
+    "language-course",
+]
+START = date(2016, 4, 6)
+YEARS = 10
+
+
+def history(rng: random.Random, arrival: date) -> tuple[list[StatusEvent], list[ServiceEvent]]:
+    """One plausible path through the procedure, with the service events that go with it."""
+    intake = arrival + timedelta(days=rng.randint(0, 20))
+    status: list[StatusEvent] = []
+    service = [ServiceEvent(intake, "intake")]
+    path = rng.random()
+    if path < 0.45:  # status inside the window, or soon after it with a resume
+        grant = arrival + timedelta(days=rng.randint(30, 130))
+        status.append(StatusEvent(grant, "granted", rng.choice(["refugee", "alternative"])))
+        if grant > intake + timedelta(days=95):
+            service.append(ServiceEvent(grant + timedelta(days=rng.randint(0, 10)), "resume"))
+        if rng.random() < 0.3:
+            service.append(ServiceEvent(grant + timedelta(days=rng.randint(15, 300)), "exit", "left-latvia"))
+    elif path < 0.75:  # refused, appealed, court, final
+        refused = arrival + timedelta(days=rng.randint(20, 80))
+        status.append(StatusEvent(refused, "refused"))
+        if rng.random() < 0.6:
+            status.append(StatusEvent(refused + timedelta(days=10), "appealed"))
+            status.append(StatusEvent(refused + timedelta(days=rng.randint(40, 200)), "court", "negative"))
+        status.append(StatusEvent(status[-1].date + timedelta(days=rng.randint(1, 30)), "final-refusal"))
+    elif path < 0.9:
+        service.append(ServiceEvent(intake + timedelta(days=rng.randint(1, 80)), "exit", "left-latvia"))
+    return status, service
+
+
+def generate(n: int, out: Path, csv_dir: Path | None, seed: int = 2016) -> None:
+    rng = random.Random(seed)
+    out.unlink(missing_ok=True)
+    conn = connect(out, create=True)
+    conn.execute("PRAGMA synchronous = OFF")
+    policies = PolicyHistory.default()
+    last_day = START + timedelta(days=365 * YEARS - 120)
+    span = (last_day - START).days
+    conn.execute("BEGIN")
+    staff_ids = _staff(conn, rng)
+    clients, events, windows, episodes, assignments = [], [], [], [], []
+    for i in range(1, n + 1):
+        arrival = START + timedelta(days=rng.randrange(span))
+        status, service = history(rng, arrival)
+        tl = compute(arrival, status, service, policies)
+        family = f"F{i // 3:06d}" if rng.random() < 0.5 else None
+        born = min(arrival, date(arrival.year - rng.randint(0, 60), rng.randint(1, 12), rng.randint(1, 28)))
+        code = f"N-{i:07d}"
+        clients.append(
+            (
+                i,
+                code,
+                rng.choice("FM"),
+                born.isoformat(),
+                rng.choice(COUNTRIES),
+                arrival.isoformat(),
+                rng.choice(["relocation", "independent"]),
+                rng.choice(["mucenieki", "mucenieki", "riga"]),
+                family,
+            )
+        )
+        for e in status:
+            events.append((i, e.date.isoformat(), e.event, e.value))
+        for s in service:
+            events.append((i, s.date.isoformat(), s.event, s.reason))
+        for k, w in enumerate(tl.windows):
+            windows.append((i, k, w.kind, w.start.isoformat(), w.end.isoformat() if w.end else None, w.ended_by))
+        for k, ep in enumerate(tl.episodes):
+            end = ep.end.isoformat() if ep.end else None
+            episodes.append((i, k, ep.start.isoformat(), end, ep.end_reason, int(ep.first)))
+            team = rng.randrange(len(staff_ids["social-worker"]))
+            assignments.append(
+                (i, staff_ids["social-worker"][team], rng.choice(staff_ids["mentor"]), ep.start.isoformat(), end)
+            )
+    now = "2026-01-01T00:00:00+00:00"
+    conn.executemany(
+        "INSERT INTO clients (id, code, sex, born, country, arrived, route, residence, family, created, born_year_only)"
+        f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '{now}', 0)",
+        clients,
+    )
+    conn.executemany(
+        f"INSERT INTO events (client_id, date, event, value, recorded) VALUES (?, ?, ?, ?, '{now}')", events
+    )
+    conn.executemany("INSERT INTO windows VALUES (?, ?, ?, ?, ?, ?)", windows)
+    conn.executemany("INSERT INTO episodes VALUES (?, ?, ?, ?, ?, ?)", episodes)
+    conn.executemany(
+        'INSERT INTO assignments (client_id, worker_id, mentor_id, start, "end", forced) VALUES (?, ?, ?, ?, ?, 0)',
+        assignments,
+    )
+    _activities(conn, rng, episodes, staff_ids, target=10 * n)
+    conn.execute("COMMIT")
+    conn.execute("ANALYZE")
+    conn.close()
+    if csv_dir:
+        _csv(csv_dir, clients, events)
+
+
+def _staff(conn: sqlite3.Connection, rng: random.Random) -> dict[str, list[int]]:
+    ids: dict[str, list[int]] = {"social-worker": [], "mentor": []}
+    for role, count in (("social-worker", 40), ("mentor", 400)):
+        for k in range(count):
+            cur = conn.execute(
+                "INSERT INTO staff (name, role, active_from) VALUES (?, ?, ?)",
+                (f"{role} {k:03d}", role, START.isoformat()),
+            )
+            ids[role].append(int(cur.lastrowid or 0))
+    return ids
+
+
+def _activities(
+    conn: sqlite3.Connection, rng: random.Random, episodes: list[tuple], staff: dict[str, list[int]], target: int
+) -> None:
+    per = max(1, target // max(1, len(episodes)))
+    rows, links = [], []
+    aid = 0
+    for cid, _, start, end, _, _ in episodes:
+        first = date.fromisoformat(start)
+        last = date.fromisoformat(end) if end else first + timedelta(days=90)
+        days = max(0, (last - first).days)
+        for _ in range(per):
+            aid += 1
+            day = first + timedelta(days=rng.randint(0, days))
+            rows.append(
+                (aid, day.isoformat(), rng.choice(TYPES), rng.choice(staff["mentor"]), rng.choice([30, 60, 90]))
+            )
+            links.append((aid, cid))
+    conn.executemany("INSERT INTO activities (id, date, type, staff_id, minutes) VALUES (?, ?, ?, ?, ?)", rows)
+    conn.executemany("INSERT INTO activity_clients VALUES (?, ?)", links)
+
+
+def _csv(folder: Path, clients: list[tuple], events: list[tuple]) -> None:
+    """clients.csv and events.csv in the import format, for the import benchmark."""
+    folder.mkdir(parents=True, exist_ok=True)
+    codes = {c[0]: c[1] for c in clients}
+    with (folder / "clients.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["code", "name", "sex", "born", "country", "arrived", "route", "residence", "family", "intake"])
+        intake = {e[0]: e[1] for e in events if e[2] == "intake"}
+        for c in clients:
+            w.writerow([c[1], "", c[2], c[3], c[4], c[5], c[6], c[7], c[8] or "", intake.get(c[0], "")])
+    with (folder / "events.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["code", "date", "event", "value"])
+        for e in events:
+            if e[2] != "intake":
+                w.writerow([codes[e[0]], e[1], e[2], e[3] or ""])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--clients", type=int, default=100_000)
+    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--csv-dir", type=Path)
+    args = ap.parse_args()
+    t = time.perf_counter()
+    generate(args.clients, args.out, args.csv_dir)
+    print(f"{args.out}: {args.clients} clients in {time.perf_counter() - t:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""Run the speed targets of issue 7 side by side and print each median with its ratio to the anchor.
+
+    python benchmarks/run.py [--clients 100000] [--runs 5] [--scaling 10000,100000,1000000] [--work DIR]
+
+Not a timed test: a benchmark a person runs on a quiet machine; its output goes in the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).parent
+TODAY = "2030-01-01"
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall seconds and peak resident memory (KB) of one run of ``cmd``."""
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(p.pid, 0)
+    elapsed = time.perf_counter() - t
+    if os.waitstatus_to_exitcode(status) != 0:
+        err = p.stderr.read().decode() if p.stderr else ""
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{err[:2000]}")
+    return elapsed, usage.ru_maxrss
+
+
+def median(cmd: list[str], env: dict[str, str], runs: int, setup: object = None) -> tuple[float, int]:
+    times, peak = [], 0
+    for _ in range(runs):
+        if callable(setup):
+            setup()
+        t, rss = timed(cmd, env)
+        times.append(t)
+        peak = max(peak, rss)
+    return statistics.median(times), peak
+
+
+def tool(name: str) -> str:
+    found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+    if not found:
+        raise SystemExit(f"{name} is not installed")
+    return found
+
+
+def row(label: str, secs: float, anchor: float | None, target: str, rss: int | None = None) -> None:
+    ratio = f"{secs / anchor:5.2f}x" if anchor else "  -   "
+    mem = f"{rss / 1024:7.1f} MB" if rss else " " * 10
+    print(f"{label:<52} {secs * 1000:9.1f} ms  {ratio}  {mem}  {target}")
+
+
+def ensure(db: Path, clients: int, csv_dir: Path | None = None) -> None:
+    if not db.exists() or (csv_dir and not (csv_dir / "clients.csv").exists()):
+        args = [sys.executable, str(HERE / "generate.py"), "--clients", str(clients), "--out", str(db)]
+        if csv_dir:
+            args += ["--csv-dir", str(csv_dir)]
+        subprocess.run(args, check=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--clients", type=int, default=100_000)
+    ap.add_argument("--import-clients", type=int, default=10_000)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--scaling", default="10000,100000,1000000")
+    ap.add_argument("--work", type=Path, default=Path("/tmp/mentorcli-bench"))
+    args = ap.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    mentorcli, sqlite_utils = tool("mentorcli"), tool("sqlite-utils")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+    )
+    print(f"median of {args.runs} runs; ratio to the anchor of each group\n")
+
+    db = args.work / f"bench-{args.clients}.db"
+    ensure(db, args.clients)
+    env = {**os.environ, "MENTORCLI_DB": str(db), "MENTORCLI_TODAY": TODAY}
+    code = f"N-{args.clients // 2:07d}"
+
+    anchor, _ = median(
+        [sqlite_utils, "rows", str(db), "clients", "--where", "code = :c", "-p", "c", code], env, args.runs
+    )
+    row("sqlite-utils rows (one row)  [anchor]", anchor, None, "")
+    t, rss = median([mentorcli, "client", "show", code, "--format", "json"], env, args.runs)
+    row("mentorcli client show --format json", t, anchor, "target <= 1.00x", rss)
+
+    version, _ = median([mentorcli, "--version"], env, args.runs)
+    print()
+    row("mentorcli --version  [anchor]", version, None, "")
+    t, rss = median([mentorcli, "report", "month", "2021-07", "--format", "json"], env, args.runs)
+    row(f"report month, {args.clients} clients", t, version, "target <= 3x, < 150 MB", rss)
+    t, rss = median([mentorcli, "report", "year", "2021", "--format", "json"], env, args.runs)
+    row(f"report year, {args.clients} clients", t, version, "target <= 5x, < 150 MB", rss)
+
+    print()
+    src = args.work / f"csv-{args.import_clients}"
+    ensure(args.work / f"bench-{args.import_clients}.db", args.import_clients, src)
+    target_db = args.work / "import.db"
+    su_db = args.work / "su.db"
+
+    def fresh() -> None:
+        for p in (target_db, su_db):
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(p) + suffix).unlink(missing_ok=True)
+
+    su = [sqlite_utils, "insert", str(su_db), "clients", str(src / "clients.csv"), "--csv"]
+    su_ev = [sqlite_utils, "insert", str(su_db), "events", str(src / "events.csv"), "--csv"]
+    imp_env = {**os.environ, "MENTORCLI_DB": str(target_db), "MENTORCLI_TODAY": TODAY}
+    a1, _ = median(su, env, args.runs, fresh)
+    a2, _ = median(su_ev, env, args.runs)
+    row(f"sqlite-utils insert --csv clients+events ({args.import_clients})  [anchor]", a1 + a2, None, "")
+    m1, rss = median([mentorcli, "import", "clients", str(src / "clients.csv")], imp_env, args.runs, fresh)
+    subprocess.run(
+        [mentorcli, "import", "clients", str(src / "clients.csv")], env=imp_env, check=True, capture_output=True
+    )
+    m2, rss2 = median([mentorcli, "import", "events", str(src / "events.csv")], imp_env, 1)
+    row("mentorcli import clients+events", m1 + m2, a1 + a2, "target <= 1.00x", max(rss, rss2))
+
+    print()
+    base = None
+    for n in [int(x) for x in args.scaling.split(",") if x]:
+        sdb = args.work / f"bench-{n}.db"
+        ensure(sdb, n)
+        senv = {**os.environ, "MENTORCLI_DB": str(sdb), "MENTORCLI_TODAY": TODAY}
+        t, rss = median([mentorcli, "report", "year", "2021", "--format", "json"], senv, max(1, args.runs // 2))
+        base = base or (t, n)
+        growth = (t / base[0]) / (n / base[1])
+        row(
+            f"report year, {n} clients", t, base[0], f"cost/client vs first: {growth:.2f} (<= 1: linear or better)", rss
+        )
+
+
+if __name__ == "__main__":
+    main()
