@@ -9,6 +9,7 @@ import typer
 from mentorcli.cli.common import CodeArg, DateOpt, Format, FormatOpt, as_date, register
 from mentorcli.core.casework import PLAN_AREAS, check_area, check_complexity, check_text
 from mentorcli.core.dates import fmt_lv
+from mentorcli.core.errors import InputError
 from mentorcli.render.output import render
 from mentorcli.store import casework
 
@@ -16,7 +17,7 @@ app = typer.Typer(help="The inclusion plan of a client: case complexity and goal
 goal_app = typer.Typer(help="Goals of the plan: add, mark done or dropped, edit.", no_args_is_help=True)
 app.add_typer(goal_app, name="goal")
 
-GoalArg = Annotated[int, typer.Argument(help="The goal's number, as 'plan goal add' printed it.")]
+GoalArg = Annotated[str, typer.Argument(help="The goal's number, as 'plan goal add' printed it.")]
 GOAL_COLUMNS = ("id", "area", "due", "state", "closed_on", "text")
 
 
@@ -50,8 +51,14 @@ def goal_add(
     typer.echo(gid)
 
 
-def _close(ctx: typer.Context, gid: int, state: str, date: str) -> None:
-    day = as_date(date)
+def _goal_number(text: str) -> int:
+    if not text.strip().isdigit():
+        raise InputError(f"goal: '{text}' is not a goal number")
+    return int(text)
+
+
+def _close(ctx: typer.Context, goal: str, state: str, date: str) -> None:
+    gid, day = _goal_number(goal), as_date(date)
     with register(ctx, write=True) as reg:
         code = casework.close_goal(reg, gid, state, day)
     typer.echo(f"{code}: goal {gid} {state} on {fmt_lv(day)}")
@@ -81,8 +88,9 @@ def goal_edit(
         raise typer.BadParameter("nothing to change: give --due or --text")
     new_due = as_date(due, "--due") if due else None
     new_text = check_text(text, "--text") if text is not None else None
+    gid = _goal_number(goal)
     with register(ctx, write=True) as reg:
-        code = casework.edit_goal(reg, goal, new_due, new_text)
+        code = casework.edit_goal(reg, gid, new_due, new_text)
     typer.echo(f"{code}: goal {goal} changed")
 
 

@@ -129,6 +129,8 @@ def add_staff(
     added = Staff(int(cur.lastrowid or 0), name, role, Period(start, end))
     reg.audit("add", "staff", added.ref, {"name": name, "role": role, "from": start, "to": end})
     if team:
+        # Checked here too so that the message names the team (the column of staff.csv).
+        require(staff(reg, team, "team"), SOCIAL_WORKER, Period(start, start), "team")
         set_team(reg, name, team, start)
     return added
 
