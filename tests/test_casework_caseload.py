@@ -125,7 +125,8 @@ def test_reassignment_closes_the_old_one_the_day_before(run: Run, tmp_path: Path
     team(run)
     clients(run, tmp_path, ["C-01"])
     assign(run, "C-01", "2020-03-01")
-    assign(run, "C-01", "2020-03-10", MENTOR2)
+    res = run("assign", "C-01", "--worker", WORKER, "--mentor", MENTOR2, "--from", "2020-03-10")
+    assert res.out.strip() == "C-01: assigned from 10.03.2020 to 01.06.2020; the previous assignment ends on 09.03.2020"
     shown = run("plan", "show", "C-01", "--format", "json").json()["assignments"]
     assert [(a["mentor"], a["from"], a["to"]) for a in shown] == [
         (MENTOR, "2020-03-01", "2020-03-09"),

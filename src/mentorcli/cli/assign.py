@@ -30,7 +30,8 @@ def assign(
     with register(ctx, write=True) as reg:
         done = casework.assign(reg, code, worker, mentor, first, last, force=force)
     until = f" to {fmt_lv(done.period.end)}" if done.period.end else ""
-    typer.echo(f"{code}: assigned from {fmt_lv(first)}{until}")
+    previous = f"; the previous assignment ends on {fmt_lv(done.closed)}" if done.closed else ""
+    typer.echo(f"{code}: assigned from {fmt_lv(first)}{until}{previous}")
     for o in done.overloads:
         typer.echo(f"forced: {o.role} over the maximum on {fmt_lv(o.day)} ({o.load} > {o.maximum})", err=True)
 

@@ -231,6 +231,7 @@ def _served(reg: Register, code: str, day: date, field: str) -> tuple[int, Perio
 class Assigned:
     period: Period  # as it is in effect: cut at the end of the client's episode
     overloads: tuple[Overload, ...]  # the limits --force overrode
+    closed: date | None = None  # the new last day of the assignment it follows
 
 
 def assign(
@@ -257,6 +258,7 @@ def assign(
     w, m = staff(reg, worker, "worker"), staff(reg, mentor, "mentor")
     require(w, SOCIAL_WORKER, period, "worker")
     require(m, MENTOR, period, "mentor")
+    closed = None
     for r in _periods(reg, "client_id = ? AND (eff_end IS NULL OR eff_end >= ?)", (cid, start)):
         began = date.fromisoformat(r["start"])
         if began > start:
@@ -265,7 +267,8 @@ def assign(
             reg.conn.execute("DELETE FROM assignments WHERE id = ?", (r["id"],))
             reg.audit("replace", "assignments", code, {"assignment": r["id"], "from": start})
         else:
-            reg.conn.execute("UPDATE assignments SET end = ? WHERE id = ?", ((start - ONE_DAY).isoformat(), r["id"]))
+            closed = start - ONE_DAY
+            reg.conn.execute("UPDATE assignments SET end = ? WHERE id = ?", (closed.isoformat(), r["id"]))
             reg.audit("close", "assignments", code, {"assignment": r["id"], "to": start - ONE_DAY})
     overloads = []
     for s, column, field in ((w, "worker_id", "worker"), (m, "mentor_id", "mentor")):
@@ -287,7 +290,7 @@ def assign(
             {"role": o.role, "day": o.day, "load": o.load, "maximum": o.maximum} for o in overloads
         ]
     reg.audit("assign", "assignments", code, changed)
-    return Assigned(period, tuple(overloads))
+    return Assigned(period, tuple(overloads), closed)
 
 
 def _others(reg: Register, column: str, sid: int, within: Period) -> list[Period]:
@@ -587,9 +590,11 @@ def due_facts(reg: Register, within: int) -> tuple[list[ClientFacts], list[OpenG
             ((today - timedelta(days=longest)).isoformat(), l_),
         )
     }
-    codes = dict(reg.conn.execute("SELECT id, code FROM clients").fetchall())
+    wanted = sorted(served | set(ends) | set(grants))
+    marks = ",".join("?" * len(wanted))
+    codes = dict(reg.conn.execute(f"SELECT id, code FROM clients WHERE id IN ({marks})", wanted).fetchall())
     clients = []
-    for cid in sorted(served | set(ends) | set(grants)):
+    for cid in wanted:
         facts = ClientFacts(
             code=codes[cid],
             window_ends=tuple(ends.get(cid, ())),
