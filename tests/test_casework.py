@@ -571,3 +571,14 @@ def test_import_activities_one_activity_per_row(run: Run, tmp_path: Path) -> Non
 def test_import_needs_its_columns(run: Run, refused: Refused, tmp_path: Path, kind: str) -> None:
     path = _csv(tmp_path, "x.csv", "when\n2020-01-01\n")
     refused("import", kind, path, says="x.csv:1: unknown column 'when'")
+
+
+def test_read_commands_refuse_bad_input_in_one_line(run: Run, refused: Refused) -> None:
+    team(run)
+    refused("staff", "list", "--on", "31.02.2020", says="--on: '31.02.2020' is not a real date")
+    refused("report", "caseload", "--on", "soon", says="--on: 'soon' is not a date")
+    refused("plan", "show", "NOPE", says="code: 'NOPE' is not in the register")
+    refused("activity", "list", "--client", "NOPE", says="code: 'NOPE' is not in the register")
+    refused("activity", "list", "--staff", "Nav Tāda", says="staff: 'Nav Tāda' is not on the staff list")
+    refused("activity", "list", "--type", "karaoke", says="type: 'karaoke' is not an activity type")
+    refused("activity", "list", "--from", "2020-13", says="--from: '2020-13' is not a date")
