@@ -12,7 +12,21 @@ import typer
 import typer.core
 
 from mentorcli import __version__
-from mentorcli.cli import audit, clients, db, demo, imports, policy, status
+from mentorcli.cli import (
+    activity,
+    assign,
+    audit,
+    caseload,
+    clients,
+    db,
+    demo,
+    due,
+    imports,
+    plan,
+    policy,
+    staff,
+    status,
+)
 from mentorcli.cli.common import ENV_LANG, Lang, Settings, today_from
 from mentorcli.core.errors import InputError, MentorError
 from mentorcli.store.db import resolve_path
@@ -112,6 +126,16 @@ app.add_typer(policy.app, name="policy")
 app.add_typer(imports.app, name="import")
 app.add_typer(db.app, name="db")
 app.command("audit")(audit.audit)
+app.add_typer(staff.app, name="staff")
+app.command("assign")(assign.assign)
+app.command("unassign")(assign.unassign)
+app.add_typer(plan.app, name="plan")
+app.add_typer(activity.app, name="activity")
+app.command("due")(due.due)
+# The reports helper adds the other report commands to this group.
+report = typer.Typer(help="Reports: caseload, month, period, year.", no_args_is_help=True)
+report.command("caseload")(caseload.caseload)
+app.add_typer(report, name="report")
 app.command("demo")(demo.demo)
 
 

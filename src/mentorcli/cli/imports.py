@@ -9,10 +9,12 @@ import typer
 
 from mentorcli.cli.common import as_date, register
 from mentorcli.core import clients as fields
+from mentorcli.core.casework import SOCIAL_WORKER, check_language, check_minutes, check_name, check_role
 from mentorcli.core.clients import Client
 from mentorcli.core.countries import parse_country
 from mentorcli.core.dates import parse_birth
 from mentorcli.core.errors import InputError
+from mentorcli.store import casework
 from mentorcli.store.importer import Row, apply_rows, check_fields, read_rows
 from mentorcli.store.register import Register
 
@@ -25,6 +27,9 @@ DryRun = Annotated[bool, typer.Option("--dry-run", help="Check every row, report
 
 CLIENT_COLUMNS = ("code", "name", "sex", "born", "country", "arrived", "route", "residence", "family", "intake")
 EVENT_COLUMNS = ("code", "date", "event", "value")
+STAFF_COLUMNS = ("name", "role", "team", "from", "to")
+ASSIGNMENT_COLUMNS = ("code", "worker", "mentor", "from", "to")
+ACTIVITY_COLUMNS = ("code", "date", "type", "staff", "minutes", "interpreter", "note")
 
 
 def _optional(check: Any) -> Any:
@@ -66,6 +71,40 @@ def event_row(reg: Register, row: Row) -> None:
     reg.record_event(row.values["code"], day, row.values["event"], row.values.get("value"))
 
 
+def staff_row(reg: Register, row: Row) -> None:
+    v = check_fields(
+        row,
+        {
+            "name": check_name,
+            "role": check_role,
+            "from": lambda t: as_date(t, "from"),
+            "to": _optional(lambda t: as_date(t, "to")),
+        },
+    )
+    casework.add_staff(reg, v["name"], v["role"], v["from"], row.values.get("team") or None, v["to"])
+
+
+def assignment_row(reg: Register, row: Row) -> None:
+    v = check_fields(row, {"from": lambda t: as_date(t, "from"), "to": _optional(lambda t: as_date(t, "to"))})
+    casework.assign(reg, row.values["code"], row.values["worker"], row.values["mentor"], v["from"], v["to"])
+
+
+def activity_row(reg: Register, row: Row) -> None:
+    v = check_fields(
+        row,
+        {
+            "date": lambda t: as_date(t, "date"),
+            "minutes": check_minutes,
+            "interpreter": check_language,
+            "note": lambda t: t or None,
+        },
+    )
+    codes = [row.values["code"]]
+    casework.add_activity(
+        reg, codes, row.values["type"], v["date"], row.values["staff"], v["minutes"], v["interpreter"], v["note"]
+    )
+
+
 def _run(ctx: typer.Context, path: Path, dry_run: bool, kind: str, rows: list[Row], apply: Any) -> None:
     with register(ctx, write=True, commit=not dry_run) as reg:
         n = apply_rows(reg, path, rows, lambda r: apply(reg, r), "code")
@@ -87,9 +126,31 @@ def events(ctx: typer.Context, file: FileArg, dry_run: DryRun = False) -> None:
     _run(ctx, file, dry_run, "events", sorted(rows, key=_date_order), event_row)
 
 
-def _date_order(row: Row) -> tuple[int, int]:
+def _date_order(row: Row, column: str = "date") -> tuple[int, int]:
     """Rows in date order (stable); a row with a bad date goes first, where its error is found."""
     try:
-        return 1, as_date(row.values["date"], "date").toordinal()
+        return 1, as_date(row.values[column], column).toordinal()
     except InputError:
         return 0, 0
+
+
+@app.command("staff")
+def staff(ctx: typer.Context, file: FileArg, dry_run: DryRun = False) -> None:
+    """staff.csv: name,role,team,from,to; social workers are added before the mentors of their teams."""
+    rows = read_rows(file, STAFF_COLUMNS, ("name", "role", "from"))
+    workers_first = sorted(rows, key=lambda r: r.values["role"].strip().lower() != SOCIAL_WORKER)
+    _run(ctx, file, dry_run, "staff members", workers_first, staff_row)
+
+
+@app.command("assignments")
+def assignments(ctx: typer.Context, file: FileArg, dry_run: DryRun = False) -> None:
+    """assignments.csv: code,worker,mentor,from,to; in date order, each row as 'assign' (no --force)."""
+    rows = read_rows(file, ASSIGNMENT_COLUMNS, ("code", "worker", "mentor", "from"))
+    _run(ctx, file, dry_run, "assignments", sorted(rows, key=lambda r: _date_order(r, "from")), assignment_row)
+
+
+@app.command("activities")
+def activities(ctx: typer.Context, file: FileArg, dry_run: DryRun = False) -> None:
+    """activities.csv: code,date,type,staff,minutes,interpreter,note; one activity per row."""
+    rows = read_rows(file, ACTIVITY_COLUMNS, ("code", "date", "type", "staff"))
+    _run(ctx, file, dry_run, "activities", rows, activity_row)

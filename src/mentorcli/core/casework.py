@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from mentorcli.core.errors import InputError
+from mentorcli.core.policy import PolicyHistory
+
 ROLES = ("social-worker", "mentor")
 PLAN_AREAS = (
     "documents",
@@ -34,3 +44,137 @@ BUILTIN_ACTIVITY_TYPES = (
     "cultural-activity",
     "interpreter",
 )
+
+SOCIAL_WORKER, MENTOR = ROLES
+# The policy keys of each role's caseload limits.
+MAXIMUM_KEY = {SOCIAL_WORKER: "caseload_max_social_worker", MENTOR: "caseload_max_mentor"}
+MINIMUM_KEY = {SOCIAL_WORKER: "caseload_min_social_worker", MENTOR: "caseload_min_mentor"}
+OK, OVER_MAXIMUM, UNDER_MINIMUM = "ok", "over-maximum", "under-minimum"
+MAX_NAME = 80
+MAX_MINUTES = 24 * 60
+_TYPE_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Period:
+    """Days from ``start`` to ``end`` inclusive; ``end`` None: no end known yet."""
+
+    start: date
+    end: date | None = None
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+    def covers(self, other: Period) -> bool:
+        """Every day of ``other`` is a day of this period."""
+        if other.start < self.start:
+            return False
+        if self.end is None:
+            return True
+        return other.end is not None and other.end <= self.end
+
+
+@dataclass(frozen=True)
+class Overload:
+    """The first day a staff member would serve more clients than the maximum."""
+
+    role: str
+    day: date
+    load: int
+    maximum: int
+
+
+def check_name(text: str, field: str = "name") -> str:
+    """A staff member's name as typed, Latvian letters and all, in one Unicode spelling.
+
+    NFC: ``ā`` typed as ``a`` + combining macron and ``ā`` typed as one letter are the same name.
+    """
+    name = " ".join(unicodedata.normalize("NFC", text).split())
+    if not name:
+        raise InputError(f"{field}: a name is needed")
+    if len(name) > MAX_NAME or not all(c.isalpha() or c in " .'-" for c in name):
+        raise InputError(f"{field}: '{text}' is not a name (letters, spaces, . ' -; at most {MAX_NAME})")
+    return name
+
+
+def check_role(text: str, field: str = "role") -> str:
+    role = text.strip().lower()
+    if role not in ROLES:
+        raise InputError(f"{field}: '{text}' is not one of {', '.join(ROLES)}")
+    return role
+
+
+def check_complexity(text: str | int) -> int:
+    level = str(text).strip()
+    if level not in {str(n) for n in COMPLEXITY_LEVELS}:
+        raise InputError(f"level: '{text}' is not a complexity level (1, 2 or 3)")
+    return int(level)
+
+
+def check_area(text: str) -> str:
+    area = text.strip().lower()
+    if area not in PLAN_AREAS:
+        raise InputError(f"area: '{text}' is not one of {', '.join(PLAN_AREAS)}")
+    return area
+
+
+def check_text(text: str, field: str = "text") -> str:
+    value = text.strip()
+    if not value:
+        raise InputError(f"{field}: the text is empty")
+    return value
+
+
+def check_type_name(text: str, field: str = "type") -> str:
+    name = text.strip()
+    if not _TYPE_NAME.match(name) or len(name) > 40:
+        raise InputError(f"{field}: '{text}' is not a type name (lower-case words joined by '-', e.g. job-fair)")
+    return name
+
+
+def check_minutes(text: str | None, field: str = "minutes") -> int | None:
+    if text is None or not str(text).strip():
+        return None
+    value = str(text).strip()
+    if not value.isdigit() or not 0 < int(value) <= MAX_MINUTES:
+        raise InputError(f"{field}: '{text}' is not a number of minutes (1 to {MAX_MINUTES})")
+    return int(value)
+
+
+def check_language(text: str | None, field: str = "interpreter") -> str | None:
+    if text is None or not text.strip():
+        return None
+    lang = " ".join(text.strip().lower().split())
+    if len(lang) > 40 or not all(c.isalpha() or c in " -" for c in lang):
+        raise InputError(f"{field}: '{text}' is not a language (e.g. arabic, ar)")
+    return lang
+
+
+def caseload_state(load: int, minimum: int, maximum: int) -> str:
+    if load > maximum:
+        return OVER_MAXIMUM
+    if load < minimum:
+        return UNDER_MINIMUM
+    return OK
+
+
+def first_overload(role: str, new: Period, others: Sequence[Period], policies: PolicyHistory) -> Overload | None:
+    """The first day of ``new`` on which the staff member would serve more than the maximum.
+
+    The load on a day counts the periods that contain it, ``new`` included. Within ``new`` the
+    load only rises where a period starts, and the maximum only changes where a policy version
+    starts, so those days (and the first day of ``new``) are the only ones that need checking.
+    """
+    key = MAXIMUM_KEY[role]
+    starts = sorted(p.start for p in others)
+    # A period that ends before a day also started before it, so load = started - ended.
+    ends = sorted(p.end for p in others if p.end is not None)
+    days = {new.start}
+    days.update(s for s in starts if new.contains(s))
+    days.update(v.valid_from for v in policies.versions() if v.key == key and new.contains(v.valid_from))
+    for day in sorted(days):
+        load = 1 + bisect_right(starts, day) - bisect_left(ends, day)
+        maximum = int(policies.on(day)[key])
+        if load > maximum:
+            return Overload(role, day, load, maximum)
+    return None

@@ -1,0 +1,83 @@
+"""``mentorcli activity …``: the support given, by whom, to which clients."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from mentorcli.cli.common import DateOpt, Format, FormatOpt, as_date, register
+from mentorcli.core.casework import check_language, check_minutes
+from mentorcli.core.dates import fmt_lv
+from mentorcli.render.output import render
+from mentorcli.store import casework
+
+app = typer.Typer(help="Log the support given: visits, accompanying, registrations.", no_args_is_help=True)
+type_app = typer.Typer(help="The kinds of activity: built in, and added by the coordinator.", no_args_is_help=True)
+app.add_typer(type_app, name="type")
+
+COLUMNS = ("id", "date", "type", "staff", "minutes", "interpreter", "clients", "has_note")
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    codes: Annotated[str, typer.Argument(help="One case code, or several separated by commas (a family visit).")],
+    kind: Annotated[str, typer.Option("--type", help="The kind of activity (see: activity type list).")],
+    date: DateOpt,
+    staff: Annotated[str, typer.Option("--staff", help="Who gave the support.")],
+    minutes: Annotated[str | None, typer.Option("--minutes", help="How long it took.")] = None,
+    interpreter: Annotated[
+        str | None, typer.Option("--interpreter", help="Language interpreted, when an interpreter took part.")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Free text (kept out of the audit log and lists).")] = None,
+) -> None:
+    """Log one activity for one client or several at once."""
+    day = as_date(date)
+    clients = [c.strip() for c in codes.split(",") if c.strip()]
+    values = check_minutes(minutes, "--minutes"), check_language(interpreter, "--interpreter")
+    text = note.strip() if note and note.strip() else None
+    with register(ctx, write=True) as reg:
+        aid = casework.add_activity(reg, clients, kind, day, staff, *values, text)
+    typer.echo(f"activity {aid}: {kind.strip().lower()} on {fmt_lv(day)} for {', '.join(clients)}")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    client: Annotated[str | None, typer.Option("--client", help="Only activities with this client.")] = None,
+    staff: Annotated[str | None, typer.Option("--staff", help="Only activities by this staff member.")] = None,
+    kind: Annotated[str | None, typer.Option("--type", help="Only activities of this type.")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="From this day.")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Up to this day.")] = None,
+    with_notes: Annotated[bool, typer.Option("--with-notes", help="Also print the notes (free text).")] = False,
+    format: FormatOpt = Format.table,
+) -> None:
+    """Activities, oldest first; notes only with --with-notes, client names never."""
+    first = as_date(start, "--from") if start else None
+    last = as_date(end, "--to") if end else None
+    with register(ctx, write=False) as reg:
+        rows = casework.list_activities(
+            reg, code=client, by=staff, kind=kind, start=first, end=last, with_notes=with_notes
+        )
+    columns = (*COLUMNS, "note") if with_notes else COLUMNS
+    typer.echo(render(rows, format.value, None if format.value == "json" else columns))
+
+
+@type_app.command("add")
+def type_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Lower-case words joined by '-', e.g. job-fair.")],
+) -> None:
+    """Add a kind of activity to the list."""
+    with register(ctx, write=True) as reg:
+        added = casework.add_activity_type(reg, name)
+    typer.echo(f"activity type {added}: added")
+
+
+@type_app.command("list")
+def type_list(ctx: typer.Context, format: FormatOpt = Format.table) -> None:
+    """The kinds of activity: built in first."""
+    with register(ctx, write=False) as reg:
+        rows = casework.activity_types(reg)
+    typer.echo(render(rows, format.value, ("name", "builtin")))

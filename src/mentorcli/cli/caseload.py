@@ -1,0 +1,24 @@
+"""``mentorcli report caseload``: each staff member's load against the policy's limits."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from mentorcli.cli.common import Format, FormatOpt, as_date, register
+from mentorcli.render.output import render
+from mentorcli.store import casework
+
+COLUMNS = ("staff", "role", "team", "load", "minimum", "maximum", "state")
+
+
+def caseload(
+    ctx: typer.Context,
+    on: Annotated[str | None, typer.Option("--on", help="The day to count (default: today).")] = None,
+    format: FormatOpt = Format.table,
+) -> None:
+    """Staff active on a day: clients assigned, limits from the policy, ok / over-maximum / under-minimum."""
+    with register(ctx, write=False) as reg:
+        rows = casework.caseload(reg, as_date(on, "--on") if on else reg.today)
+    typer.echo(render(rows, format.value, COLUMNS))

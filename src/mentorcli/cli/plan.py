@@ -1,0 +1,112 @@
+"""``mentorcli plan …``: the individual socioeconomic inclusion plan (iekļaušanas plāns)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from mentorcli.cli.common import CodeArg, DateOpt, Format, FormatOpt, as_date, register
+from mentorcli.core.casework import PLAN_AREAS, check_area, check_complexity, check_text
+from mentorcli.core.dates import fmt_lv
+from mentorcli.core.errors import InputError
+from mentorcli.render.output import render
+from mentorcli.store import casework
+
+app = typer.Typer(help="The inclusion plan of a client: case complexity and goals.", no_args_is_help=True)
+goal_app = typer.Typer(help="Goals of the plan: add, mark done or dropped, edit.", no_args_is_help=True)
+app.add_typer(goal_app, name="goal")
+
+GoalArg = Annotated[str, typer.Argument(help="The goal's number, as 'plan goal add' printed it.")]
+GOAL_COLUMNS = ("id", "area", "due", "state", "closed_on", "text")
+
+
+@app.command("complexity")
+def complexity(
+    ctx: typer.Context,
+    code: CodeArg,
+    level: Annotated[str, typer.Argument(help="Case complexity level: 1, 2 or 3.")],
+    date: DateOpt,
+    by: Annotated[str, typer.Option("--by", help="The social worker who assessed it.")],
+) -> None:
+    """Record the social worker's assessment of the case complexity (1-3)."""
+    value, day = check_complexity(level), as_date(date)
+    with register(ctx, write=True) as reg:
+        casework.set_complexity(reg, code, value, day, by)
+    typer.echo(f"{code}: complexity {value} from {fmt_lv(day)}")
+
+
+@goal_app.command("add")
+def goal_add(
+    ctx: typer.Context,
+    code: CodeArg,
+    area: Annotated[str, typer.Option("--area", help=f"One of: {', '.join(PLAN_AREAS)}.")],
+    due: Annotated[str, typer.Option("--due", help="When it should be reached.")],
+    text: Annotated[str, typer.Option("--text", help="What the goal is (free text; kept out of the audit log).")],
+) -> None:
+    """Add a goal to the client's plan; prints the goal's number."""
+    values = check_area(area), as_date(due, "--due"), check_text(text, "--text")
+    with register(ctx, write=True) as reg:
+        gid = casework.add_goal(reg, code, *values)
+    typer.echo(gid)
+
+
+def _goal_number(text: str) -> int:
+    if not text.strip().isdigit():
+        raise InputError(f"goal: '{text}' is not a goal number")
+    return int(text)
+
+
+def _close(ctx: typer.Context, goal: str, state: str, date: str) -> None:
+    gid, day = _goal_number(goal), as_date(date)
+    with register(ctx, write=True) as reg:
+        code = casework.close_goal(reg, gid, state, day)
+    typer.echo(f"{code}: goal {gid} {state} on {fmt_lv(day)}")
+
+
+@goal_app.command("done")
+def goal_done(ctx: typer.Context, goal: GoalArg, date: DateOpt) -> None:
+    """The goal was reached."""
+    _close(ctx, goal, "done", date)
+
+
+@goal_app.command("drop")
+def goal_drop(ctx: typer.Context, goal: GoalArg, date: DateOpt) -> None:
+    """The goal is given up (no longer relevant, or the client left)."""
+    _close(ctx, goal, "dropped", date)
+
+
+@goal_app.command("edit")
+def goal_edit(
+    ctx: typer.Context,
+    goal: GoalArg,
+    due: Annotated[str | None, typer.Option("--due", help="A new due date.")] = None,
+    text: Annotated[str | None, typer.Option("--text", help="A new text.")] = None,
+) -> None:
+    """Change a goal's due date or text."""
+    if due is None and text is None:
+        raise typer.BadParameter("nothing to change: give --due or --text")
+    new_due = as_date(due, "--due") if due else None
+    new_text = check_text(text, "--text") if text is not None else None
+    gid = _goal_number(goal)
+    with register(ctx, write=True) as reg:
+        code = casework.edit_goal(reg, gid, new_due, new_text)
+    typer.echo(f"{code}: goal {goal} changed")
+
+
+@app.command("show")
+def show(ctx: typer.Context, code: CodeArg, format: FormatOpt = Format.table) -> None:
+    """The plan of one client: complexity history, goals, assignments."""
+    with register(ctx, write=False) as reg:
+        view = casework.plan(reg, code)
+    if format.value == "json":
+        typer.echo(render(view, "json"))
+        return
+    level = view["complexity"] if view["complexity"] is not None else "not assessed"
+    parts = [f"{code}: complexity {level}"]
+    if view["assessments"]:
+        parts.append(render(view["assessments"], format.value, ("date", "complexity", "by")))
+    parts.append(render(view["goals"], format.value, GOAL_COLUMNS))
+    if view["assignments"]:
+        parts.append(render(view["assignments"], format.value, ("worker", "mentor", "from", "to", "forced")))
+    typer.echo("\n\n".join(parts))

@@ -1,0 +1,73 @@
+"""``mentorcli staff …``: social workers and mentors, their active periods and teams."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from mentorcli.cli.common import DateOpt, Format, FormatOpt, as_date, register
+from mentorcli.core.casework import ROLES, check_name
+from mentorcli.core.dates import fmt_lv
+from mentorcli.render.output import render
+from mentorcli.store import casework
+
+app = typer.Typer(help="Social workers and mentors: active periods and teams.", no_args_is_help=True)
+
+NameArg = Annotated[str, typer.Argument(help="Full name, as it should be printed (Latvian letters welcome).")]
+FromOpt = Annotated[str, typer.Option("--from", help="First day: 2020-03-01 or 01.03.2020.")]
+COLUMNS = ("name", "role", "team", "from", "to")
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    name: NameArg,
+    role: Annotated[str, typer.Option("--role", help=f"One of: {', '.join(ROLES)}.")],
+    start: FromOpt,
+    team: Annotated[
+        str | None, typer.Option("--team", help="For a mentor: the social worker whose team they join.")
+    ] = None,
+) -> None:
+    """Add a social worker or a mentor, active from a date."""
+    day = as_date(start, "--from")
+    with register(ctx, write=True) as reg:
+        s = casework.add_staff(reg, name, role, day, team)
+    tail = f", in the team of {check_name(team)}" if team else ""
+    typer.echo(f"{s.name}: {s.role} from {fmt_lv(day)}{tail}")
+
+
+@app.command("end")
+def end(ctx: typer.Context, name: NameArg, date: DateOpt) -> None:
+    """Record a staff member's last day (refused while clients are still assigned to them after it)."""
+    day = as_date(date)
+    with register(ctx, write=True) as reg:
+        s = casework.end_staff(reg, name, day)
+    typer.echo(f"{s.name}: last day {fmt_lv(day)}")
+
+
+@app.command("team")
+def team(
+    ctx: typer.Context,
+    mentor: Annotated[str, typer.Argument(help="The mentor's name.")],
+    worker: Annotated[str, typer.Option("--worker", help="The social worker whose team the mentor joins.")],
+    start: FromOpt,
+) -> None:
+    """Move a mentor to a social worker's team from a date (the previous team ends the day before)."""
+    day = as_date(start, "--from")
+    with register(ctx, write=True) as reg:
+        casework.set_team(reg, mentor, worker, day)
+    typer.echo(f"{check_name(mentor)}: in the team of {check_name(worker)} from {fmt_lv(day)}")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    on: Annotated[str | None, typer.Option("--on", help="Only staff active on this day (teams as on it).")] = None,
+    format: FormatOpt = Format.table,
+) -> None:
+    """The staff list: role, team (on the day, or today) and active period."""
+    day = as_date(on, "--on") if on else None
+    with register(ctx, write=False) as reg:
+        rows = casework.list_staff(reg, day)
+    typer.echo(render(rows, format.value, None if format.value == "json" else COLUMNS))
