@@ -207,3 +207,28 @@ def test_db_check_reports_stored_episodes_that_drifted(run: Run, db_path: Path) 
     )
     run("db", "check", "--repair")
     assert run("db", "check").out.strip() == "ok"
+
+
+def test_db_check_finds_casework_that_breaks_the_rules(run: Run, db_path: Path) -> None:
+    run("staff", "add", "Anna Bērziņa", "--role", "social-worker", "--from", "2020-01-01")
+    run("staff", "add", "Jānis Ozoliņš", "--role", "mentor", "--team", "Anna Bērziņa", "--from", "2020-01-01")
+    for code in ("A-1", "A-2"):
+        add_client(run, code, intake="2020-03-10")
+        run("assign", code, "--worker", "Anna Bērziņa", "--mentor", "Jānis Ozoliņš", "--from", "2020-03-10")
+    run("activity", "add", "A-1", "--type", "accompany-medical", "--date", "2020-04-01", "--staff", "Jānis Ozoliņš")
+    assert run("db", "check").out.strip() == "ok"
+    # A policy change and hand edits that no command would make.
+    run("policy", "set", "caseload_max_mentor", "1", "--from", "2020-01-01")
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute(
+        "INSERT INTO assignments (client_id, worker_id, mentor_id, start, forced) VALUES (1, 1, 2, '2020-04-01', 0)"
+    )
+    conn.execute("UPDATE activities SET date = '2020-07-01'")
+    conn.close()
+    res = run("db", "check", ok=False)
+    assert res.code == 1
+    assert res.err.strip().splitlines() == [
+        "A-1: assignments from 2020-03-10 and from 2020-04-01 overlap",
+        "mentor Jānis Ozoliņš: 2 clients on 2020-03-10 (maximum 1)",
+        "A-1: an activity on 2020-07-01 falls outside the client's service",
+    ]

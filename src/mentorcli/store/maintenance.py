@@ -168,6 +168,51 @@ def check(reg: Register) -> list[str]:
         derived = [(e.start.isoformat(), e.end.isoformat() if e.end else None, e.end_reason) for e in tl.episodes]
         if [tuple(r) for r in stored] != derived:
             problems.append(f"{code}: stored episodes differ from the events (run 'mentorcli db check --repair')")
+    return problems + _casework_problems(reg)
+
+
+def _casework_problems(reg: Register) -> list[str]:
+    from bisect import bisect_left, bisect_right
+
+    from mentorcli.core.casework import MAXIMUM_KEY
+    from mentorcli.store.casework import PERIODS
+
+    conn, problems = reg.conn, []
+    for r in conn.execute(
+        f"""
+        SELECT a.code, a.start AS a_start, b.start AS b_start FROM ({PERIODS}) a JOIN ({PERIODS}) b
+          ON a.client_id = b.client_id AND a.id < b.id
+         AND a.start <= COALESCE(b.eff_end, '9999-12-31') AND b.start <= COALESCE(a.eff_end, '9999-12-31')
+        ORDER BY a.code
+        """
+    ):
+        problems.append(f"{r['code']}: assignments from {r['a_start']} and from {r['b_start']} overlap")
+    periods: dict[tuple[str, int], list[tuple[date, date | None]]] = {}
+    for r in conn.execute(f"SELECT worker_id, mentor_id, start, eff_end FROM ({PERIODS})"):
+        span = (date.fromisoformat(r["start"]), date.fromisoformat(r["eff_end"]) if r["eff_end"] else None)
+        for role, sid in (("social-worker", r["worker_id"]), ("mentor", r["mentor_id"])):
+            if sid is not None:
+                periods.setdefault((role, sid), []).append(span)
+    names = dict(conn.execute("SELECT id, name FROM staff").fetchall())
+    for (role, sid), spans in sorted(periods.items()):
+        starts = sorted(s for s, _ in spans)
+        ends = sorted(e for _, e in spans if e is not None)
+        for day in starts:
+            load = bisect_right(starts, day) - bisect_left(ends, day)
+            maximum = int(reg.policies.on(day)[MAXIMUM_KEY[role]])
+            if load > maximum:
+                problems.append(f"{role} {names[sid]}: {load} clients on {day.isoformat()} (maximum {maximum})")
+                break
+    for r in conn.execute(
+        """
+        SELECT c.code, a.date FROM activities a
+        JOIN activity_clients ac ON ac.activity_id = a.id JOIN clients c ON c.id = ac.client_id
+        WHERE NOT EXISTS (SELECT 1 FROM episodes e WHERE e.client_id = ac.client_id AND e.start <= a.date
+                          AND (e."end" IS NULL OR e."end" >= a.date))
+        ORDER BY c.code, a.date
+        """
+    ):
+        problems.append(f"{r['code']}: an activity on {r['date']} falls outside the client's service")
     return problems
 
 
