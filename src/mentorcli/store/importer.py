@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mentorcli.core.cells import unneutralise
 from mentorcli.core.errors import InputError, MentorError
 from mentorcli.store.register import Register
 
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EXTRA = "__extra__"
 
 
@@ -32,15 +31,6 @@ class ImportFailed(InputError):
     def __init__(self, path: Path, problems: list[str]) -> None:
         head = f"import: {path.name}: {len(problems)} problem(s); nothing was written"
         super().__init__("\n".join([head, *problems]))
-
-
-def neutralise(text: str) -> str:
-    """The cell as a spreadsheet shows it as text, never runs it."""
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def unneutralise(text: str) -> str:
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
 
 
 def _text(path: Path) -> str:
