@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from conftest import Run
+from conftest import Run, add_client
 from mentorcli.core.casework import BUILTIN_ACTIVITY_TYPES
 from mentorcli.core.policy import DEFAULTS
 from mentorcli.store.export import COLUMNS
@@ -179,3 +179,60 @@ def test_staff_assignments_and_activities_keep_the_casework_rules(imported: Path
         assert act["type"] in BUILTIN_ACTIVITY_TYPES
         assert act["minutes"] == "" or int(act["minutes"]) > 0
     assert {a["type"] for a in acts} == set(BUILTIN_ACTIVITY_TYPES)
+
+
+def test_demo_imports_the_examples_and_shows_the_busiest_month_or_the_list(run: Run, tmp_path: Path) -> None:
+    kept = tmp_path / "demo.db"
+    out = run("demo", "--keep", kept).out
+    assert "$ mentorcli import clients " in out and "clients.csv: imported 446 clients" in out
+    assert "$ mentorcli import events " in out
+    has_report = run("report", "month", "--help", ok=None).code == 0
+    if has_report:
+        assert "$ mentorcli report month 2020-05 --format table" in out
+    else:
+        assert "$ mentorcli client list" in out and "EX-2021-0151" in out
+    assert len(run("--db", kept, "client", "list", "--format", "json").json()) == 446
+    served = {
+        m: len(run("--db", kept, "client", "list", "--served-in", m, "--format", "json").json())
+        for m in ("2020-04", "2020-05", "2020-06")
+    }
+    assert served["2020-05"] > max(served["2020-04"], served["2020-06"]), "2020-05 is the busiest month"
+    res = run("demo", "--keep", kept, ok=False)
+    assert res.code == 1 and "exists already" in res.err
+
+
+def test_demo_imports_every_kind_the_program_can(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    import typer
+
+    from mentorcli.cli import imports
+
+    fake = typer.Typer()
+
+    @fake.command("staff")
+    def staff(file: Path) -> None:
+        typer.echo(f"(staff from {file.name})")
+
+    monkeypatch.setattr(
+        imports.app, "registered_commands", [*imports.app.registered_commands, *fake.registered_commands]
+    )
+    out = run("demo").out
+    assert "$ mentorcli import staff " in out and "(staff from staff.csv)" in out
+    assert "import assignments" not in out
+
+
+def test_busiest_month(run: Run, db_path: Path) -> None:
+    from mentorcli.cli.demo import _busiest_month
+
+    add_client(run, "B-1", arrived="2020-03-10", intake="2020-03-10")  # served March to June 10
+    add_client(run, "B-2", arrived="2020-05-20", intake="2020-05-31")  # served from May 31
+    add_client(run, "B-3", arrived="2020-06-01", intake="2020-06-01")
+    add_client(run, "B-4", arrived="2020-06-01")  # never served: does not count
+    run("client", "exit", "B-3", "--reason", "declined", "--date", "2020-06-02")
+    # March 1, April 1, May 2, June 3, July 1, August 1 (B-2 until 31.08), September 0.
+    assert _busiest_month(db_path, date(2021, 12, 31)) == "2020-06"
+    run("client", "exit", "B-1", "--reason", "declined", "--date", "2020-04-30")
+    # March 1, April 1, May 1, June 2 (B-2, B-3), July 1.
+    assert _busiest_month(db_path, date(2021, 12, 31)) == "2020-06"
+    run("client", "exit", "B-2", "--reason", "declined", "--date", "2020-05-31")
+    # March 1, April 1, May 1, June 1: the first of equals.
+    assert _busiest_month(db_path, date(2021, 12, 31)) == "2020-03"
