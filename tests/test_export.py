@@ -9,8 +9,11 @@ import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import Run, add_client
+from mentorcli.core.cells import FORMULA_START, neutralise, unneutralise
 from mentorcli.store.export import COLUMNS
 
 CLIENTS_HEADER = "code,name,sex,born,country,arrived,route,residence,family,intake"
@@ -289,3 +292,22 @@ def test_an_empty_register_exports_headers_and_empty_arrays(run: Run, tmp_path: 
     for kind in ("events", "staff", "assignments", "activities", "plans"):
         assert export_text(run, kind) == ",".join(COLUMNS[kind]) + "\n"
         assert json.loads(export_text(run, kind, "--format", "json")) == []
+
+
+@given(st.text())
+def test_neutralised_cells_never_start_a_formula_and_read_back_exactly(text: str) -> None:
+    cell = neutralise(text)
+    assert not cell.startswith(FORMULA_START)
+    assert unneutralise(cell) == text
+
+
+def test_neutralise_examples() -> None:
+    assert [neutralise(t) for t in ("=1+2", "-5", "@x", "'=x", "'abc", "2020-07-31", "")] == [
+        "'=1+2",
+        "'-5",
+        "'@x",
+        "''=x",
+        "'abc",
+        "2020-07-31",
+        "",
+    ]

@@ -6,11 +6,19 @@ from __future__ import annotations
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _quoted(text: str) -> bool:
+    """Starts with quotes and then a formula character: only ``neutralise`` writes that."""
+    return text.startswith("'") and text.lstrip("'").startswith(FORMULA_START)
+
+
 def neutralise(text: str) -> str:
-    """The cell as a spreadsheet shows it as text, never runs it: a leading single quote."""
-    return "'" + text if text.startswith(FORMULA_START) else text
+    """The cell as a spreadsheet shows it as text, never runs it: a leading single quote.
+
+    A value that already looks neutralised gets one more quote, so ``unneutralise`` gives back
+    exactly what was recorded.
+    """
+    return "'" + text if text.startswith(FORMULA_START) or _quoted(text) else text
 
 
 def unneutralise(text: str) -> str:
-    """The value before ``neutralise``: the quote comes off only where it was put on."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
+    return text[1:] if _quoted(text) else text
