@@ -21,6 +21,7 @@ from mentorcli.cli import (
     db,
     demo,
     due,
+    export,
     imports,
     plan,
     policy,
@@ -136,6 +137,7 @@ app.command("due")(due.due)
 report = typer.Typer(help="Reports: caseload, month, period, year.", no_args_is_help=True)
 report.command("caseload")(caseload.caseload)
 app.add_typer(report, name="report")
+app.command("export")(export.export_command)
 app.command("demo")(demo.demo)
 
 

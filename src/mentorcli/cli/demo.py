@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import tempfile
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from mentorcli.core.dates import months_between
 from mentorcli.core.errors import MentorError
+
+# In the order they can be imported: staff before the assignments and activities that name them.
+EXAMPLE_FILES = ("clients", "events", "staff", "assignments", "activities")
 
 
 def examples_dir() -> Path:
@@ -27,25 +32,58 @@ def demo(
     ctx: typer.Context,
     keep: Annotated[str | None, typer.Option("--keep", help="Keep the demo database at this path.")] = None,
 ) -> None:
-    """Build a database from examples/ in a temporary place and show the caseload."""
+    """Build a database from examples/ in a temporary place and show its busiest month."""
     from mentorcli.cli.app import app
 
     src = examples_dir()
+    commands = _commands(app)
     with tempfile.TemporaryDirectory(prefix="mentorcli-demo-") as tmp:
         db = Path(keep) if keep else Path(tmp) / "demo.db"
         if db.exists():
             raise MentorError(f"demo: {db} exists already; choose another --keep path")
         settings = ctx.find_root().obj
         base = ["--db", str(db), "--today", settings.today.isoformat(), "--lang", settings.lang]
-        for args in (
-            ["import", "clients", str(src / "clients.csv")],
-            ["import", "events", str(src / "events.csv")],
-            ["client", "list"],
-        ):
-            typer.echo(f"$ mentorcli {' '.join(args)}")
-            try:
-                app(base + args, standalone_mode=True)
-            except SystemExit as e:
-                if e.code:
-                    raise
-            typer.echo("")
+        steps = [["import", kind, str(src / f"{kind}.csv")] for kind in EXAMPLE_FILES if kind in commands["import"]]
+        for args in steps:
+            _show(app, base, args)
+        if "month" in commands.get("report", ()):
+            _show(app, base, ["report", "month", _busiest_month(db, settings.today), "--format", "table"])
+        else:
+            _show(app, base, ["client", "list"])
+
+
+def _commands(app: typer.Typer) -> dict[str, set[str]]:
+    """The subcommands of each command group of the running program (other branches add some)."""
+    root = typer.main.get_command(app)
+    groups = getattr(root, "commands", {})
+    return {name: set(getattr(group, "commands", {})) for name, group in groups.items()}
+
+
+def _show(app: typer.Typer, base: list[str], args: list[str]) -> None:
+    typer.echo(f"$ mentorcli {' '.join(args)}")
+    try:
+        app(base + args, standalone_mode=True)
+    except SystemExit as e:
+        if e.code:
+            raise
+    typer.echo("")
+
+
+def _busiest_month(db: Path, today: date) -> str:
+    """The month in which the most clients were served (the earliest of equals)."""
+    from mentorcli.store.register import open_register
+
+    with open_register(db, today, "demo", write=False) as reg:
+        episodes = [
+            (date.fromisoformat(r["start"]), date.fromisoformat(r["end"]) if r["end"] else today, r["client_id"])
+            for r in reg.conn.execute(
+                "SELECT start, end, client_id FROM episodes WHERE start <= ?", (today.isoformat(),)
+            )
+        ]
+    if not episodes:
+        return today.strftime("%Y-%m")
+    served = {
+        first.strftime("%Y-%m"): len({c for start, end, c in episodes if start <= last and end >= first})
+        for first, last in months_between(min(e[0] for e in episodes).replace(day=1), today)
+    }
+    return max(served, key=served.__getitem__)  # months come in order: the first of equals wins

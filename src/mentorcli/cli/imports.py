@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TextIO
 
 import typer
 
-from mentorcli.cli.common import as_date, register
+from mentorcli.cli.common import as_date, register, settings
 from mentorcli.core import clients as fields
 from mentorcli.core.casework import SOCIAL_WORKER, check_language, check_minutes, check_name, check_role
 from mentorcli.core.clients import Client
 from mentorcli.core.countries import parse_country
 from mentorcli.core.dates import parse_birth
 from mentorcli.core.errors import InputError
+from mentorcli.core.events import check_event
 from mentorcli.store import casework
 from mentorcli.store.importer import Row, apply_rows, check_fields, read_rows
 from mentorcli.store.register import Register
@@ -67,8 +71,16 @@ def client_row(reg: Register, row: Row) -> None:
 
 
 def event_row(reg: Register, row: Row) -> None:
-    day = check_fields(row, {"date": lambda t: as_date(t, "date")})["date"]
-    reg.record_event(row.values["code"], day, row.values["event"], row.values.get("value"))
+    v = row.values
+    errors = []
+    for check in (lambda: as_date(v["date"], "date"), lambda: check_event(v["event"], v.get("value"))):
+        try:
+            check()
+        except InputError as e:
+            errors.append(str(e))
+    if errors:
+        raise InputError("\n".join(errors))
+    reg.record_event(v["code"], as_date(v["date"], "date"), v["event"], v.get("value"))
 
 
 def staff_row(reg: Register, row: Row) -> None:
@@ -105,18 +117,52 @@ def activity_row(reg: Register, row: Row) -> None:
     )
 
 
-def _run(ctx: typer.Context, path: Path, dry_run: bool, kind: str, rows: list[Row], apply: Any) -> None:
-    with register(ctx, write=True, commit=not dry_run) as reg:
-        n = apply_rows(reg, path, rows, lambda r: apply(reg, r), "code")
+def _run(
+    ctx: typer.Context, path: Path, dry_run: bool, kind: str, rows: list[Row], apply: Any, unique: str | None = None
+) -> None:
+    db = settings(ctx).db
+    fresh = not db.exists()  # nothing was written: then leave no empty database behind either
+    try:
+        with register(ctx, write=True, commit=not dry_run) as reg, _progress(len(rows)) as progress:
+            n = apply_rows(reg, path, rows, lambda r: apply(reg, r), "code", unique=unique, progress=progress)
+    except BaseException:
+        if fresh:
+            _remove(db)
+        raise
+    if fresh and dry_run:
+        _remove(db)
     verb = "would import" if dry_run else "imported"
     typer.echo(f"{path.name}: {verb} {n} {kind}")
+
+
+PROGRESS_FROM = 500
+
+
+@contextmanager
+def _progress(total: int, stream: TextIO | None = None) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar for a long import on a terminal; nothing in a pipe or a log."""
+    stream = stream or sys.stderr
+    if total <= PROGRESS_FROM or not stream.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(file=stream), transient=True) as bar:
+        task = bar.add_task("importing", total=total)
+        yield lambda done: bar.update(task, completed=done)
+
+
+def _remove(db: Path) -> None:
+    for f in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        f.unlink(missing_ok=True)
 
 
 @app.command("clients")
 def clients(ctx: typer.Context, file: FileArg, dry_run: DryRun = False) -> None:
     """clients.csv: code,name,sex,born,country,arrived,route,residence,family,intake."""
     rows = read_rows(file, CLIENT_COLUMNS, tuple(c for c in CLIENT_COLUMNS if c not in ("name", "family", "intake")))
-    _run(ctx, file, dry_run, "clients", rows, client_row)
+    _run(ctx, file, dry_run, "clients", rows, client_row, unique="code")
 
 
 @app.command("events")

@@ -1,19 +1,24 @@
 """CSV import: every row passes the checks of the matching command; the whole file or nothing.
 
 Files are UTF-8 with or without a byte-order mark, separated by ``,`` or ``;`` (Excel in a
-Latvian locale writes ``;``), with a header row.
+Latvian locale writes ``;``), with a header row. A cell that an export neutralised against
+spreadsheet formulas (``'=…``) is read back without the added quote.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mentorcli.core.cells import unneutralise
 from mentorcli.core.errors import InputError, MentorError
 from mentorcli.store.register import Register
+
+EXTRA = "__extra__"
 
 
 @dataclass(frozen=True)
@@ -28,35 +33,51 @@ class ImportFailed(InputError):
         super().__init__("\n".join([head, *problems]))
 
 
-def read_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...]) -> list[Row]:
+def _text(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError(f"file: '{path}' does not exist") from None
-    except UnicodeDecodeError:
-        raise InputError(f"file: '{path}' is not UTF-8 text") from None
+    except IsADirectoryError:
+        raise InputError(f"file: '{path}' is a directory") from None
+    except UnicodeDecodeError as e:
+        raise InputError(
+            f"file: '{path}' is not UTF-8 text (byte {e.start + 1}); in Excel save as 'CSV UTF-8'"
+        ) from None
     except OSError as e:
         raise MentorError(f"file: '{path}': {e.strerror}") from None
-    lines = text.splitlines()
-    if not lines:
-        raise InputError(f"{path}:1: the file is empty (a header row is needed)")
-    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    reader = csv.reader(lines, delimiter=delimiter)
+
+
+def read_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...]) -> list[Row]:
+    """The data rows, each with the line of the file it starts on; refuses a bad header."""
+    text = _text(path)
+    first = text.split("\n", 1)[0]
+    if not first.strip():
+        raise InputError(f"{path.name}:1: the file is empty (a header row is needed: {','.join(columns)})")
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = [h.strip().lower() for h in next(reader)]
-    unknown = [h for h in header if h not in columns]
-    missing = [c for c in required if c not in header]
-    if unknown or missing:
-        what = f"unknown column '{unknown[0]}'" if unknown else f"missing column '{missing[0]}'"
-        raise InputError(f"{path}:1: {what} (columns: {','.join(columns)})")
+    _check_header(path, header, columns, required)
     rows = []
-    for n, cells in enumerate(reader, start=2):
+    line = reader.line_num + 1
+    for cells in reader:
+        start, line = line, reader.line_num + 1  # a quoted cell may span lines
         if not any(c.strip() for c in cells):
             continue
-        padded = cells + [""] * (len(header) - len(cells))
-        rows.append(Row(n, {h: padded[i].strip() for i, h in enumerate(header)}))
-        if len(cells) > len(header):
-            rows[-1].values["__extra__"] = "yes"
+        values = {h: unneutralise(cells[i]).strip() if i < len(cells) else "" for i, h in enumerate(header)}
+        extra = [c for c in cells[len(header) :] if c.strip()]
+        if extra:
+            values[EXTRA] = f"{len(cells)} cells, but the header has {len(header)} columns"
+        rows.append(Row(start, values))
     return rows
+
+
+def _check_header(path: Path, header: list[str], columns: tuple[str, ...], required: tuple[str, ...]) -> None:
+    problems = [f"unknown column '{h}'" for h in header if h not in columns]
+    problems += [f"column '{h}' appears twice" for i, h in enumerate(header) if h in header[:i]]
+    problems += [f"missing column '{c}'" for c in required if c not in header]
+    if problems:
+        raise InputError(f"{path.name}:1: {'; '.join(problems)} (columns: {','.join(columns)})")
 
 
 def apply_rows(
@@ -65,13 +86,29 @@ def apply_rows(
     rows: list[Row],
     apply: Callable[[Row], None],
     first_column: str,
+    *,
+    unique: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Apply every row, each inside a savepoint; collect every problem; raise if any."""
-    problems: list[str] = []
-    for row in rows:
-        if "__extra__" in row.values:
-            problems.append(f"{path.name}:{row.line}: -: more cells than columns")
+    """Apply every row, each inside a savepoint; collect every problem; raise if any.
+
+    ``unique`` names a column no two rows may share (a repeated code is named as such, not as
+    "already in the register"). ``progress`` is told how many rows are done.
+    """
+    problems: list[tuple[int, str]] = []
+    seen: dict[str, int] = {}
+    for done, row in enumerate(rows, start=1):
+        if progress:
+            progress(done)
+        if EXTRA in row.values:
+            problems.append((row.line, f"{path.name}:{row.line}: -: {row.values[EXTRA]}"))
             continue
+        key = row.values.get(unique or "", "")
+        if key and key in seen:
+            problems.append((row.line, f"{path.name}:{row.line}: {unique}: '{key}' repeats line {seen[key]}"))
+            continue
+        if key:
+            seen[key] = row.line
         reg.conn.execute("SAVEPOINT import_row")
         try:
             apply(row)
@@ -81,10 +118,11 @@ def apply_rows(
                 field, _, reason = msg.partition(": ")
                 field = field.strip().lstrip("-")
                 column = field if field in row.values else first_column
-                problems.append(f"{path.name}:{row.line}: {column}: {reason if column == field else msg}")
+                problems.append((row.line, f"{path.name}:{row.line}: {column}: {reason if column == field else msg}"))
         reg.conn.execute("RELEASE import_row")
     if problems:
-        raise ImportFailed(path, problems)
+        # Rows may be applied out of file order (events go by date); the list goes by line.
+        raise ImportFailed(path, [p for _, p in sorted(problems, key=lambda p: p[0])])
     return len(rows)
 
 
