@@ -12,7 +12,7 @@ import typer
 import typer.core
 
 from mentorcli import __version__
-from mentorcli.cli import clients, demo, imports, policy, status
+from mentorcli.cli import clients, demo, imports, policy, reports, status
 from mentorcli.cli.common import ENV_LANG, Lang, Settings, today_from
 from mentorcli.core.errors import InputError, MentorError
 from mentorcli.store.db import resolve_path
@@ -110,6 +110,7 @@ app.add_typer(clients.app, name="client")
 app.add_typer(status.app, name="status")
 app.add_typer(policy.app, name="policy")
 app.add_typer(imports.app, name="import")
+app.add_typer(reports.app, name="report")
 app.command("demo")(demo.demo)
 
 
