@@ -12,7 +12,7 @@ from conftest import Run, add_client
 
 # Birth dates by role; every adult woman is 33 and every man 32 in July 2020, children are 8.
 BORN = {"W": "1987-03-01", "M": "1988-02-01", "C": "2012-05-01", "S": "2002-07-15"}  # S turns 18 on 15.07.2020
-SEX = {"W": "F", "M": "M", "C": "M", "S": "M"}
+SEX = {"W": "F", "M": "M", "C": "M", "S": "M", "A": "M", "D": "F"}  # A an adult son, D an adult daughter
 
 
 @dataclass
