@@ -76,7 +76,10 @@ def parse_value(key: str, text: str) -> Any:
             raise InputError(f"{key}: '{text}' is not one of {', '.join(INVOICE_RULES)}")
         return raw
     if key in _MONEY_KEYS:
-        return str(_decimal(key, raw).quantize(Decimal("0.01")))
+        amount = _decimal(key, raw)
+        if amount != amount.quantize(Decimal("0.01")):
+            raise InputError(f"{key}: '{text}' has more than two decimals (EUR and cents)")
+        return str(amount.quantize(Decimal("0.01")))
     if key == "complexity_weights":
         weights = [_decimal(key, w.strip()) for w in raw.split(",")]
         if len(weights) != 3:
