@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from mentorcli.core import counting
 from mentorcli.core.counting import ClientFacts, Inputs
+from mentorcli.core.dates import months_between
 from mentorcli.core.eligibility import Episode
 from mentorcli.core.errors import InputError
 from mentorcli.core.legal import LegalTimeline, StatusEvent
@@ -272,5 +273,8 @@ def test_parts_sum_to_the_whole(case: tuple[list[ClientFacts], date, date, date]
     for key in ("by_residence", "by_route", "by_status"):
         assert sum(end[key].values()) == end["served"]
     assert sum(fig["exits"].values()) == sum(sum(r.values()) for r in fig["exits_by_route"].values())
+    # The one-pass monthly count agrees with the definition, month by month.
+    for m_first, m_last in months_between(first, last):
+        assert fig["monthly"][m_first.strftime("%Y-%m")] == len(counting.served(clients, m_first, m_last, today))
     month_fig = counting.month_report(Inputs(clients), first, last, today)
     _sums(month_fig, month_fig["served"])

@@ -205,9 +205,12 @@ class Inputs:
     activity_types: Sequence[str] = ()
 
 
-def figures(inp: Inputs, first: date, last: date, today: date) -> dict[str, Any]:
+def figures(
+    inp: Inputs, first: date, last: date, today: date, days: Mapping[str, date] | None = None
+) -> dict[str, Any]:
     """The figures of the month report, for any period (SPEC 5)."""
-    days = served(inp.clients, first, last, today)
+    if days is None:
+        days = served(inp.clients, first, last, today)
     counted = [c for c in inp.clients if c.code in days]
     out = people([(c, days[c.code]) for c in counted])
     out.update(_flow(counted, first, last, today))
@@ -221,22 +224,16 @@ def figures(inp: Inputs, first: date, last: date, today: date) -> dict[str, Any]
 
 
 def month_report(inp: Inputs, first: date, last: date, today: date) -> dict[str, Any]:
-    out = figures(inp, first, last, today)
-    out["month"] = first.strftime("%Y-%m")
-    return out
+    return {"month": first.strftime("%Y-%m"), **figures(inp, first, last, today)}
 
 
 def period_report(inp: Inputs, first: date, last: date, today: date) -> dict[str, Any]:
     """The month figures over a period, each person counted once, plus the period's own keys."""
-    out = figures(inp, first, last, today)
     days = served(inp.clients, first, last, today)
+    out = {"from": first, "to": last, **figures(inp, first, last, today, days)}
     counted = [c for c in inp.clients if c.code in days]
-    out["from"], out["to"] = first, last
     out["unique_persons"] = len(counted)
-    out["monthly"] = {
-        m_first.strftime("%Y-%m"): len(served(counted, m_first, m_last, today))
-        for m_first, m_last in months_between(first, last)
-    }
+    out["monthly"] = monthly(counted, first, last, today)
     out.update(_families(counted))
     by_route: dict[str, Counter[str]] = {r: Counter() for r in EXIT_REASONS}
     for c in counted:
@@ -247,6 +244,24 @@ def period_report(inp: Inputs, first: date, last: date, today: date) -> dict[str
     return out
 
 
+def monthly(clients: Iterable[ClientFacts], first: date, last: date, today: date) -> dict[str, int]:
+    """Clients served in each calendar month of the period, the first and last month cut to it.
+
+    One pass over the episodes: each marks the months it overlaps (a client once per month).
+    """
+    counts = {m.year * 12 + m.month - 1: 0 for m, _ in months_between(first, last)}
+    end = min(last, today)
+    for c in clients:
+        seen: set[int] = set()
+        for e in c.episodes:
+            lo, hi = max(e.start, first), min(e.last_day(today), end)
+            if lo <= hi:
+                seen.update(range(lo.year * 12 + lo.month - 1, hi.year * 12 + hi.month))
+        for key in seen:
+            counts[key] += 1
+    return {f"{k // 12:04d}-{k % 12 + 1:02d}": n for k, n in counts.items()}
+
+
 def active_on(clients: Iterable[ClientFacts], day: date, today: date) -> dict[str, Any]:
     """Who is served on ``day``: the clients whose plans are active then."""
     on_day = [(c, day) for c in clients if c.last_served(day, day, today) == day]
@@ -255,8 +270,7 @@ def active_on(clients: Iterable[ClientFacts], day: date, today: date) -> dict[st
 
 
 def year_report(inp: Inputs, year: int, today: date) -> dict[str, Any]:
-    out = period_report(inp, date(year, 1, 1), date(year, 12, 31), today)
-    out["year"] = year
+    out = {"year": year, **period_report(inp, date(year, 1, 1), date(year, 12, 31), today)}
     out["first_time"] = out["new"]
     return out
 
