@@ -25,6 +25,7 @@ from mentorcli.cli import (
     imports,
     plan,
     policy,
+    reports,
     staff,
     status,
 )
@@ -133,10 +134,8 @@ app.command("unassign")(assign.unassign)
 app.add_typer(plan.app, name="plan")
 app.add_typer(activity.app, name="activity")
 app.command("due")(due.due)
-# The reports helper adds the other report commands to this group.
-report = typer.Typer(help="Reports: caseload, month, period, year.", no_args_is_help=True)
-report.command("caseload")(caseload.caseload)
-app.add_typer(report, name="report")
+reports.app.command("caseload")(caseload.caseload)
+app.add_typer(reports.app, name="report")
 app.command("export")(export.export_command)
 app.command("demo")(demo.demo)
 

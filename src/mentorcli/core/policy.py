@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from mentorcli.core.errors import InputError
@@ -30,7 +31,16 @@ DEFAULTS: dict[str, Any] = {
     "caseload_min_social_worker": 30,
     "caseload_min_mentor": 10,
     "mucenieki_stay_days": 15,
+    # Payment terms for `report invoice`. The seeds give only totals paid (seed 004), so these
+    # rates are placeholders the coordinator replaces with the contract's (`policy set`).
+    "invoice_rule": "per-client",
+    "rate_per_client": "60.00",
+    "rate_per_social_worker": "1200.00",
+    "rate_per_mentor": "900.00",
+    "complexity_weights": ["1", "1.5", "2"],
 }
+INVOICE_RULES = ("per-client", "per-staff")
+_MONEY_KEYS = ("rate_per_client", "rate_per_social_worker", "rate_per_mentor")
 
 DESCRIPTIONS = {
     "asylum_seeker_months": "months of service from arrival for an asylum seeker, or 'until-status'",
@@ -41,6 +51,11 @@ DESCRIPTIONS = {
     "caseload_min_social_worker": "fewest clients a social worker should serve (a warning)",
     "caseload_min_mentor": "fewest clients a mentor should serve (a warning)",
     "mucenieki_stay_days": "days a status holder may stay in Mucenieki after the decision",
+    "invoice_rule": "how a month is paid: per-client (served x rate) or per-staff (staff x rates x complexity)",
+    "rate_per_client": "EUR per client served in a month (per-client rule; placeholder default)",
+    "rate_per_social_worker": "EUR per social worker on duty in a month (per-staff rule; placeholder default)",
+    "rate_per_mentor": "EUR per mentor on duty in a month (per-staff rule; placeholder default)",
+    "complexity_weights": "weights of complexity levels 1,2,3 (per-staff rule)",
 }
 
 
@@ -56,12 +71,37 @@ def parse_value(key: str, text: str) -> Any:
         if bad:
             raise InputError(f"{key}: '{bad[0]}' is not a status ({', '.join(GRANTABLE)})")
         return sorted(set(items))
+    if key == "invoice_rule":
+        if raw not in INVOICE_RULES:
+            raise InputError(f"{key}: '{text}' is not one of {', '.join(INVOICE_RULES)}")
+        return raw
+    if key in _MONEY_KEYS:
+        amount = _decimal(key, raw)
+        if amount != amount.quantize(Decimal("0.01")):
+            raise InputError(f"{key}: '{text}' has more than two decimals (EUR and cents)")
+        return str(amount.quantize(Decimal("0.01")))
+    if key == "complexity_weights":
+        weights = [_decimal(key, w.strip()) for w in raw.split(",")]
+        if len(weights) != 3:
+            raise InputError(f"{key}: '{text}' needs three weights, for levels 1,2,3 (e.g. 1,1.5,2)")
+        return [str(w) for w in weights]
     if key == "asylum_seeker_months" and raw == UNTIL_STATUS:
         return UNTIL_STATUS
     if not raw.isdigit():
         extra = f" or '{UNTIL_STATUS}'" if key == "asylum_seeker_months" else ""
         raise InputError(f"{key}: '{text}' is not a whole number{extra}")
     return int(raw)
+
+
+def _decimal(key: str, text: str) -> Decimal:
+    """A non-negative amount as an exact decimal: money must not pick up float rounding."""
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = Decimal(-1)
+    if not value.is_finite() or value < 0:
+        raise InputError(f"{key}: '{text}' is not a non-negative number (e.g. 60.00)")
+    return value
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,412 @@
+"""What the reports count (SPEC 3.3 and 5): plain facts about clients in, figures out.
+
+Every figure is taken from the episodes of each client, "as of today": nobody is served after
+``today`` (an episode that starts later does not count, an open one is cut at today). Residence,
+legal status and age "in a month" (or period) are those on the client's last served day in it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from mentorcli.core.clients import MUCENIEKI, RIGA, ROUTES
+from mentorcli.core.dates import age_on, months_between
+from mentorcli.core.eligibility import EXIT_REASONS, Episode
+from mentorcli.core.legal import ASYLUM_SEEKER, LegalTimeline
+
+ADULT_AGE = 18
+SOCIAL_WORKER, MENTOR = "social-worker", "mentor"
+# Keys that are always present (zeros included) so that month-to-month sheets line up; rarer
+# values (another municipality, temporary protection, a final refusal) appear when they occur.
+USUAL_RESIDENCES = (MUCENIEKI, RIGA)
+USUAL_STATUSES = (ASYLUM_SEEKER, "refugee", "alternative")
+DECISIONS = ("refugee", "alternative", "refused", "court-positive", "court-negative", "final-refusal")
+
+
+@dataclass(frozen=True)
+class ClientFacts:
+    """One client as the reports see it: no name, only what is counted."""
+
+    code: str
+    sex: str  # F | M
+    born: date
+    country: str
+    route: str
+    family: str | None
+    residence: str  # on arrival
+    moves: tuple[tuple[date, str], ...]  # (date, new residence), in date order
+    legal: LegalTimeline
+    episodes: tuple[Episode, ...]
+
+    def residence_on(self, day: date) -> str:
+        where = self.residence
+        for moved, place in self.moves:
+            if moved <= day:
+                where = place
+        return where
+
+    def last_served(self, first: date, last: date, today: date) -> date | None:
+        """The client's last served day in ``first..last``, or None when not served in it."""
+        end = min(last, today)
+        best: date | None = None
+        for e in self.episodes:
+            if e.start > end:
+                continue
+            through = e.last_day(today)
+            if through < first:
+                continue
+            day = min(through, end)
+            if best is None or day > best:
+                best = day
+        return best
+
+    def episodes_starting(self, first: date, last: date, today: date) -> list[Episode]:
+        end = min(last, today)
+        return [e for e in self.episodes if first <= e.start <= end]
+
+
+@dataclass(frozen=True)
+class StaffFacts:
+    role: str  # social-worker | mentor
+    active_from: date
+    active_to: date | None
+
+
+@dataclass(frozen=True)
+class ActivityFacts:
+    date: date
+    type: str
+
+
+def served(clients: Iterable[ClientFacts], first: date, last: date, today: date) -> dict[str, date]:
+    """Code -> last served day in the period, for every client served in it."""
+    out: dict[str, date] = {}
+    for c in clients:
+        day = c.last_served(first, last, today)
+        if day is not None:
+            out[c.code] = day
+    return out
+
+
+def _mean(values: Sequence[int]) -> float | None:
+    if not values:
+        return None
+    avg = Decimal(sum(values)) / Decimal(len(values))
+    return float(avg.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def _with_usual(counts: Counter[str], usual: Sequence[str]) -> dict[str, int]:
+    out = dict.fromkeys(usual, 0)
+    out.update(counts)
+    return dict(sorted(out.items()))
+
+
+def people(pairs: Sequence[tuple[ClientFacts, date]]) -> dict[str, Any]:
+    """Who was served, each client taken on the given day (their last served day)."""
+    women = men = children = 0
+    ages: dict[str, list[int]] = {"F": [], "M": []}
+    country: Counter[str] = Counter()
+    residence: Counter[str] = Counter()
+    route: Counter[str] = Counter()
+    status: Counter[str] = Counter()
+    for c, day in pairs:
+        age = age_on(c.born, day)
+        if age < ADULT_AGE:
+            children += 1
+        else:
+            ages[c.sex].append(age)
+            if c.sex == "F":
+                women += 1
+            else:
+                men += 1
+        country[c.country] += 1
+        residence[c.residence_on(day)] += 1
+        route[c.route] += 1
+        status[c.legal.status_on(day)] += 1
+    return {
+        "served": len(pairs),
+        "women": women,
+        "men": men,
+        "children": children,
+        "average_age": {"women": _mean(ages["F"]), "men": _mean(ages["M"])},
+        "by_country": dict(sorted(country.items())),
+        "by_residence": _with_usual(residence, USUAL_RESIDENCES),
+        "by_route": _with_usual(route, ROUTES),
+        "by_status": _with_usual(status, USUAL_STATUSES),
+    }
+
+
+def _decision_key(event: str, value: str | None) -> str | None:
+    if event == "granted":
+        return value
+    if event == "court":
+        return f"court-{value}"
+    if event in ("refused", "final-refusal"):
+        return event
+    return None  # an appeal is not a decision
+
+
+def _decisions(counted: Sequence[ClientFacts], first: date, last: date) -> dict[str, int]:
+    counts: Counter[str] = Counter()
+    for c in counted:
+        for e in c.legal.events:
+            if first <= e.date <= last and (key := _decision_key(e.event, e.value)):
+                counts[key] += 1
+    return _with_usual(counts, DECISIONS)
+
+
+def _ended_exits(c: ClientFacts, first: date, last: date, today: date) -> list[str]:
+    """Exit reasons of the client's episodes that ended by an exit (not by eligibility) in the period."""
+    end = min(last, today)
+    return [e.end_reason for e in c.episodes if e.end and e.end_reason in EXIT_REASONS and first <= e.end <= end]
+
+
+def _staff(staff: Iterable[StaffFacts], first: date, last: date, today: date) -> dict[str, int]:
+    end = min(last, today)
+    on_duty = Counter(s.role for s in staff if s.active_from <= end and (s.active_to is None or s.active_to >= first))
+    return {"social_workers": on_duty[SOCIAL_WORKER], "mentors": on_duty[MENTOR]}
+
+
+def _activities(activities: Iterable[ActivityFacts], types: Iterable[str], first: date, last: date) -> dict[str, int]:
+    counts: Counter[str] = Counter(a.type for a in activities if first <= a.date <= last)
+    return _with_usual(counts, tuple(types))
+
+
+def _flow(counted: Sequence[ClientFacts], first: date, last: date, today: date) -> dict[str, int]:
+    new = resumed = 0
+    for c in counted:
+        starting = c.episodes_starting(first, last, today)
+        if any(e.first for e in starting):
+            new += 1
+        elif starting:
+            resumed += 1
+    return {"new": new, "resumed": resumed, "continuing": len(counted) - new - resumed}
+
+
+def _families(counted: Sequence[ClientFacts]) -> dict[str, int]:
+    sizes = Counter(c.family for c in counted if c.family)
+    families = {f for f, n in sizes.items() if n >= 2}
+    individuals = sum(1 for c in counted if c.family not in families)
+    return {"families": len(families), "individuals": individuals}
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything a report counts from, already narrowed to the clients served near the period."""
+
+    clients: Sequence[ClientFacts]
+    staff: Sequence[StaffFacts] = ()
+    activities: Sequence[ActivityFacts] = ()
+    activity_types: Sequence[str] = ()
+
+
+def figures(
+    inp: Inputs, first: date, last: date, today: date, days: Mapping[str, date] | None = None
+) -> dict[str, Any]:
+    """The figures of the month report, for any period (SPEC 5)."""
+    if days is None:
+        days = served(inp.clients, first, last, today)
+    counted = [c for c in inp.clients if c.code in days]
+    out = people([(c, days[c.code]) for c in counted])
+    out.update(_flow(counted, first, last, today))
+    out["decisions"] = _decisions(counted, first, min(last, today))
+    out["awaiting_court"] = sum(1 for c in counted if c.legal.awaiting_court_on(last))
+    exits: Counter[str] = Counter(r for c in counted for r in _ended_exits(c, first, last, today))
+    out["exits"] = {r: exits[r] for r in EXIT_REASONS}
+    out["staff"] = _staff(inp.staff, first, last, today)
+    out["activities"] = _activities(inp.activities, inp.activity_types, first, last)
+    return out
+
+
+def month_report(inp: Inputs, first: date, last: date, today: date) -> dict[str, Any]:
+    return {"month": first.strftime("%Y-%m"), **figures(inp, first, last, today)}
+
+
+def period_report(inp: Inputs, first: date, last: date, today: date) -> dict[str, Any]:
+    """The month figures over a period, each person counted once, plus the period's own keys."""
+    days = served(inp.clients, first, last, today)
+    out = {"from": first, "to": last, **figures(inp, first, last, today, days)}
+    counted = [c for c in inp.clients if c.code in days]
+    out["unique_persons"] = len(counted)
+    out["monthly"] = monthly(counted, first, last, today)
+    out.update(_families(counted))
+    by_route: dict[str, Counter[str]] = {r: Counter() for r in EXIT_REASONS}
+    for c in counted:
+        for reason in _ended_exits(c, first, last, today):
+            by_route[reason][c.route] += 1
+    out["exits_by_route"] = {r: _with_usual(by_route[r], ROUTES) for r in EXIT_REASONS}
+    out["active_at_end"] = active_on(counted, last, today)
+    return out
+
+
+def monthly(clients: Iterable[ClientFacts], first: date, last: date, today: date) -> dict[str, int]:
+    """Clients served in each calendar month of the period, the first and last month cut to it.
+
+    One pass over the episodes: each marks the months it overlaps (a client once per month).
+    """
+    counts = {m.year * 12 + m.month - 1: 0 for m, _ in months_between(first, last)}
+    end = min(last, today)
+    for c in clients:
+        seen: set[int] = set()
+        for e in c.episodes:
+            lo, hi = max(e.start, first), min(e.last_day(today), end)
+            if lo <= hi:
+                seen.update(range(lo.year * 12 + lo.month - 1, hi.year * 12 + hi.month))
+        for key in seen:
+            counts[key] += 1
+    return {f"{k // 12:04d}-{k % 12 + 1:02d}": n for k, n in counts.items()}
+
+
+def active_on(clients: Iterable[ClientFacts], day: date, today: date) -> dict[str, Any]:
+    """Who is served on ``day``: the clients whose plans are active then."""
+    on_day = [(c, day) for c in clients if c.last_served(day, day, today) == day]
+    everyone = people(on_day)
+    return {k: everyone[k] for k in ("served", "by_residence", "by_route", "by_status")}
+
+
+def year_report(inp: Inputs, year: int, today: date) -> dict[str, Any]:
+    out = {"year": year, **period_report(inp, date(year, 1, 1), date(year, 12, 31), today)}
+    out["first_time"] = out["new"]
+    return out
+
+
+# --- capacity (seed 003) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WindowFacts:
+    client: str
+    start: date
+    end: date | None
+
+
+def eligible(windows: Iterable[WindowFacts], first: date, last: date, today: date) -> int:
+    """Registered clients with an eligibility window overlapping the month (until today)."""
+    end = min(last, today)
+    return len({w.client for w in windows if w.start <= end and (w.end is None or w.end >= first)})
+
+
+def capacity_report(
+    windows: Iterable[WindowFacts],
+    inp: Inputs,
+    first: date,
+    last: date,
+    today: date,
+    limits: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Eligible vs served vs what the staff on duty can take at the caseload maximums in force.
+
+    A client needs a social worker and a mentor, so the capacity is the smaller of the two.
+    """
+    n_eligible = eligible(windows, first, last, today)
+    n_served = len(served(inp.clients, first, last, today))
+    staff = _staff(inp.staff, first, last, today)
+    max_sw, max_m = int(limits["caseload_max_social_worker"]), int(limits["caseload_max_mentor"])
+    by_sw, by_m = staff["social_workers"] * max_sw, staff["mentors"] * max_m
+    cap = min(by_sw, by_m)
+    return {
+        "month": first.strftime("%Y-%m"),
+        "eligible": n_eligible,
+        "served": n_served,
+        "eligible_not_served": n_eligible - n_served,
+        "staff": staff,
+        "caseload_max_social_worker": max_sw,
+        "caseload_max_mentor": max_m,
+        "capacity_social_workers": by_sw,
+        "capacity_mentors": by_m,
+        "capacity": cap,
+        "shortfall": max(0, n_eligible - cap),
+        "spare": max(0, cap - n_served),
+    }
+
+
+# --- invoice (seed 004, "Finansējums") -------------------------------------------------------
+
+CENT = Decimal("0.01")
+
+
+def _money(d: Decimal) -> str:
+    return str(d.quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def invoice_report(
+    inp: Inputs,
+    complexity: Mapping[str, int],
+    first: date,
+    last: date,
+    today: date,
+    terms: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The amount to invoice for a month under the payment rule in force.
+
+    ``per-client``: served clients x rate. ``per-staff``: (social workers x their rate + mentors x
+    theirs) x the mean complexity weight of the served clients; a client with no assessment on
+    or before the month's end weighs as level 1.
+    """
+    counted = sorted(served(inp.clients, first, last, today))
+    staff = _staff(inp.staff, first, last, today)
+    weights = [Decimal(w) for w in terms["complexity_weights"]]
+    levels: Counter[str] = Counter(str(complexity.get(code, 0)) for code in counted)
+    rule = str(terms["invoice_rule"])
+    rate_client = Decimal(terms["rate_per_client"])
+    rate_sw, rate_m = Decimal(terms["rate_per_social_worker"]), Decimal(terms["rate_per_mentor"])
+    if counted:
+        total_weight = sum((weights[max(complexity.get(code, 1), 1) - 1] for code in counted), Decimal(0))
+        factor = total_weight / len(counted)
+    else:
+        factor = Decimal(1)
+    if rule == "per-client":
+        amount = rate_client * len(counted)
+    else:
+        amount = (rate_sw * staff["social_workers"] + rate_m * staff["mentors"]) * factor
+    return {
+        "month": first.strftime("%Y-%m"),
+        "rule": rule,
+        "currency": "EUR",
+        "served": len(counted),
+        "staff": staff,
+        "complexity": {
+            "1": levels["1"],
+            "2": levels["2"],
+            "3": levels["3"],
+            "unassessed": levels["0"],
+        },
+        "complexity_weights": {str(i + 1): str(w) for i, w in enumerate(weights)},
+        "complexity_factor": str(factor.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)),
+        "rates": {
+            "per_client": _money(rate_client),
+            "per_social_worker": _money(rate_sw),
+            "per_mentor": _money(rate_m),
+        },
+        "amount": _money(amount),
+    }
+
+
+def diff(saved: Mapping[str, Any], now: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Figure by figure, what changed between a saved report and the same report now."""
+    a, b = _flat(saved), _flat(now)
+    return {k: {"saved": a.get(k), "now": b.get(k)} for k in sorted(a.keys() | b.keys()) if a.get(k) != b.get(k)}
+
+
+def _flat(obj: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in obj.items():
+        if isinstance(v, Mapping):
+            out.update(_flat(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
+
+
+def monthly_people(inp: Inputs, first: date, last: date, today: date) -> dict[str, dict[str, Any]]:
+    """``people`` for each calendar month of the period (cut to it), for charts."""
+    out = {}
+    for m_first, m_last in months_between(first, last):
+        days = served(inp.clients, m_first, m_last, today)
+        out[m_first.strftime("%Y-%m")] = people([(c, days[c.code]) for c in inp.clients if c.code in days])
+    return out

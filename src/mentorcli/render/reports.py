@@ -1,0 +1,87 @@
+"""Reports for people (table, Markdown, Excel) and as PNG charts; JSON and CSV keep the codes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from mentorcli.core.countries import country_name
+from mentorcli.core.errors import MentorError
+
+
+def for_people(fig: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """The same figures with country names in the chosen language, the largest groups first."""
+    out = dict(fig)
+    if "by_country" in out:
+        ranked = sorted(out["by_country"].items(), key=lambda kv: (-kv[1], kv[0]))
+        out["by_country"] = {f"{country_name(code, lang)} ({code})": n for code, n in ranked}
+    return out
+
+
+def flat(obj: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    rows: list[tuple[str, Any]] = []
+    for k, v in obj.items():
+        if isinstance(v, Mapping):
+            rows.extend(flat(v, f"{prefix}{k}."))
+        else:
+            rows.append((f"{prefix}{k}", v))
+    return rows
+
+
+def write_xlsx(path: Path, fig: Mapping[str, Any], lang: str, title: str) -> None:
+    """One sheet of figure/value rows; numbers stay numbers so the coordinator can sum them."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = title[:31]
+    ws.append(["figure", "value"])
+    for key, value in flat(for_people(fig, lang)):
+        ws.append([key, value if isinstance(value, int | float | str) or value is None else str(value)])
+    ws.column_dimensions["A"].width = 48
+    ws.column_dimensions["B"].width = 14
+    try:
+        wb.save(path)
+    except OSError as e:
+        raise MentorError(f"--output: cannot write {path}: {e.strerror}") from None
+
+
+CHART_KINDS = ("sex", "route", "country")
+
+
+def write_chart(
+    path: Path, kind: str, monthly: Mapping[str, Mapping[str, Any]], totals: Mapping[str, Any], lang: str
+) -> None:
+    """A PNG bar chart: served per month by women/men/children or by route, or persons by country."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise MentorError("report chart: needs matplotlib: pip install 'mentorcli[charts]'") from None
+    fig, ax = plt.subplots(figsize=(10, 5))
+    months = list(monthly)
+    if kind == "country":
+        ranked = sorted(totals["by_country"].items(), key=lambda kv: (-kv[1], kv[0]))
+        ax.barh([country_name(c, lang) for c, _ in ranked][::-1], [n for _, n in ranked][::-1])
+        ax.set_xlabel("persons")
+    else:
+        groups = ("women", "men", "children") if kind == "sex" else tuple(totals["by_route"])
+        bottom = [0] * len(months)
+        for g in groups:
+            values = [monthly[m][g] if kind == "sex" else monthly[m]["by_route"].get(g, 0) for m in months]
+            ax.bar(months, values, bottom=bottom, label=g)
+            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+        ax.set_ylabel("served")
+        ax.legend()
+    ax.set_title(f"{totals['from']} - {totals['to']}: {kind}")
+    fig.tight_layout()
+    try:
+        fig.savefig(path, format="png")
+    except OSError as e:
+        raise MentorError(f"--output: cannot write {path}: {e.strerror}") from None
+    finally:
+        plt.close(fig)
