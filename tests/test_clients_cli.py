@@ -545,6 +545,9 @@ def test_the_database_is_created_readable_by_its_owner_alone(run: Run, db_path: 
     assert not db_path.exists()
     add_client(run, "A")
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+    # The write-ahead log and shared memory, while they exist, are as private as the file.
+    for side in db_path.parent.glob(db_path.name + "-*"):
+        assert stat.S_IMODE(side.stat().st_mode) == 0o600, side.name
 
 
 def test_reading_a_missing_database_fails_with_one_line(run: Run, refused: Refused, db_path: Path) -> None:

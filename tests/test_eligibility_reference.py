@@ -226,7 +226,10 @@ def check_invariants(tl: Timeline, service: Sequence[ServiceEvent], rules: Seque
         # The window it fell in ends that day; a window that starts later still opens.
         assert all(w.end is not None and w.end <= ex.date for w in tl.windows if w.start <= ex.date)
         later = [w for w in tl.windows if w.start > ex.date]
-        assert bool(later) == (opens_status and grant is not None and grant.date > ex.date)
+        gone_before = grant is not None and any(
+            e.reason in ENDS_ALL and e.date < grant.date for e in service if e.event == "exit"
+        )
+        assert bool(later) == (opens_status and grant is not None and grant.date > ex.date and not gone_before)
     if tl.legal.final_refusal:
         fr = tl.legal.final_refusal
         assert tl.eligible_until is not None and tl.eligible_until <= fr
