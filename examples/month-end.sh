@@ -57,20 +57,8 @@ mkdir -p "$work"
 echo "month-end: $month from $MENTORCLI_DB into $final" >&2
 
 # A consistent copy even while the coordinator is writing (SQLite's online backup).
-# `mentorcli db backup PATH` replaces this once it exists.
 backup() {
-  python3 - "$MENTORCLI_DB" "$1" <<'PY'
-import sqlite3, sys
-src = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
-dst = sqlite3.connect(sys.argv[2])
-with dst:
-    src.backup(dst)
-ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
-src.close()
-dst.close()
-if ok != "ok":
-    sys.exit(f"backup: integrity check of {sys.argv[2]}: {ok}")
-PY
+  mentorcli db backup "$1" >/dev/null
 }
 step "backup" backup "$work/mentorcli-$month.db"
 

@@ -451,7 +451,6 @@ def test_an_event_before_arrival_is_refused(run: Run, refused: Refused, args: tu
     refused(*args, says="date")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a left-latvia exit dated before arrival is recorded")
 def test_leaving_latvia_before_arrival_is_refused(run: Run, refused: Refused) -> None:
     add_client(run, "A", arrived="2020-03-10")
     refused("client", "exit", "A", "--reason", "left-latvia", "--date", "2020-03-09", says="date")
@@ -566,3 +565,25 @@ def test_python_m_mentorcli_version() -> None:
         [sys.executable, "-m", "mentorcli", "--version"], capture_output=True, text=True, check=True, env=env
     )
     assert out.stdout.strip() == f"mentorcli {__version__}"
+
+
+def test_refusals_name_the_argument_the_user_typed(run: Run, refused: Refused) -> None:
+    add_client(run, "N-1", intake="2020-03-10")
+    refused("status", "grant", "N-1", "refugees", "--date", "2020-05-01", says="status: 'refugees' is not one of")
+    refused("status", "court", "N-1", "maybe", "--date", "2020-05-01", says="outcome: 'maybe' is not one of")
+    refused("client", "list", "--served-in", "2020-13", says="--served-in: '2020-13' is not a month")
+    refused(
+        "client", "add", "N-2", "--sex", "F", "--born", "1990", "--country", "SY", "--arrived", "2020-03-10",
+        "--route", "independent", "--residence", "riga", "--intake", "2020-07-01",
+        says="intake: intake on 01.07.2020: the client is not eligible on that day",
+    )  # fmt: skip
+
+
+def test_explain_says_where_an_episode_ended_with_its_window(run: Run) -> None:
+    add_client(run, "G-1", arrived="2020-03-10", intake="2020-03-10")
+    run("status", "grant", "G-1", "alternative", "--date", "2020-06-20")
+    lines = run("client", "explain", "G-1").out.splitlines()
+    assert "10.06.2020  the episode ends with its window (eligibility-ended)" in lines
+    lv = run("--lang", "lv", "client", "explain", "G-1").out
+    assert "uzņemšana: sākas pakalpojuma epizode" in lv and "alternatīvais statuss" in lv
+    assert "intake" not in lv and "(alternative)" not in lv

@@ -462,7 +462,6 @@ def test_eligible_statuses_are_those_in_force_on_the_grant_day(grant_day: date, 
 # --- examples: where the code and the SPEC disagree ---------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="bug: compute() accepts a left-latvia exit dated before arrival")
 def test_an_exit_before_arrival_is_refused() -> None:
     """No event before arrival (SPEC 2); the code drops every window and leaves no eligibility."""
     with pytest.raises(InputError):

@@ -17,9 +17,11 @@ from conftest import Run, add_client
 SCRIPT = Path(__file__).resolve().parents[1] / "examples" / "month-end.sh"
 EXAMPLES = SCRIPT.parent
 # Stands in for mentorcli: writes down how it was called, fails where told to.
-STAND_IN = """#!/usr/bin/env bash
+STAND_IN = f"""#!/usr/bin/env bash
 echo "$*" >> "$CALLS"
-if [ -n "${FAIL_ON:-}" ] && [[ "$*" == *"$FAIL_ON"* ]]; then echo "mentorcli: made to fail" >&2; exit 2; fi
+if [ -n "${{FAIL_ON:-}}" ] && [[ "$*" == *"$FAIL_ON"* ]]; then echo "mentorcli: made to fail" >&2; exit 2; fi
+# The backup is the real one: the test checks the copy it makes.
+if [ "$1" = db ]; then exec "{sys.executable}" -m mentorcli "$@"; fi
 echo "output of: $*"
 """
 
@@ -53,6 +55,7 @@ def test_the_steps_and_the_files(tmp_path: Path, stand_in: Path, small_db: Path)
     )
     assert res.returncode == 0, res.stderr
     assert calls.read_text().splitlines() == [
+        f"db backup {tmp_path / 'out' / '.2020-07.partial' / 'mentorcli-2020-07.db'}",
         "--lang en report month 2020-07 --format json",
         "--lang en report month 2020-07 --format csv",
         "--lang en report month 2020-07 --format md",
@@ -92,7 +95,7 @@ def test_it_stops_at_the_first_failure(tmp_path: Path, stand_in: Path, small_db:
     assert res.stderr.splitlines()[-1] == (
         f"month-end: report month --format csv failed (exit 2); stopped, {tmp_path / 'out' / '2020-07'} was not made"
     )
-    assert len(calls.read_text().splitlines()) == 2, "nothing runs after the failing step"
+    assert len(calls.read_text().splitlines()) == 3, "nothing runs after the failing step (backup, json, csv)"
     assert not (tmp_path / "out" / "2020-07").exists()
     # The next run starts afresh.
     res = month_end("2020-07", str(tmp_path / "out"), db=small_db, bin_dir=stand_in, CALLS=str(calls))

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from mentorcli.cli.common import CodeArg, DateOpt, as_date, register
+from mentorcli.cli.common import CodeArg, DateOpt, as_date, choice, register
 from mentorcli.core.dates import fmt_lv
 from mentorcli.core.legal import COURT_OUTCOMES, FINAL_REFUSAL
 from mentorcli.core.policy import GRANTABLE
@@ -34,7 +34,7 @@ def grant(
     date: DateOpt,
 ) -> None:
     """PMLP grants refugee, alternative or temporary-protection status."""
-    _record(ctx, code, date, "granted", status)
+    _record(ctx, code, date, "granted", choice(status, GRANTABLE, "status"))
 
 
 @app.command("refuse")
@@ -57,7 +57,7 @@ def court(
     date: DateOpt,
 ) -> None:
     """The court decides an appeal; a positive judgment sends the case back to PMLP."""
-    _record(ctx, code, date, "court", outcome)
+    _record(ctx, code, date, "court", choice(outcome, COURT_OUTCOMES, "outcome"))
 
 
 @app.command("final-refusal")

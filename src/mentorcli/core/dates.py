@@ -48,6 +48,8 @@ def parse_month(text: str, field: str = "month") -> tuple[date, date]:
     if not m:
         raise InputError(f"{field}: '{text}' is not a month (use 2020-07)")
     y, mo = (int(m[1]), int(m[2])) if "-" in s else (int(m[2]), int(m[1]))
+    if not 1 <= mo <= 12:
+        raise InputError(f"{field}: '{text}' is not a month (use 2020-07)")
     first = _make(field, text, y, mo, 1)
     return first, month_end(first)
 

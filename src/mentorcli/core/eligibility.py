@@ -125,6 +125,8 @@ def compute(
         open_start = None
 
     for day, _, ev, synthetic in events:
+        if day < arrival:
+            raise InputError(f"date: {ev.event} on {fmt_lv(day)} is before arrival on {fmt_lv(arrival)}")
         if open_start is not None:
             run_end = _run_end(wins, open_start)
             if run_end is not None and run_end < day:
@@ -158,6 +160,8 @@ def compute(
 
     if open_start is not None:
         run_end = _run_end(wins, open_start)
+        if run_end is not None:
+            steps.append(Step(run_end, "episode-eligibility-ended"))
         close(run_end, ELIGIBILITY_ENDED if run_end is not None else None)
     windows = tuple(Window(w.kind, w.start, w.end, w.ended_by) for w in wins)
     if windows:

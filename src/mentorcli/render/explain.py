@@ -24,6 +24,20 @@ RULE_LV = (
     "galīgais atteikums."
 )
 
+# Data words as a Latvian sentence needs them; English sentences use the CLI spelling.
+_LV_WORDS = {
+    "intake": "uzņemšana",
+    "resume": "atsākšana",
+    "refugee": "bēgļa statuss",
+    "alternative": "alternatīvais statuss",
+    "temporary-protection": "pagaidu aizsardzība",
+    "left-latvia": "izbrauca no Latvijas",
+    "declined": "atteicās no pakalpojuma",
+    "non-compliance": "nepilda plānu",
+    "final-refusal": "galīgais atteikums",
+    "other": "cits iemesls",
+}
+
 _WINDOW = {
     "en": {"asylum-seeker": "asylum-seeker", "status": "status"},
     "lv": {"asylum-seeker": "patvēruma meklētāja", "status": "statusa"},
@@ -52,11 +66,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "arrival": "ieradās Latvijā: sākas patvēruma meklētāja periods",
         "asylum-seeker-window": "asylum_seeker_months = {months} (politika, kas bija spēkā ierašanās dienā, kopš {since})",
         "asylum-seeker-term-end": "{months} mēneši no ierašanās beidzas atbilstošajā datumā: patvēruma meklētāja perioda pēdējā diena",
-        "asylum-seeker-ended-by-status-granted": "piešķirts statuss ({status}): patvēruma meklētāja periods beidzas lēmuma dienā",
+        "asylum-seeker-ended-by-status-granted": "lēmums par statusu ({status}): patvēruma meklētāja periods beidzas lēmuma dienā",
         "asylum-seeker-ended-by-final-refusal": "atteikums kļuvis galīgs: patvēruma meklētāja periods beidzas, vēlāka perioda nav",
         "asylum-seeker-open": "asylum_seeker_months = until-status: patvēruma meklētāja periods ilgst līdz lēmumam par statusu",
-        "status-window": "piešķirts statuss ({status}): statusa periods ilgst {months} mēnešus, līdz {end} ieskaitot (status_months kopš {since})",
-        "status-not-eligible": "piešķirts {status}: saskaņā ar politiku šis statuss nedod tiesības uz pakalpojumu",
+        "status-window": "lēmums par statusu ({status}): statusa periods ilgst {months} mēnešus, līdz {end} ieskaitot (status_months kopš {since})",
+        "status-not-eligible": "piešķirta {status}: saskaņā ar politiku tā nedod tiesības uz pakalpojumu",
         "windows-join": "statuss piešķirts ne vēlāk kā nākamajā dienā pēc patvēruma meklētāja perioda: periodi savienojas, epizode turpinās",
         "windows-gap": "no {gap_from} tiesību nav: epizode beidzas ar patvēruma meklētāja periodu; pakalpojums turpinās pēc 'client resume'",
         "episode-open": "{event}: sākas pakalpojuma epizode ({window} periodā)",
@@ -71,10 +85,14 @@ TEXTS: dict[str, dict[str, str]] = {
 
 def _fmt(value: Any, lang: str) -> Any:
     if isinstance(value, date):
-        return fmt_lv(value) if value.year > 1900 else ("always" if lang == "en" else "vienmēr")
+        return fmt_lv(value) if value.year > 1900 else ("the start" if lang == "en" else "sākuma")
     if value is None:
         return "until-status"
-    return _WINDOW[lang].get(value, value) if isinstance(value, str) else value
+    if not isinstance(value, str):
+        return value
+    if value in _WINDOW[lang]:
+        return _WINDOW[lang][value]
+    return _LV_WORDS.get(value, value) if lang == "lv" else value
 
 
 def explain_lines(code: str, tl: Timeline, today: date, lang: str) -> list[str]:

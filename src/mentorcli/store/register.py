@@ -139,7 +139,11 @@ class Register:
         cid = int(cur.lastrowid or 0)
         self.audit("add", "clients", client.code, values)
         if intake is not None:
-            self.record_event(client.code, intake, "intake", None)
+            try:
+                self.record_event(client.code, intake, "intake", None)
+            except InputError as e:
+                field, _, reason = str(e).partition(": ")
+                raise InputError(f"intake: {reason}" if field == "date" else str(e)) from None
         else:
             self.refresh(self.record_by_id(cid))
         return cid
