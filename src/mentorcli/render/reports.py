@@ -51,6 +51,22 @@ def write_xlsx(path: Path, fig: Mapping[str, Any], lang: str, title: str) -> Non
 CHART_KINDS = ("sex", "route", "country")
 
 
+_CHART_WORDS = {
+    "lv": {
+        "women": "sievietes",
+        "men": "vīrieši",
+        "children": "bērni",
+        "relocation": "pārvietoti",
+        "independent": "ieradušies patstāvīgi",
+        "served": "klienti",
+        "persons": "personas",
+        "sex": "pēc dzimuma un vecuma",
+        "route": "pēc ierašanās veida",
+        "country": "pēc izcelsmes valsts",
+    },
+}
+
+
 def write_chart(
     path: Path, kind: str, monthly: Mapping[str, Mapping[str, Any]], totals: Mapping[str, Any], lang: str
 ) -> None:
@@ -62,22 +78,27 @@ def write_chart(
         import matplotlib.pyplot as plt
     except ImportError:
         raise MentorError("report chart: needs matplotlib: pip install 'mentorcli[charts]'") from None
+    words = _CHART_WORDS.get(lang, {})
+
+    def word(w: str) -> str:
+        return words.get(w, w)
+
     fig, ax = plt.subplots(figsize=(10, 5))
     months = list(monthly)
     if kind == "country":
         ranked = sorted(totals["by_country"].items(), key=lambda kv: (-kv[1], kv[0]))
         ax.barh([country_name(c, lang) for c, _ in ranked][::-1], [n for _, n in ranked][::-1])
-        ax.set_xlabel("persons")
+        ax.set_xlabel(word("persons"))
     else:
         groups = ("women", "men", "children") if kind == "sex" else tuple(totals["by_route"])
         bottom = [0] * len(months)
         for g in groups:
             values = [monthly[m][g] if kind == "sex" else monthly[m]["by_route"].get(g, 0) for m in months]
-            ax.bar(months, values, bottom=bottom, label=g)
+            ax.bar(months, values, bottom=bottom, label=word(g))
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-        ax.set_ylabel("served")
+        ax.set_ylabel(word("served"))
         ax.legend()
-    ax.set_title(f"{totals['from']} - {totals['to']}: {kind}")
+    ax.set_title(f"{totals['from']} - {totals['to']}: {word(kind)}")
     fig.tight_layout()
     try:
         fig.savefig(path, format="png")
