@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sqlite3
 import sys
@@ -12,23 +13,6 @@ import typer
 import typer.core
 
 from mentorcli import __version__
-from mentorcli.cli import (
-    activity,
-    assign,
-    audit,
-    caseload,
-    clients,
-    db,
-    demo,
-    due,
-    export,
-    imports,
-    plan,
-    policy,
-    reports,
-    staff,
-    status,
-)
 from mentorcli.cli.common import ENV_LANG, Lang, Settings, today_from
 from mentorcli.core.errors import InputError, MentorError
 from mentorcli.store.db import resolve_path
@@ -82,24 +66,12 @@ class MentorGroup(typer.core.TyperGroup):
         sys.exit(rv if isinstance(rv, int) else 0)
 
 
-app = typer.Typer(
-    cls=MentorGroup,
-    name="mentorcli",
-    help="Case register and reports of the social worker and social mentor service.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    add_completion=True,
-)
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"mentorcli {__version__}")
         raise typer.Exit()
 
 
-@app.callback()
 def main_options(
     ctx: typer.Context,
     db: Annotated[
@@ -122,23 +94,69 @@ def main_options(
     ctx.obj = Settings(db=resolve_path(db), lang=chosen, today=today_from(today))
 
 
-app.add_typer(clients.app, name="client")
-app.add_typer(status.app, name="status")
-app.add_typer(policy.app, name="policy")
-app.add_typer(imports.app, name="import")
-app.add_typer(db.app, name="db")
-app.command("audit")(audit.audit)
-app.add_typer(staff.app, name="staff")
-app.command("assign")(assign.assign)
-app.command("unassign")(assign.unassign)
-app.add_typer(plan.app, name="plan")
-app.add_typer(activity.app, name="activity")
-app.command("due")(due.due)
-reports.app.command("caseload")(caseload.caseload)
-app.add_typer(reports.app, name="report")
-app.command("export")(export.export_command)
-app.command("demo")(demo.demo)
+# Where each top-level command lives: (module, attribute, a group of subcommands or one command).
+# A command line loads only the module it names; Typer builds the click tree of what is mounted on
+# every call, so mounting all 54 commands for `client show` would cost more than the work itself.
+COMMANDS: dict[str, tuple[str, str, bool]] = {
+    "client": ("clients", "app", True),
+    "status": ("status", "app", True),
+    "policy": ("policy", "app", True),
+    "staff": ("staff", "app", True),
+    "assign": ("assign", "assign", False),
+    "unassign": ("assign", "unassign", False),
+    "plan": ("plan", "app", True),
+    "activity": ("activity", "app", True),
+    "due": ("due", "due", False),
+    "report": ("reports", "app", True),
+    "import": ("imports", "app", True),
+    "export": ("export", "export_command", False),
+    "audit": ("audit", "audit", False),
+    "db": ("db", "app", True),
+    "demo": ("demo", "demo", False),
+}
+_GLOBAL_WITH_VALUE = ("--db", "--lang", "--today")
+
+
+def build(only: str | None = None) -> typer.Typer:
+    """The program with every command, or with the one top-level command ``only``."""
+    root = typer.Typer(
+        cls=MentorGroup,
+        name="mentorcli",
+        help="Case register and reports of the social worker and social mentor service.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        add_completion=True,
+    )
+    root.callback()(main_options)
+    for name, (module, attr, group) in COMMANDS.items():
+        if only is None or name == only:
+            target = getattr(importlib.import_module(f"mentorcli.cli.{module}"), attr)
+            if group:
+                root.add_typer(target, name=name)
+            else:
+                root.command(name)(target)
+    return root
+
+
+def named_command(argv: Sequence[str]) -> str | None:
+    """The top-level command an argument list names, past the global options; None if none."""
+    args = iter(argv)
+    for a in args:
+        if a in _GLOBAL_WITH_VALUE:
+            next(args, None)
+        elif not a.startswith("-"):
+            return a if a in COMMANDS else None
+    return None
+
+
+def __getattr__(name: str) -> Any:
+    # `from mentorcli.cli.app import app` (tests, the demo): the whole program.
+    if name == "app":
+        return build()
+    raise AttributeError(name)
 
 
 def main() -> None:
-    app()
+    completing = any(k.startswith("_MENTORCLI_COMPLETE") for k in os.environ)
+    build(None if completing else named_command(sys.argv[1:]))()

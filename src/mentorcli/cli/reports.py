@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from mentorcli.cli.caseload import caseload
 from mentorcli.cli.common import as_date, register, settings
 from mentorcli.core import counting
 from mentorcli.core.dates import parse_month
@@ -194,3 +195,7 @@ def chart(
         totals = counting.period_report(inp, first, last, reg.today)
     write_chart(output, what, monthly, totals, settings(ctx).lang)
     typer.echo(f"{output}: chart of {what}, {first} - {last}")
+
+
+# The staff members' loads sit with the other reports (built with the casework, in cli/caseload.py).
+app.command("caseload")(caseload)
