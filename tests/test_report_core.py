@@ -125,11 +125,12 @@ def test_staff_and_activities() -> None:
     )
     acts = (
         counting.ActivityFacts(D("2020-07-01"), "interpreter"),
+        counting.ActivityFacts(D("2020-07-31"), "interpreter", 3),
         counting.ActivityFacts(D("2020-08-01"), "interpreter"),
     )
     fig = counting.month_report(Inputs((), staff, acts, ("interpreter", "psychologist")), *JULY, TODAY)
     assert fig["staff"] == {"social_workers": 1, "mentors": 1}
-    assert fig["activities"] == {"interpreter": 1, "psychologist": 0}
+    assert fig["activities"] == {"interpreter": 4, "psychologist": 0}
 
 
 @pytest.mark.parametrize(

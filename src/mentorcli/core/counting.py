@@ -79,8 +79,11 @@ class StaffFacts:
 
 @dataclass(frozen=True)
 class ActivityFacts:
+    """Activities of one type on one day; ``count`` of them (the store adds them up in SQL)."""
+
     date: date
     type: str
+    count: int = 1
 
 
 def served(clients: Iterable[ClientFacts], first: date, last: date, today: date) -> dict[str, date]:
@@ -173,7 +176,10 @@ def _staff(staff: Iterable[StaffFacts], first: date, last: date, today: date) ->
 
 
 def _activities(activities: Iterable[ActivityFacts], types: Iterable[str], first: date, last: date) -> dict[str, int]:
-    counts: Counter[str] = Counter(a.type for a in activities if first <= a.date <= last)
+    counts: Counter[str] = Counter()
+    for a in activities:
+        if first <= a.date <= last:
+            counts[a.type] += a.count
     return _with_usual(counts, tuple(types))
 
 

@@ -82,9 +82,10 @@ def inputs(reg: Register, first: date, last: date) -> Inputs:
         )
     ]
     activities = [
-        ActivityFacts(date.fromisoformat(r[0]), r[1])
+        ActivityFacts(date.fromisoformat(r[0]), r[1], r[2])
         for r in conn.execute(
-            "SELECT date, type FROM activities WHERE date BETWEEN ? AND ?", (first.isoformat(), last.isoformat())
+            "SELECT date, type, COUNT(*) FROM activities WHERE date BETWEEN ? AND ? GROUP BY date, type",
+            (first.isoformat(), last.isoformat()),
         )
     ]
     types = [r[0] for r in conn.execute("SELECT name FROM activity_types ORDER BY name")]
