@@ -587,3 +587,15 @@ def test_explain_says_where_an_episode_ended_with_its_window(run: Run) -> None:
     lv = run("--lang", "lv", "client", "explain", "G-1").out
     assert "uzņemšana: sākas pakalpojuma epizode" in lv and "alternatīvais statuss" in lv
     assert "intake" not in lv and "(alternative)" not in lv
+
+
+def test_explain_as_json_lists_each_rule_with_its_date(run: Run) -> None:
+    add_client(run, "J-1", arrived="2020-01-31", intake="2020-01-31")
+    shown = run("client", "explain", "J-1", "--format", "json").json()
+    assert shown["code"] == "J-1" and shown["eligible_until"] == "2020-04-30"
+    assert [(s["date"], s["rule"]) for s in shown["steps"]][-3:] == [
+        ("2020-04-30", "asylum-seeker-term-end"),
+        ("2020-04-30", "episode-eligibility-ended"),
+        ("2020-04-30", "eligible-until"),
+    ]
+    assert run("client", "explain", "J-1", "--format", "csv").out.splitlines()[0] == "date,rule,text"

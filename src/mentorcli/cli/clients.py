@@ -14,7 +14,7 @@ from mentorcli.core.countries import parse_country
 from mentorcli.core.dates import fmt_lv, parse_birth, parse_month
 from mentorcli.core.eligibility import EXIT_REASONS
 from mentorcli.core.legal import STATUSES
-from mentorcli.render.explain import explain_lines
+from mentorcli.render.explain import explain_lines, explain_steps
 from mentorcli.render.output import render
 
 app = typer.Typer(help="Register clients, follow their service episodes, explain their dates.", no_args_is_help=True)
@@ -189,13 +189,20 @@ def resume(ctx: typer.Context, code: CodeArg, date: DateOpt) -> None:
 
 
 @app.command("explain")
-def explain(ctx: typer.Context, code: CodeArg) -> None:
+def explain(ctx: typer.Context, code: CodeArg, format: FormatOpt = Format.table) -> None:
     """Why the eligibility dates are what they are: the chain of rules and dates."""
     s = settings(ctx)
     with register(ctx, write=False) as reg:
         rec = reg.record(code)
         tl = reg.timeline(rec)
-    typer.echo("\n".join(explain_lines(code, tl, s.today, s.lang)))
+    if format == Format.table:
+        typer.echo("\n".join(explain_lines(code, tl, s.today, s.lang)))
+    elif format == Format.json:
+        typer.echo(
+            render({"code": code, "eligible_until": tl.eligible_until, "steps": explain_steps(tl, s.lang)}, "json")
+        )
+    else:
+        typer.echo(render(explain_steps(tl, s.lang), format.value, ("date", "rule", "text")))
 
 
 @app.command("erase")

@@ -95,16 +95,22 @@ def _fmt(value: Any, lang: str) -> Any:
     return _LV_WORDS.get(value, value) if lang == "lv" else value
 
 
-def explain_lines(code: str, tl: Timeline, today: date, lang: str) -> list[str]:
+def explain_steps(tl: Timeline, lang: str) -> list[dict[str, Any]]:
+    """The chain in date order: each step's day, rule and sentence; the conclusion last."""
     texts = TEXTS[lang]
-    lines = [f"{code}", RULE_LV if lang == "lv" else RULE_EN, ""]
+    out = []
     for step in sorted(tl.steps, key=lambda s: (s.rule == "eligible-until", s.day)):
         rule = step.rule
         if rule == "eligible-until" and step.params.get("open"):
             rule = "eligible-until-open"
         params = {k: _fmt(v, lang) for k, v in step.params.items()}
-        text = texts[rule].format(day=fmt_lv(step.day), **params)
-        lines.append(f"{fmt_lv(step.day)}  {text}")
+        out.append({"date": step.day, "rule": rule, "text": texts[rule].format(day=fmt_lv(step.day), **params)})
+    return out
+
+
+def explain_lines(code: str, tl: Timeline, today: date, lang: str) -> list[str]:
+    lines = [f"{code}", RULE_LV if lang == "lv" else RULE_EN, ""]
+    lines += [f"{fmt_lv(s['date'])}  {s['text']}" for s in explain_steps(tl, lang)]
     lines.append("")
     lines.append(("šodien" if lang == "lv" else "today") + f" {fmt_lv(today)}")
     return lines
