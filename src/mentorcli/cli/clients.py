@@ -91,7 +91,18 @@ def list_(
     wanted_residence = fields.check_residence(residence) if residence else None
     rows: list[dict[str, Any]] = []
     with register(ctx, write=False) as reg:
-        where, params = ("WHERE family = ?", [family]) if family else ("", [])
+        conditions: list[str] = []
+        params: list[Any] = []
+        if family:
+            conditions.append("family = ?")
+            params.append(family)
+        if month:
+            # Only the clients whose stored episodes reach the month need their timeline derived.
+            conditions.append(
+                'id IN (SELECT client_id FROM episodes WHERE start <= ? AND ("end" IS NULL OR "end" >= ?))'
+            )
+            params += [min(month[1], reg.today).isoformat(), month[0].isoformat()]
+        where = "WHERE " + " AND ".join(conditions) if conditions else ""
         for code in reg.codes(where, params):
             rec = reg.record(code)
             tl = reg.timeline(rec)
