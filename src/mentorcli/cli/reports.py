@@ -17,6 +17,7 @@ from mentorcli.core.dates import parse_month
 from mentorcli.core.errors import InputError, MentorError
 from mentorcli.render.output import render
 from mentorcli.store import reports as store
+from mentorcli.store.register import Register
 
 app = typer.Typer(help="Reports for the funder: month, period, year, capacity, invoice, charts.", no_args_is_help=True)
 
@@ -147,7 +148,7 @@ def year(
         _emit_comparison(ctx, cmp, format, output)
 
 
-def _year(reg: Any, year: int) -> dict[str, Any]:
+def _year(reg: Register, year: int) -> dict[str, Any]:
     first, last = as_date(f"{year}-01-01"), as_date(f"{year}-12-31")
     return counting.year_report(store.inputs(reg, first, last), year, reg.today)
 
