@@ -323,6 +323,11 @@ def test_compare_2017_with_2016(run_portrait: Run) -> None:
     assert _numbers(change) == both
 
 
+def test_compare_refusals(run_portrait: Run, refused: Any) -> None:
+    refused("report", "year", "2017", "--compare", "2016", "--format", "xlsx", says="--output")
+    refused("report", "year", "2017", "--compare", "1899", says="--compare")
+
+
 def test_compare_csv_table_and_latvian_paragraph(run_portrait: Run, tmp_path: Path) -> None:
     out = run_portrait("report", "year", "2017", "--compare", "2016", "--format", "csv").out
     rows = list(csv.DictReader(io.StringIO(out)))

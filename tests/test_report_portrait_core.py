@@ -205,3 +205,25 @@ def test_change_is_year_minus_compare_for_every_number(
         else:
             assert change[key] == pytest.approx(value - other), key
     assert change["monthly.07"] == year["monthly"]["2020-07"] - before["monthly"]["2020-07"]
+
+
+def test_latvian_population_agrees_with_one_and_none() -> None:
+    from mentorcli.render.latvian import population_paragraph
+
+    one = population(client("A", [("2020-07-01", None, None)], moves=((D("2020-07-02"), "riga"),)))
+    assert population_paragraph(one).startswith(
+        "Uz 31.07.2020. Latvijā (ārpus Patvēruma meklētāju centra „Mucenieki”) dzīvoja 1 persona, kura saņēma "
+        "vai kura bija saņēmusi sociālā darbinieka un sociālā mentora pakalpojumus, proti, 1 indivīds."
+    )
+    none = population(client("A", [("2020-07-01", None, None)]))
+    assert population_paragraph(none).startswith("Uz 31.07.2020. ārpus Patvēruma meklētāju centra „Mucenieki”")
+    assert "nedzīvoja neviena persona" in population_paragraph(none)
+
+
+def test_latvian_year_without_anyone_served() -> None:
+    from mentorcli.render.latvian import year_paragraph
+
+    fig = counting.year_report(Inputs(()), 2019, TODAY)
+    assert (
+        year_paragraph(fig) == "2019. gadā sociālā darbinieka un sociālā mentora pakalpojumu nesaņēma neviena persona."
+    )
