@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from mentorcli.core.clients import MUCENIEKI, RIGA
 from mentorcli.core.dates import fmt_lv, month_end
+from mentorcli.core.places import MUCENIEKI, RIGA
 
 # Month names in the locative ("in July": jūlijā).
 MONTHS_LOCATIVE = (
