@@ -93,7 +93,9 @@ def list_(
     ctx: typer.Context,
     served_in: Annotated[str | None, typer.Option("--served-in", help="Only clients served in this month.")] = None,
     status: Annotated[str | None, typer.Option("--status", help="Only clients with this legal status today.")] = None,
-    residence: Annotated[str | None, typer.Option("--residence", help="Only clients living there today.")] = None,
+    residence: Annotated[
+        str | None, typer.Option("--residence", help="Only clients living there today (a place as for client add).")
+    ] = None,
     family: Annotated[str | None, typer.Option("--family", help="Only members of this family.")] = None,
     format: FormatOpt = Format.table,
     with_names: WithNames = False,
@@ -143,11 +145,12 @@ def edit(
     code: CodeArg,
     sex: Annotated[str | None, typer.Option("--sex", help="F or M.")] = None,
     born: Annotated[str | None, typer.Option("--born", help="Birth date or year.")] = None,
-    country: Annotated[str | None, typer.Option("--country", help="Country of origin.")] = None,
+    country: Annotated[str | None, typer.Option("--country", help="Country of origin, as for client add.")] = None,
     arrived: Annotated[str | None, typer.Option("--arrived", help="Date of arrival.")] = None,
     route: Annotated[str | None, typer.Option("--route", help="relocation or independent.")] = None,
     residence: Annotated[
-        str | None, typer.Option("--residence", help="Residence on arrival (moves: client move).")
+        str | None,
+        typer.Option("--residence", help="Residence on arrival, a place as for client add (moves: client move)."),
     ] = None,
     family: Annotated[str | None, typer.Option("--family", help="Family code; an empty value removes it.")] = None,
     name: Annotated[str | None, typer.Option("--name", help="Name; an empty value removes it.")] = None,

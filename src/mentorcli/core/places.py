@@ -7,11 +7,9 @@ hyphens (``riga``, ``cesis``, ``cesu-novads``, ``mucenieki``); people see the of
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 from mentorcli.core.names import Names, fold
 
@@ -39,6 +37,10 @@ def place_key(name: str) -> str:
 
 @cache
 def places() -> dict[str, Place]:
+    # Imported here: most commands never read the list, and start-up time is budgeted.
+    import csv
+    from importlib import resources
+
     text = resources.files("mentorcli").joinpath("data", "places.csv").read_text(encoding="utf-8")
     rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
     found = (Place(place_key(r["name"]), r["name"], r["kind"], r["iso_3166_2"] or None) for r in rows)
