@@ -260,3 +260,8 @@ def test_core_parsers_refuse_without_prompting() -> None:
         parse_country("congo")
     with pytest.raises(InputError, match="did you mean"):
         parse_language("arabik")
+
+
+@pytest.mark.parametrize(("typed", "code"), [("ari", "ari"), ("per", "fa"), ("fas", "fa"), ("Persian", "fa")])
+def test_a_language_code_wins_over_a_name_spelt_like_it(typed: str, code: str) -> None:
+    assert parse_language(typed) == code

@@ -90,7 +90,7 @@ def _names() -> Names:
     names = Names("a language", label=lambda code: f"{code} ({language_name(code)})", hint=" (e.g. ar, arabic, arābu)")
     for lang in pycountry.languages:
         code = _code(lang)
-        for n in (lang.alpha_3, getattr(lang, "bibliographic", ""), lang.name, getattr(lang, "common_name", "")):
+        for n in (lang.name, getattr(lang, "common_name", "")):
             if n:
                 names.add(n, code)
         names.add(lv.gettext(lang.name), code)
@@ -105,10 +105,15 @@ def _names() -> Names:
 def parse_language(text: str, field: str = "interpreter") -> str:
     """An ISO 639 code, or an English or Latvian name (``ar``, ``arabic``, ``arābu``) -> the code."""
     s = text.strip()
-    if len(s) == 2 and s.isalpha():
+    # A code wins over a name spelt like it (``ari`` is Arikara's code and the name of another language).
+    if len(s) in (2, 3) and s.isascii() and s.isalpha():
         import pycountry
 
-        lang = pycountry.languages.get(alpha_2=s.lower())
+        code = s.lower()
+        if len(code) == 2:
+            lang = pycountry.languages.get(alpha_2=code)
+        else:
+            lang = pycountry.languages.get(alpha_3=code) or pycountry.languages.get(bibliographic=code)
         if lang is not None:
             return _code(lang)
     return _names().find(s, field)
