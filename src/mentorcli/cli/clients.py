@@ -229,5 +229,15 @@ def erase(
         typer.confirm(f"Erase the personal data of {code}? This cannot be undone", abort=True)
     with register(ctx, write=True) as reg:
         maintenance.erase(reg, code)
-    maintenance.wipe_traces(settings(ctx).db)
+    db = settings(ctx).db
+    maintenance.wipe_traces(db)
     typer.echo(f"{code}: personal data erased")
+    # Copies outside this file cannot be wiped from here: say where the name still is.
+    if copies := maintenance.replaced_copies(db):
+        listed = ", ".join(p.name for p in copies)
+        typer.echo(
+            f"note: the name is still in {len(copies)} cop{'y' if len(copies) == 1 else 'ies'} that db restore kept "
+            f"beside the database ({listed}); delete them with 'mentorcli db purge --replaced'",
+            err=True,
+        )
+    typer.echo("note: backups made before now still hold the name until they are deleted", err=True)

@@ -53,6 +53,9 @@ def register(ctx: typer.Context, *, write: bool, commit: bool = True) -> Iterato
     command = " ".join(ctx.command_path.split()[1:])
     with open_register(s.db, s.today, command, write=write, commit=commit) as reg:
         yield reg
+    if reg.created and commit:
+        # On stderr: scripts read stdout, and a new file where one was expected is worth noticing.
+        typer.echo(f"created a new database at {s.db}", err=True)
 
 
 def today_from(option: str | None) -> date:

@@ -11,8 +11,9 @@ import typer
 from mentorcli.cli.caseload import caseload
 from mentorcli.cli.common import as_date, register, settings
 from mentorcli.core import counting
-from mentorcli.core.dates import parse_month
+from mentorcli.core.dates import fmt_lv, parse_month
 from mentorcli.core.errors import InputError, MentorError
+from mentorcli.core.policy import placeholder_rates
 from mentorcli.render.output import render
 from mentorcli.store import reports as store
 
@@ -94,6 +95,10 @@ def month(
 ) -> None:
     """The month report: who was served, decisions, court, exits, staff, activities."""
     first, last = parse_month(month)
+    today = settings(ctx).today
+    if save and last >= today:
+        # Saved figures are what the funder got; a month still running would be frozen short.
+        raise InputError(f"--save: {month} has not ended (today is {fmt_lv(today)}); save it from its next month on")
     with register(ctx, write=save) as reg:
         fig = counting.month_report(store.inputs(reg, first, last), first, last, reg.today)
         if save:
@@ -154,6 +159,13 @@ def invoice(
         terms = reg.policies.on(last)
         levels = store.complexity(reg, first, last)
         fig = counting.invoice_report(store.inputs(reg, first, last), levels, first, last, reg.today, terms.values)
+    if placeholders := placeholder_rates(terms):
+        shown = ", ".join(f"{k} {terms[k]}" for k in placeholders)
+        typer.echo(
+            f"warning: placeholder rates, not your contract's ({shown}); "
+            f"set them with 'mentorcli policy set {placeholders[0]} AMOUNT --from DATE'",
+            err=True,
+        )
     _emit(ctx, fig, format, output, f"invoice {fig['month']}")
 
 

@@ -53,8 +53,9 @@ class Record:
 class Register:
     """An open database for one command: its connection, what "today" is, and who writes."""
 
-    def __init__(self, conn: sqlite3.Connection, today: date, command: str) -> None:
+    def __init__(self, conn: sqlite3.Connection, today: date, command: str, *, created: bool = False) -> None:
         self.conn = conn
+        self.created = created  # this command made the file
         self.today = today
         self.command = command
         self._policies: PolicyHistory | None = None
@@ -262,24 +263,33 @@ def _client(row: sqlite3.Row) -> Client:
 
 @contextmanager
 def open_register(path: Path, today: date, command: str, *, write: bool, commit: bool = True) -> Iterator[Register]:
-    """The database for one command; a writing command runs in one transaction."""
-    conn = connect(path, create=write)
+    """The database for one command; a writing command runs in one transaction.
+
+    A file this command created is removed again unless the command commits: a dry run or a
+    refused write leaves nothing behind. ``Register.created`` tells the caller it made one.
+    """
+    conn, created = connect(path, create=write)
+    committed = False
     try:
+        reg = Register(conn, today, command, created=created is not None)
         if write and commit:
             with transaction(conn):
-                yield Register(conn, today, command)
+                yield reg
+            committed = True
         elif write:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                yield Register(conn, today, command)
+                yield reg
             finally:
                 conn.execute("ROLLBACK")
         else:
             # A read sees one consistent snapshot even while another process writes.
             conn.execute("BEGIN")
             try:
-                yield Register(conn, today, command)
+                yield reg
             finally:
                 conn.execute("ROLLBACK")
     finally:
         conn.close()
+        if created and not committed:
+            created.discard()
