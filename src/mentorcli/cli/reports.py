@@ -37,6 +37,7 @@ OutputOpt = Annotated[
 MonthArg = Annotated[str, typer.Argument(help="The month, e.g. 2020-07.")]
 FromOpt = Annotated[str, typer.Option("--from", help="First day of the period: 2016-04-06 or 06.04.2016.")]
 ToOpt = Annotated[str, typer.Option("--to", help="Last day of the period.")]
+NOT_SERVED_COLUMNS = ("code", "window", "since", "until")
 
 
 def _emit(
@@ -137,15 +138,30 @@ def year(
 
 @app.command("capacity")
 def capacity(
-    ctx: typer.Context, month: MonthArg, format: FormatOpt = ReportFormat.table, output: OutputOpt = None
+    ctx: typer.Context,
+    month: MonthArg,
+    format: FormatOpt = ReportFormat.table,
+    output: OutputOpt = None,
+    list_: Annotated[
+        bool,
+        typer.Option("--list", help="List the clients eligible in the month and not served (codes, no names)."),
+    ] = False,
 ) -> None:
     """Eligible clients vs served vs what the staff on duty can take (seed 003)."""
     first, last = parse_month(month)
     with register(ctx, write=False) as reg:
-        limits = reg.policies.on(last)
-        fig = counting.capacity_report(
-            store.windows(reg, first, last), store.inputs(reg, first, last), first, last, reg.today, limits.values
-        )
+        if list_:
+            rows = store.not_served(reg, first, last)
+        else:
+            limits = reg.policies.on(last)
+            fig = counting.capacity_report(
+                store.windows(reg, first, last), store.inputs(reg, first, last), first, last, reg.today, limits.values
+            )
+    if list_:
+        if format == ReportFormat.xlsx:
+            raise InputError("--format: --list prints table, json, csv or md")
+        _write(render(rows, format.value, None if format == ReportFormat.json else NOT_SERVED_COLUMNS), output)
+        return
     _emit(ctx, fig, format, output, f"capacity {fig['month']}")
 
 

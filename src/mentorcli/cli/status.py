@@ -8,6 +8,7 @@ import typer
 
 from mentorcli.cli.common import CodeArg, DateOpt, as_date, choice, register
 from mentorcli.core.dates import fmt_lv
+from mentorcli.core.eligibility import not_served_on
 from mentorcli.core.legal import COURT_OUTCOMES, FINAL_REFUSAL
 from mentorcli.core.policy import GRANTABLE
 
@@ -20,9 +21,14 @@ def _record(ctx: typer.Context, code: str, date: str, event: str, value: str | N
     day = as_date(date)
     with register(ctx, write=True) as reg:
         tl = reg.record_event(code, day, event, value)
+        today = reg.today
     what = f"{event} {value}" if value else event
     until = tl.eligible_until
     tail = f"; eligible until {fmt_lv(until)}" if until else ("; no eligibility left" if tl.windows else "")
+    # Seed 003: a grant after the asylum-seeker window ran out opens no episode by itself.
+    if event == "granted" and (left := not_served_on(today, tl.windows, tl.episodes)):
+        since = fmt_lv(left.since)
+        tail += f"; not served since {since}: mentorcli client resume {code} --date {since}"
     typer.echo(f"{code}: {what} on {fmt_lv(day)}{tail}")
 
 

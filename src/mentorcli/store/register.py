@@ -14,7 +14,7 @@ from typing import Any
 from mentorcli.core import clients as fields
 from mentorcli.core.clients import Client
 from mentorcli.core.dates import fmt_lv
-from mentorcli.core.eligibility import ServiceEvent, Timeline, compute
+from mentorcli.core.eligibility import Episode, ServiceEvent, Timeline, Window, compute
 from mentorcli.core.errors import InputError, NotFound
 from mentorcli.core.events import check_event
 from mentorcli.core.legal import STATUS_EVENTS, StatusEvent
@@ -201,12 +201,36 @@ class Register:
         )
         return tl
 
+    def stored_spans(self, ids: Iterable[int]) -> dict[int, tuple[list[Window], list[Episode]]]:
+        """The windows and episodes as last derived, of these clients, without deriving them again."""
+        wanted = sorted(set(ids))
+        out: dict[int, tuple[list[Window], list[Episode]]] = {cid: ([], []) for cid in wanted}
+        for chunk in (wanted[i : i + 500] for i in range(0, len(wanted), 500)):
+            marks = ",".join("?" * len(chunk))
+            for r in self.conn.execute(
+                f'SELECT client_id, kind, start, "end", ended_by FROM windows WHERE client_id IN ({marks}) '
+                "ORDER BY client_id, seq",
+                chunk,
+            ):
+                out[r[0]][0].append(Window(r[1], date.fromisoformat(r[2]), _day(r[3]), r[4]))
+            for r in self.conn.execute(
+                f'SELECT client_id, start, "end", end_reason, first FROM episodes WHERE client_id IN ({marks}) '
+                "ORDER BY client_id, seq",
+                chunk,
+            ):
+                out[r[0]][1].append(Episode(date.fromisoformat(r[1]), _day(r[2]), r[3], bool(r[4])))
+        return out
+
     def codes(self, where: str = "", params: Iterable[Any] = ()) -> list[str]:
         return [r[0] for r in self.conn.execute(f"SELECT code FROM clients {where} ORDER BY code", tuple(params))]
 
 
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
 
 
 _CLIENT_COLUMNS = (
