@@ -6,7 +6,20 @@ from typing import Annotated, Any
 
 import typer
 
-from mentorcli.cli.common import CodeArg, DateOpt, Format, FormatOpt, as_date, choice, register, settings
+from mentorcli.cli.common import (
+    CodeArg,
+    DateOpt,
+    ExitReason,
+    Format,
+    FormatOpt,
+    LegalStatus,
+    Route,
+    Sex,
+    as_date,
+    choice,
+    register,
+    settings,
+)
 from mentorcli.cli.views import LIST_COLUMNS, client_view
 from mentorcli.core import clients as fields
 from mentorcli.core.clients import Client
@@ -19,11 +32,11 @@ from mentorcli.render.output import render
 
 app = typer.Typer(help="Register clients, follow their service episodes, explain their dates.", no_args_is_help=True)
 
-SexOpt = Annotated[str, typer.Option("--sex", help="F or M.")]
+SexOpt = Annotated[Sex, typer.Option("--sex", help="F or M.", case_sensitive=False)]
 BornOpt = Annotated[str, typer.Option("--born", help="Birth date, or the year alone when only that is known.")]
 CountryOpt = Annotated[str, typer.Option("--country", help="Country of origin: SY, Syria or Sīrija.")]
 ArrivedOpt = Annotated[str, typer.Option("--arrived", help="Date of arrival in Latvia.")]
-RouteOpt = Annotated[str, typer.Option("--route", help="relocation or independent.")]
+RouteOpt = Annotated[Route, typer.Option("--route", help="relocation or independent.", case_sensitive=False)]
 ResidenceOpt = Annotated[str, typer.Option("--residence", help="mucenieki, riga or another municipality.")]
 WithNames = Annotated[bool, typer.Option("--with-names", help="Also show names (personal data).")]
 
@@ -79,7 +92,10 @@ def show(ctx: typer.Context, code: CodeArg, format: FormatOpt = Format.table, wi
 def list_(
     ctx: typer.Context,
     served_in: Annotated[str | None, typer.Option("--served-in", help="Only clients served in this month.")] = None,
-    status: Annotated[str | None, typer.Option("--status", help="Only clients with this legal status today.")] = None,
+    status: Annotated[
+        LegalStatus | None,
+        typer.Option("--status", help="Only clients with this legal status today.", case_sensitive=False),
+    ] = None,
     residence: Annotated[str | None, typer.Option("--residence", help="Only clients living there today.")] = None,
     family: Annotated[str | None, typer.Option("--family", help="Only members of this family.")] = None,
     format: FormatOpt = Format.table,
@@ -127,11 +143,13 @@ def list_(
 def edit(
     ctx: typer.Context,
     code: CodeArg,
-    sex: Annotated[str | None, typer.Option("--sex", help="F or M.")] = None,
+    sex: Annotated[Sex | None, typer.Option("--sex", help="F or M.", case_sensitive=False)] = None,
     born: Annotated[str | None, typer.Option("--born", help="Birth date or year.")] = None,
     country: Annotated[str | None, typer.Option("--country", help="Country of origin.")] = None,
     arrived: Annotated[str | None, typer.Option("--arrived", help="Date of arrival.")] = None,
-    route: Annotated[str | None, typer.Option("--route", help="relocation or independent.")] = None,
+    route: Annotated[
+        Route | None, typer.Option("--route", help="relocation or independent.", case_sensitive=False)
+    ] = None,
     residence: Annotated[
         str | None, typer.Option("--residence", help="Residence on arrival (moves: client move).")
     ] = None,
@@ -179,7 +197,7 @@ def move(ctx: typer.Context, code: CodeArg, residence: ResidenceOpt, date: DateO
 def exit_(
     ctx: typer.Context,
     code: CodeArg,
-    reason: Annotated[str, typer.Option("--reason", help=f"One of: {', '.join(EXIT_REASONS)}.")],
+    reason: Annotated[ExitReason, typer.Option("--reason", help="Why the service ends.", case_sensitive=False)],
     date: DateOpt,
 ) -> None:
     """End the open episode: the last day served is the exit date."""

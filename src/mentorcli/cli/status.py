@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from mentorcli.cli.common import CodeArg, DateOpt, as_date, choice, register
+from mentorcli.cli.common import CodeArg, CourtOutcome, DateOpt, Grantable, as_date, choice, register
 from mentorcli.core.dates import fmt_lv
 from mentorcli.core.eligibility import not_served_on
 from mentorcli.core.legal import COURT_OUTCOMES, FINAL_REFUSAL
@@ -36,7 +36,7 @@ def _record(ctx: typer.Context, code: str, date: str, event: str, value: str | N
 def grant(
     ctx: typer.Context,
     code: CodeArg,
-    status: Annotated[str, typer.Argument(help=f"One of: {', '.join(GRANTABLE)}.")],
+    status: Annotated[Grantable, typer.Argument(help="The status granted.", case_sensitive=False)],
     date: DateOpt,
 ) -> None:
     """PMLP grants refugee, alternative or temporary-protection status."""
@@ -59,7 +59,7 @@ def appeal(ctx: typer.Context, code: CodeArg, date: DateOpt) -> None:
 def court(
     ctx: typer.Context,
     code: CodeArg,
-    outcome: Annotated[str, typer.Argument(help=f"One of: {', '.join(COURT_OUTCOMES)}.")],
+    outcome: Annotated[CourtOutcome, typer.Argument(help="The judgment.", case_sensitive=False)],
     date: DateOpt,
 ) -> None:
     """The court decides an appeal; a positive judgment sends the case back to PMLP."""
