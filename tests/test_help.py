@@ -151,6 +151,7 @@ def test_choices_accept_any_case(run: Run) -> None:
         (("status", "grant", "A-1", "refugees", "--date", "2020-05-01"), "status: 'refugees' is not one of refugee,"),
         (("export", "people"), "kind: 'people' is not one of clients,"),
         (("--lang", "de", "due"), "--lang: 'de' is not one of en, lv"),
+        (("db", "backup", "."), "path: file '.' is a directory"),
     ],
 )
 def test_a_bad_value_is_refused_in_our_words(refused: Any, args: tuple[str, ...], says: str) -> None:

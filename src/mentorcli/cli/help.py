@@ -156,15 +156,18 @@ def polish(command: Any, path: tuple[str, ...] = ()) -> None:
 
 
 def bad_value(error: Exception) -> str | None:
-    """Our one line for a value Typer refused (its wording comes from pydantic); None otherwise."""
+    """Our one line for a value Typer refused (its wording comes from pydantic); None if not a value."""
     param = getattr(error, "param", None)
-    cause = error.__cause__
-    if param is None or cause is None or not hasattr(cause, "errors"):
+    if param is None or type(error).__name__ != "BadParameter":  # a missing value says so itself
         return None
-    detail = cause.errors()[0]
-    value = detail.get("input")
     opts = [o for o in getattr(param, "opts", ()) if o.startswith("--")]
     field = opts[0] if opts else param.name
+    cause = error.__cause__
+    if cause is None or not hasattr(cause, "errors"):
+        # Typer's own checks (a folder given for a file): its reason, under the field's name.
+        return f"{field}: {str(getattr(error, 'message', error)).rstrip('.')}"
+    detail = cause.errors()[0]
+    value = detail.get("input")
     if choices := _choices(param):
         return f"{field}: '{value}' is not one of {', '.join(choices)}"
     kind = str(detail.get("type", ""))
