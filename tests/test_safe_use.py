@@ -66,6 +66,12 @@ def test_a_dry_run_on_a_new_path_leaves_no_file(run: Run, tmp_path: Path) -> Non
     assert not (tmp_path / "new").exists()
 
 
+def test_a_write_with_nothing_to_do_on_a_new_path_leaves_no_file(run: Run, tmp_path: Path) -> None:
+    res = run("--db", tmp_path / "new" / "x.db", "db", "purge", "--ended-before", "2020-01-01")
+    assert "erased 0 client(s)" in res.out and "created" not in res.err
+    assert not (tmp_path / "new").exists()
+
+
 def test_the_first_write_says_it_created_the_database(run: Run, tmp_path: Path) -> None:
     where = tmp_path / "new" / "x.db"
     res = run(

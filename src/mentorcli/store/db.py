@@ -60,11 +60,15 @@ class Created:
                 folder.rmdir()
 
 
-def connect(path: Path, *, create: bool) -> tuple[sqlite3.Connection, Created | None]:
-    """Open (and if asked, create) the database and bring its schema up to date.
+def connect(path: Path, *, create: bool) -> sqlite3.Connection:
+    """Open (and if asked, create) the database and bring its schema up to date."""
+    return open_tracked(path, create=create)[0]
 
-    A read never creates the file: a mistyped ``--db`` must not leave an empty register behind
-    that later reports zeros.
+
+def open_tracked(path: Path, *, create: bool) -> tuple[sqlite3.Connection, Created | None]:
+    """``connect``, and the file it created if it made one, so that a command that writes nothing
+    can remove it again. A read never creates the file: a mistyped ``--db`` must not leave an
+    empty register behind that later reports zeros.
     """
     created = None
     if not path.exists():

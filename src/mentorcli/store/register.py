@@ -19,7 +19,7 @@ from mentorcli.core.errors import InputError, NotFound
 from mentorcli.core.events import check_event
 from mentorcli.core.legal import STATUS_EVENTS, StatusEvent
 from mentorcli.core.policy import PolicyHistory, Version, dump_value
-from mentorcli.store.db import connect, transaction
+from mentorcli.store.db import open_tracked, transaction
 
 SERVICE = ("intake", "resume", "exit")
 # Personal data and free text: the audit log records that these changed, never their values,
@@ -289,17 +289,20 @@ def _client(row: sqlite3.Row) -> Client:
 def open_register(path: Path, today: date, command: str, *, write: bool, commit: bool = True) -> Iterator[Register]:
     """The database for one command; a writing command runs in one transaction.
 
-    A file this command created is removed again unless the command commits: a dry run or a
-    refused write leaves nothing behind. ``Register.created`` tells the caller it made one.
+    A file this command created is removed again unless the command wrote into it: a dry run, a
+    refused write or a write with nothing to do leaves nothing behind. ``Register.created`` then
+    tells the caller it made one.
     """
-    conn, created = connect(path, create=write)
-    committed = False
+    conn, created = open_tracked(path, create=write)
+    # Creating the schema is not a write of the command's own.
+    schema_only = conn.total_changes
+    kept = False
+    reg = Register(conn, today, command, created=created is not None)
     try:
-        reg = Register(conn, today, command, created=created is not None)
         if write and commit:
             with transaction(conn):
                 yield reg
-            committed = True
+            kept = conn.total_changes > schema_only
         elif write:
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -315,5 +318,6 @@ def open_register(path: Path, today: date, command: str, *, write: bool, commit:
                 conn.execute("ROLLBACK")
     finally:
         conn.close()
-        if created and not committed:
+        if created and not kept:
             created.discard()
+            reg.created = False
