@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -20,7 +21,7 @@ app = typer.Typer(help="Back up, restore and check the database; erase by retent
 ENV_PASSPHRASE = "MENTORCLI_PASSPHRASE"
 # Only for new passphrases: a backup made under an older, shorter one must still restore.
 MIN_NEW_PASSPHRASE = 12
-PathArg = Annotated[Path, typer.Argument(help="The backup file.", dir_okay=False)]
+PathArg = Annotated[Path, typer.Argument(help="The backup file.")]
 
 
 def _passphrase(*, new: bool) -> str:
@@ -44,16 +45,23 @@ def backup(
     ] = False,
 ) -> None:
     """A consistent copy of the database, safe to take while it is in use."""
+    from mentorcli.render.files import write_output
+
+    passphrase = _passphrase(new=True) if encrypt else None
     with register(ctx, write=False) as reg:
-        maintenance.backup(reg.conn, path, _passphrase(new=True) if encrypt else None)
+        fill = partial(maintenance.backup, reg.conn, passphrase=passphrase)
+        write_output(path, fill, register=settings(ctx).db, new_file_only=True)
     typer.echo(f"backup written to {path}" + (" (encrypted)" if encrypt else ""))
 
 
 @app.command("restore")
 def restore(ctx: typer.Context, path: PathArg) -> None:
     """Replace the database with a backup, after checking it; the replaced file is kept."""
+    from mentorcli.render.files import check_source
+
     db = settings(ctx).db
-    passphrase = _passphrase(new=False) if path.is_file() and maintenance.is_encrypted(path) else None
+    check_source(path)
+    passphrase = _passphrase(new=False) if maintenance.is_encrypted(path) else None
     kept = maintenance.restore(db, path, passphrase)
     with register(ctx, write=True) as reg:
         reg.audit("restore", "database", str(path), {"kept": str(kept) if kept else None})

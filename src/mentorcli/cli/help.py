@@ -1,4 +1,4 @@
-"""What ``--help`` and a bad option value say: examples, whole summaries, plain metavars, our wording.
+"""What ``--help`` and a bad option value say: examples, whole summaries, plain metavars, one line.
 
 Set once on the built command tree, so every command gets the same treatment and a new command
 cannot be left without an example (tests/test_help.py fails first).
@@ -61,6 +61,7 @@ EXAMPLES: dict[str, str] = {
     "report period": "mentorcli report period --from 2016-04-06 --to 2016-11-30",
     "report year": "mentorcli report year 2017 --format xlsx --output 2017.xlsx",
     "report capacity": "mentorcli report capacity 2020-07 --list",
+    "report population": "mentorcli report population --on 2016-11-30",
     "report invoice": "mentorcli report invoice 2020-07",
     "report diff": "mentorcli report diff 2020-07",
     "report chart": "mentorcli report chart --from 2020-01-01 --to 2020-12-31 --output 2020.png",
@@ -107,22 +108,11 @@ _METAVARS = {
 _METAVAR = {name: metavar for metavar, names in _METAVARS.items() for name in names}
 
 
-class _Argument(typer.core.TyperArgument):
-    """An argument shown as NAME in usage and help, without Typer's ``<str>`` type label."""
-
-    def display_type_rich(self, ctx: Any) -> str | None:
-        return None
-
-    def _usage_display_name(self) -> str:
-        name = self.display_name_raw
-        return name if self.required else f"[{name}]"
-
-
 def _choices(param: Any) -> list[str] | None:
-    desc = getattr(param, "type_descriptor", None)
-    if desc is None or not desc.is_choice:
+    choices = getattr(param.type, "choices", None)
+    if not choices:
         return None
-    return [c.value if isinstance(c, Enum) else str(c) for c in desc.choices or ()]
+    return [c.value if isinstance(c, Enum) else str(c) for c in choices]
 
 
 def _metavar(param: Any) -> str:
@@ -130,6 +120,22 @@ def _metavar(param: Any) -> str:
         return f"[{'|'.join(choices)}]"
     name = str(param.name)
     return _METAVAR.get(name, name.rstrip("_").upper())
+
+
+def _invalid_choice(self: Any, value: Any, ctx: Any) -> str:
+    return f"'{value}' is not one of {', '.join(c.value if isinstance(c, Enum) else str(c) for c in self.choices)}"
+
+
+_PLAIN: dict[type, type] = {}
+
+
+def _plain_choice(kind: type) -> type:
+    """The choice type Typer made, refusing a value with the choices as typed (not quoted, not folded)."""
+    if kind in _PLAIN.values():  # polished already
+        return kind
+    if kind not in _PLAIN:
+        _PLAIN[kind] = type(f"Plain{kind.__name__}", (kind,), {"get_invalid_choice_message": _invalid_choice})
+    return _PLAIN[kind]
 
 
 def polish(command: Any, path: tuple[str, ...] = ()) -> None:
@@ -144,36 +150,23 @@ def polish(command: Any, path: tuple[str, ...] = ()) -> None:
     if subcommands is None and path and command.epilog is None and (example := EXAMPLES.get(" ".join(path))):
         command.epilog = f"\b\nExample:\n  {example}"
     for param in command.params:
+        choices = _choices(param)
+        if choices and hasattr(param.type, "get_invalid_choice_message"):
+            param.type.__class__ = _plain_choice(type(param.type))
         if isinstance(param, typer.core.TyperArgument):
-            choices = _choices(param)
             if param.metavar is None:
-                param.metavar = param.name.upper() if choices else _metavar(param)
+                param.metavar = str(param.name).upper() if choices else _metavar(param)
             if choices and param.help and "One of" not in param.help:
                 param.help += f" One of: {', '.join(choices)}."
-            param.__class__ = _Argument
         elif isinstance(param, typer.core.TyperOption) and not param.is_flag and param.metavar is None:
             param.metavar = _metavar(param)
 
 
 def bad_value(error: Exception) -> str | None:
-    """Our one line for a value Typer refused (its wording comes from pydantic); None if not a value."""
+    """Our one line for a value refused before the command ran (a bad choice, not a number)."""
     param = getattr(error, "param", None)
     if param is None or type(error).__name__ != "BadParameter":  # a missing value says so itself
         return None
     opts = [o for o in getattr(param, "opts", ()) if o.startswith("--")]
     field = opts[0] if opts else param.name
-    cause = error.__cause__
-    if cause is None or not hasattr(cause, "errors"):
-        # Typer's own checks (a folder given for a file): its reason, under the field's name.
-        return f"{field}: {str(getattr(error, 'message', error)).rstrip('.')}"
-    detail = cause.errors()[0]
-    value = detail.get("input")
-    if choices := _choices(param):
-        return f"{field}: '{value}' is not one of {', '.join(choices)}"
-    kind = str(detail.get("type", ""))
-    if kind.startswith("int"):
-        return f"{field}: '{value}' is not a whole number"
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        info = param.type_descriptor.parameter_info
-        return f"{field}: {value} is out of range ({info.min} to {info.max})"
-    return f"{field}: '{value}' is not valid"
+    return f"{field}: {str(getattr(error, 'message', error)).rstrip('.')}"
