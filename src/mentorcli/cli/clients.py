@@ -6,7 +6,20 @@ from typing import Annotated, Any
 
 import typer
 
-from mentorcli.cli.common import CodeArg, DateOpt, Format, FormatOpt, as_date, choice, register, settings
+from mentorcli.cli.common import (
+    CodeArg,
+    DateOpt,
+    ExitReason,
+    Format,
+    FormatOpt,
+    LegalStatus,
+    Route,
+    Sex,
+    as_date,
+    choice,
+    register,
+    settings,
+)
 from mentorcli.cli.views import LIST_COLUMNS, client_view, for_people
 from mentorcli.core import clients as fields
 from mentorcli.core.clients import Client
@@ -20,7 +33,7 @@ from mentorcli.render.output import render
 
 app = typer.Typer(help="Register clients, follow their service episodes, explain their dates.", no_args_is_help=True)
 
-SexOpt = Annotated[str, typer.Option("--sex", help="F or M.")]
+SexOpt = Annotated[Sex, typer.Option("--sex", help="F or M.", case_sensitive=False)]
 BornOpt = Annotated[str, typer.Option("--born", help="Birth date, or the year alone when only that is known.")]
 CountryOpt = Annotated[
     str,
@@ -29,7 +42,7 @@ CountryOpt = Annotated[
     ),
 ]
 ArrivedOpt = Annotated[str, typer.Option("--arrived", help="Date of arrival in Latvia.")]
-RouteOpt = Annotated[str, typer.Option("--route", help="relocation or independent.")]
+RouteOpt = Annotated[Route, typer.Option("--route", help="relocation or independent.", case_sensitive=False)]
 ResidenceOpt = Annotated[
     str,
     typer.Option(
@@ -92,7 +105,10 @@ def show(ctx: typer.Context, code: CodeArg, format: FormatOpt = Format.table, wi
 def list_(
     ctx: typer.Context,
     served_in: Annotated[str | None, typer.Option("--served-in", help="Only clients served in this month.")] = None,
-    status: Annotated[str | None, typer.Option("--status", help="Only clients with this legal status today.")] = None,
+    status: Annotated[
+        LegalStatus | None,
+        typer.Option("--status", help="Only clients with this legal status today.", case_sensitive=False),
+    ] = None,
     residence: Annotated[
         str | None, typer.Option("--residence", help="Only clients living there today (a place as for client add).")
     ] = None,
@@ -143,11 +159,13 @@ def list_(
 def edit(
     ctx: typer.Context,
     code: CodeArg,
-    sex: Annotated[str | None, typer.Option("--sex", help="F or M.")] = None,
+    sex: Annotated[Sex | None, typer.Option("--sex", help="F or M.", case_sensitive=False)] = None,
     born: Annotated[str | None, typer.Option("--born", help="Birth date or year.")] = None,
     country: Annotated[str | None, typer.Option("--country", help="Country of origin, as for client add.")] = None,
     arrived: Annotated[str | None, typer.Option("--arrived", help="Date of arrival.")] = None,
-    route: Annotated[str | None, typer.Option("--route", help="relocation or independent.")] = None,
+    route: Annotated[
+        Route | None, typer.Option("--route", help="relocation or independent.", case_sensitive=False)
+    ] = None,
     residence: Annotated[
         str | None,
         typer.Option("--residence", help="Residence on arrival, a place as for client add (moves: client move)."),
@@ -196,7 +214,7 @@ def move(ctx: typer.Context, code: CodeArg, residence: ResidenceOpt, date: DateO
 def exit_(
     ctx: typer.Context,
     code: CodeArg,
-    reason: Annotated[str, typer.Option("--reason", help=f"One of: {', '.join(EXIT_REASONS)}.")],
+    reason: Annotated[ExitReason, typer.Option("--reason", help="Why the service ends.", case_sensitive=False)],
     date: DateOpt,
 ) -> None:
     """End the open episode: the last day served is the exit date."""
@@ -246,5 +264,15 @@ def erase(
         typer.confirm(f"Erase the personal data of {code}? This cannot be undone", abort=True)
     with register(ctx, write=True) as reg:
         maintenance.erase(reg, code)
-    maintenance.wipe_traces(settings(ctx).db)
+    db = settings(ctx).db
+    maintenance.wipe_traces(db)
     typer.echo(f"{code}: personal data erased")
+    # Copies outside this file cannot be wiped from here: say where the name still is.
+    if copies := maintenance.replaced_copies(db):
+        listed = ", ".join(p.name for p in copies)
+        typer.echo(
+            f"note: the name is still in {len(copies)} cop{'y' if len(copies) == 1 else 'ies'} that db restore kept "
+            f"beside the database ({listed}); delete them with 'mentorcli db purge --replaced'",
+            err=True,
+        )
+    typer.echo("note: backups made before now still hold the name until they are deleted", err=True)

@@ -14,8 +14,9 @@ from mentorcli.cli.caseload import caseload
 from mentorcli.cli.common import ForceOpt, as_date, register, settings
 from mentorcli.core import counting
 from mentorcli.core.clients import check_not_future
-from mentorcli.core.dates import parse_month
+from mentorcli.core.dates import fmt_lv, parse_month
 from mentorcli.core.errors import InputError
+from mentorcli.core.policy import placeholder_rates
 from mentorcli.render.files import write_output
 from mentorcli.render.output import render
 from mentorcli.store import reports as store
@@ -41,6 +42,7 @@ OutputOpt = Annotated[
 MonthArg = Annotated[str, typer.Argument(help="The month, e.g. 2020-07.")]
 FromOpt = Annotated[str, typer.Option("--from", help="First day of the period: 2016-04-06 or 06.04.2016.")]
 ToOpt = Annotated[str, typer.Option("--to", help="Last day of the period.")]
+NOT_SERVED_COLUMNS = ("code", "window", "since", "until")
 
 
 def _render(
@@ -110,6 +112,10 @@ def month(
     from mentorcli.render.latvian import month_paragraph
 
     first, last = parse_month(month)
+    today = settings(ctx).today
+    if save and last >= today:
+        # Saved figures are what the funder got; a month still running would be frozen short.
+        raise InputError(f"--save: {month} has not ended (today is {fmt_lv(today)}); save it from its next month on")
     with register(ctx, write=save) as reg:
         fig = counting.month_report(store.inputs(reg, first, last), first, last, reg.today)
         if save:
@@ -216,14 +222,27 @@ def capacity(
     format: FormatOpt = ReportFormat.table,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    list_: Annotated[
+        bool,
+        typer.Option("--list", help="List the clients eligible in the month and not served (codes, no names)."),
+    ] = False,
 ) -> None:
     """Eligible clients vs served vs what the staff on duty can take (seed 003)."""
     first, last = parse_month(month)
     with register(ctx, write=False) as reg:
-        limits = reg.policies.on(last)
-        fig = counting.capacity_report(
-            store.windows(reg, first, last), store.inputs(reg, first, last), first, last, reg.today, limits.values
-        )
+        if list_:
+            rows = store.not_served(reg, first, last)
+        else:
+            limits = reg.policies.on(last)
+            fig = counting.capacity_report(
+                store.windows(reg, first, last), store.inputs(reg, first, last), first, last, reg.today, limits.values
+            )
+    if list_:
+        if format == ReportFormat.xlsx:
+            raise InputError("--format: --list prints table, json, csv or md")
+        text = render(rows, format.value, None if format == ReportFormat.json else NOT_SERVED_COLUMNS)
+        _write((text + "\n").encode(), ctx, output, force)
+        return
     _emit(ctx, fig, format, output, f"capacity {fig['month']}", force=force)
 
 
@@ -241,6 +260,13 @@ def invoice(
         terms = reg.policies.on(last)
         levels = store.complexity(reg, first, last)
         fig = counting.invoice_report(store.inputs(reg, first, last), levels, first, last, reg.today, terms.values)
+    if placeholders := placeholder_rates(terms):
+        shown = ", ".join(f"{k} {terms[k]}" for k in placeholders)
+        typer.echo(
+            f"warning: placeholder rates, not your contract's ({shown}); "
+            f"set them with 'mentorcli policy set {placeholders[0]} AMOUNT --from DATE'",
+            err=True,
+        )
     _emit(ctx, fig, format, output, f"invoice {fig['month']}", force=force)
 
 

@@ -6,8 +6,7 @@ from typing import Annotated
 
 import typer
 
-from mentorcli.cli.common import STAFF_NAME, DateOpt, Format, FormatOpt, as_date, register
-from mentorcli.core.casework import ROLES
+from mentorcli.cli.common import STAFF_NAME, DateOpt, Format, FormatOpt, Role, as_date, register
 from mentorcli.core.dates import fmt_lv
 from mentorcli.render.output import render
 from mentorcli.store import casework
@@ -24,7 +23,7 @@ COLUMNS = ("name", "role", "team", "from", "to")
 def add(
     ctx: typer.Context,
     name: NameArg,
-    role: Annotated[str, typer.Option("--role", help=f"One of: {', '.join(ROLES)}.")],
+    role: Annotated[Role, typer.Option("--role", help="What they do.", case_sensitive=False)],
     start: FromOpt,
     team: Annotated[
         str | None,
@@ -34,7 +33,7 @@ def add(
     """Add a social worker or a mentor, active from a date."""
     day = as_date(start, "--from")
     with register(ctx, write=True) as reg:
-        s = casework.add_staff(reg, name, role, day, team)
+        s = casework.add_staff(reg, name, str(role), day, team)
         tail = f", in the team of {casework.staff(reg, team, 'team').name}" if team else ""
     typer.echo(f"{s.name}: {s.role} from {fmt_lv(day)}{tail}")
 

@@ -30,6 +30,7 @@ from mentorcli.core.casework import (
 from mentorcli.core.clients import check_not_future
 from mentorcli.core.dates import ONE_DAY, fmt_lv
 from mentorcli.core.due import ClientFacts, OpenGoal, StaffLoad
+from mentorcli.core.eligibility import not_served_on
 from mentorcli.core.errors import InputError, NotFound
 from mentorcli.core.names import Names
 from mentorcli.store.register import Register
@@ -596,7 +597,13 @@ def due_facts(reg: Register, within: int) -> tuple[list[ClientFacts], list[OpenG
             ((today - timedelta(days=longest)).isoformat(), l_),
         )
     }
-    wanted = sorted(served | set(ends) | set(grants))
+    # Only these few need their windows and episodes read: eligible today and not served.
+    left_out = {
+        cid: n
+        for cid, (wins, eps) in reg.stored_spans(eligible - served).items()
+        if (n := not_served_on(today, wins, eps))
+    }
+    wanted = sorted(served | set(ends) | set(grants) | set(left_out))
     marks = ",".join("?" * len(wanted))
     codes = dict(reg.conn.execute(f"SELECT id, code FROM clients WHERE id IN ({marks})", wanted).fetchall())
     clients = []
@@ -607,6 +614,7 @@ def due_facts(reg: Register, within: int) -> tuple[list[ClientFacts], list[OpenG
             served_today=cid in served,
             eligible_today=cid in eligible,
             assigned_today=cid in assigned,
+            not_served=left_out.get(cid),
         )
         if grant := grants.get(cid):
             rec = reg.record_by_id(cid)

@@ -15,7 +15,7 @@ from operator import itemgetter
 from typing import Any
 
 from mentorcli.core.counting import ActivityFacts, ClientFacts, Inputs, StaffFacts, WindowFacts
-from mentorcli.core.eligibility import Episode
+from mentorcli.core.eligibility import Episode, not_served_in
 from mentorcli.core.errors import InputError
 from mentorcli.core.legal import STATUS_EVENTS, LegalTimeline, StatusEvent
 from mentorcli.store.register import Register
@@ -153,6 +153,27 @@ def windows(reg: Register, first: date, last: date) -> list[WindowFacts]:
             (end, first.isoformat()),
         )
     ]
+
+
+def not_served(reg: Register, first: date, last: date) -> list[dict[str, Any]]:
+    """Clients eligible in the period and served on none of its days (codes only, never names)."""
+    end = min(last, reg.today)
+    ids = {int(w.client) for w in windows(reg, first, last)}
+    codes = _codes(reg, ids)
+    out = []
+    for cid, (wins, eps) in reg.stored_spans(ids).items():
+        if left := not_served_in(first, end, wins, eps):
+            out.append({"code": codes[cid], "window": left.window, "since": left.since, "until": left.until})
+    return sorted(out, key=lambda r: r["code"])
+
+
+def _codes(reg: Register, ids: set[int]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    wanted = sorted(ids)
+    for chunk in (wanted[i : i + 500] for i in range(0, len(wanted), 500)):
+        marks = ",".join("?" * len(chunk))
+        found.update(reg.conn.execute(f"SELECT id, code FROM clients WHERE id IN ({marks})", chunk).fetchall())
+    return found
 
 
 def complexity(reg: Register, first: date, last: date) -> dict[str, int]:
