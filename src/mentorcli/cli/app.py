@@ -90,7 +90,7 @@ def main_options(
     """Case register and reports of the social worker and social mentor service."""
     chosen = lang.value if lang else os.environ.get(ENV_LANG, "en")
     if chosen not in ("en", "lv"):
-        raise InputError(f"MENTORCLI_LANG: '{chosen}' is not en or lv")
+        raise InputError(f"'{chosen}' is not en or lv", field="MENTORCLI_LANG")
     ctx.obj = Settings(db=resolve_path(db), lang=chosen, today=today_from(today))
 
 

@@ -67,7 +67,7 @@ def as_date(text: str, field: str = "--date") -> date:
 def choice(text: str, allowed: tuple[str, ...], field: str) -> str:
     value = text.strip().lower()
     if value not in allowed:
-        raise InputError(f"{field}: '{text}' is not one of {', '.join(allowed)}")
+        raise InputError(f"'{text}' is not one of {', '.join(allowed)}", field=field)
     return value
 
 

@@ -22,7 +22,7 @@ def due(
 ) -> None:
     """What falls due from today to today + DAYS; overdue goals are always listed."""
     if within < 0:
-        raise InputError(f"--within: {within} is negative")
+        raise InputError(f"{within} is negative", field="--within")
     with register(ctx, write=False) as reg:
         items = due_items(reg.today, within, *casework.due_facts(reg, within), reg.policies)
     typer.echo(render(items, format.value, None if format.value == "json" else COLUMNS))

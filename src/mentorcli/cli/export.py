@@ -41,7 +41,7 @@ def export_command(
 ) -> None:
     """Export records with the columns of the import files; names only with --with-names."""
     if format is ExportFormat.xlsx and output is None:
-        raise InputError("--output: an xlsx workbook goes to a file; give --output FILE.xlsx")
+        raise InputError("an xlsx workbook goes to a file; give --output FILE.xlsx", field="--output")
     with register(ctx, write=False) as reg:
         sheet = export(reg, kind.value, with_names=with_names)
     if format is ExportFormat.xlsx:
@@ -60,7 +60,7 @@ def _write_private(path: Path, data: bytes) -> None:
     """All or nothing, and readable by its owner alone: an export may hold personal data."""
     path = path.expanduser()
     if not path.parent.is_dir():
-        raise InputError(f"--output: the folder {path.parent} does not exist")
+        raise InputError(f"the folder {path.parent} does not exist", field="--output")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError as e:

@@ -53,7 +53,7 @@ def goal_add(
 
 def _goal_number(text: str) -> int:
     if not text.strip().isdigit():
-        raise InputError(f"goal: '{text}' is not a goal number")
+        raise InputError(f"'{text}' is not a goal number", field="goal")
     return int(text)
 
 

@@ -53,7 +53,7 @@ def _emit(
     lang = settings(ctx).lang
     if fmt == ReportFormat.xlsx:
         if output is None:
-            raise InputError("--output: xlsx is written to a file; give --output FILE.xlsx")
+            raise InputError("xlsx is written to a file; give --output FILE.xlsx", field="--output")
         write_xlsx(output, fig, lang, title)
         return
     if fmt in (ReportFormat.json, ReportFormat.csv):
@@ -80,7 +80,7 @@ def _write(text: str, output: Path | None) -> None:
 def _period(d1: str, d2: str) -> tuple[Any, Any]:
     first, last = as_date(d1, "--from"), as_date(d2, "--to")
     if last < first:
-        raise InputError(f"--to: {d2} is before --from {d1}")
+        raise InputError(f"{d2} is before --from {d1}", field="--to")
     return first, last
 
 

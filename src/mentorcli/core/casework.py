@@ -91,44 +91,44 @@ def check_name(text: str, field: str = "name") -> str:
     """
     name = " ".join(unicodedata.normalize("NFC", text).split())
     if not name:
-        raise InputError(f"{field}: a name is needed")
+        raise InputError("a name is needed", field=field)
     if len(name) > MAX_NAME or not all(c.isalpha() or c in " .'-" for c in name):
-        raise InputError(f"{field}: '{text}' is not a name (letters, spaces, . ' -; at most {MAX_NAME})")
+        raise InputError(f"'{text}' is not a name (letters, spaces, . ' -; at most {MAX_NAME})", field=field)
     return name
 
 
 def check_role(text: str, field: str = "role") -> str:
     role = text.strip().lower()
     if role not in ROLES:
-        raise InputError(f"{field}: '{text}' is not one of {', '.join(ROLES)}")
+        raise InputError(f"'{text}' is not one of {', '.join(ROLES)}", field=field)
     return role
 
 
 def check_complexity(text: str | int) -> int:
     level = str(text).strip()
     if level not in {str(n) for n in COMPLEXITY_LEVELS}:
-        raise InputError(f"level: '{text}' is not a complexity level (1, 2 or 3)")
+        raise InputError(f"'{text}' is not a complexity level (1, 2 or 3)", field="level")
     return int(level)
 
 
 def check_area(text: str) -> str:
     area = text.strip().lower()
     if area not in PLAN_AREAS:
-        raise InputError(f"area: '{text}' is not one of {', '.join(PLAN_AREAS)}")
+        raise InputError(f"'{text}' is not one of {', '.join(PLAN_AREAS)}", field="area")
     return area
 
 
 def check_text(text: str, field: str = "text") -> str:
     value = text.strip()
     if not value:
-        raise InputError(f"{field}: the text is empty")
+        raise InputError("the text is empty", field=field)
     return value
 
 
 def check_type_name(text: str, field: str = "type") -> str:
     name = text.strip()
     if not _TYPE_NAME.match(name) or len(name) > 40:
-        raise InputError(f"{field}: '{text}' is not a type name (lower-case words joined by '-', e.g. job-fair)")
+        raise InputError(f"'{text}' is not a type name (lower-case words joined by '-', e.g. job-fair)", field=field)
     return name
 
 
@@ -137,7 +137,7 @@ def check_minutes(text: str | None, field: str = "minutes") -> int | None:
         return None
     value = str(text).strip()
     if not value.isdigit() or not 0 < int(value) <= MAX_MINUTES:
-        raise InputError(f"{field}: '{text}' is not a number of minutes (1 to {MAX_MINUTES})")
+        raise InputError(f"'{text}' is not a number of minutes (1 to {MAX_MINUTES})", field=field)
     return int(value)
 
 
@@ -146,7 +146,7 @@ def check_language(text: str | None, field: str = "interpreter") -> str | None:
         return None
     lang = " ".join(text.strip().lower().split())
     if len(lang) > 40 or not all(c.isalpha() or c in " -" for c in lang):
-        raise InputError(f"{field}: '{text}' is not a language (e.g. arabic, ar)")
+        raise InputError(f"'{text}' is not a language (e.g. arabic, ar)", field=field)
     return lang
 
 

@@ -82,7 +82,7 @@ def parse_country(text: str) -> str:
         return idx[_fold(key)]
     close = difflib.get_close_matches(key, idx.keys(), n=1, cutoff=0.75)
     hint = f" (did you mean '{close[0].title()}', {idx[close[0]]}?)" if close else ""
-    raise InputError(f"country: '{text}' is not a country{hint}")
+    raise InputError(f"'{text}' is not a country{hint}", field="country")
 
 
 def _exists(code: str) -> bool:

@@ -20,7 +20,7 @@ def _make(field: str, text: str, y: int, m: int, d: int) -> date:
     try:
         return date(y, m, d)
     except ValueError:
-        raise InputError(f"{field}: '{text}' is not a real date") from None
+        raise InputError(f"'{text}' is not a real date", field=field) from None
 
 
 def parse_date(text: str, field: str = "date") -> date:
@@ -30,7 +30,7 @@ def parse_date(text: str, field: str = "date") -> date:
         return _make(field, text, int(m[1]), int(m[2]), int(m[3]))
     if m := _LV.match(s):
         return _make(field, text, int(m[3]), int(m[2]), int(m[1]))
-    raise InputError(f"{field}: '{text}' is not a date (use 2020-07-31 or 31.07.2020)")
+    raise InputError(f"'{text}' is not a date (use 2020-07-31 or 31.07.2020)", field=field)
 
 
 def parse_birth(text: str, field: str = "born") -> tuple[date, bool]:
@@ -46,10 +46,10 @@ def parse_month(text: str, field: str = "month") -> tuple[date, date]:
     s = text.strip()
     m = _MONTH.match(s) or re.match(r"^(\d{1,2})\.(\d{4})$", s)
     if not m:
-        raise InputError(f"{field}: '{text}' is not a month (use 2020-07)")
+        raise InputError(f"'{text}' is not a month (use 2020-07)", field=field)
     y, mo = (int(m[1]), int(m[2])) if "-" in s else (int(m[2]), int(m[1]))
     if not 1 <= mo <= 12:
-        raise InputError(f"{field}: '{text}' is not a month (use 2020-07)")
+        raise InputError(f"'{text}' is not a month (use 2020-07)", field=field)
     first = _make(field, text, y, mo, 1)
     return first, month_end(first)
 

@@ -126,7 +126,7 @@ def compute(
 
     for day, _, ev, synthetic in events:
         if day < arrival:
-            raise InputError(f"date: {ev.event} on {fmt_lv(day)} is before arrival on {fmt_lv(arrival)}")
+            raise InputError(f"{ev.event} on {fmt_lv(day)} is before arrival on {fmt_lv(arrival)}", field="date")
         if open_start is not None:
             run_end = _run_end(wins, open_start)
             if run_end is not None and run_end < day:
@@ -135,16 +135,17 @@ def compute(
         where = f"{ev.event} on {fmt_lv(day)}"
         if ev.event in ("intake", "resume"):
             if ev.event == "intake" and (episodes or open_start is not None):
-                raise InputError(f"intake: {where}: the client was already taken in; use resume")
+                raise InputError(f"{where}: the client was already taken in; use resume", field="intake")
             if open_start is not None:
-                raise InputError(f"date: {where}: an episode is open since {fmt_lv(open_start)}")
+                raise InputError(f"{where}: an episode is open since {fmt_lv(open_start)}", field="date")
             win = next((w for w in wins if _contains(w, day)), None)
             if win is None:
-                raise InputError(f"date: {where}: the client is not eligible on that day")
+                raise InputError(f"{where}: the client is not eligible on that day", field="date")
             if win.exited:
                 raise InputError(
-                    f"date: {where}: the service ended by an exit in this {win.kind} window; "
-                    "a resume is possible only in a later window"
+                    f"{where}: the service ended by an exit in this {win.kind} window; "
+                    "a resume is possible only in a later window",
+                    field="date",
                 )
             open_start = day
             steps.append(Step(day, "episode-open", {"event": ev.event, "window": win.kind}))
@@ -155,7 +156,7 @@ def compute(
         elif not synthetic and reason != "left-latvia":
             last = episodes[-1] if episodes else None
             ended = f" (the last one ended on {fmt_lv(last.end)})" if last and last.end else ""
-            raise InputError(f"date: {where}: no episode is open on that day{ended}")
+            raise InputError(f"{where}: no episode is open on that day{ended}", field="date")
         _cut(wins, day, reason, steps)
 
     if open_start is not None:

@@ -72,11 +72,11 @@ def check(arrival: date, events: Sequence[StatusEvent]) -> LegalTimeline:
     for e in events:
         where = f"{e.event} on {fmt_lv(e.date)}"
         if e.date < arrival:
-            raise InputError(f"date: {where} is before arrival on {fmt_lv(arrival)}")
+            raise InputError(f"{where} is before arrival on {fmt_lv(arrival)}", field="date")
         if prev is not None and e.date < prev:
-            raise InputError(f"date: {where} is before an earlier decision on {fmt_lv(prev)}")
+            raise InputError(f"{where} is before an earlier decision on {fmt_lv(prev)}", field="date")
         if state == _FINAL:
-            raise InputError(f"event: {where} comes after a final refusal")
+            raise InputError(f"{where} comes after a final refusal", field="event")
         state = _next_state(state, e, where)
         prev = e.date
     return LegalTimeline(arrival, tuple(events))
@@ -85,25 +85,25 @@ def check(arrival: date, events: Sequence[StatusEvent]) -> LegalTimeline:
 def _next_state(state: int, e: StatusEvent, where: str) -> int:
     if e.event == "granted":
         if state == _GRANTED:
-            raise InputError(f"event: {where}: a status was already granted")
+            raise InputError(f"{where}: a status was already granted", field="event")
         if state in (_REFUSED, _APPEALED, _COURT_NEGATIVE):
-            raise InputError(f"event: {where}: the refusal stands (a court must decide first)")
+            raise InputError(f"{where}: the refusal stands (a court must decide first)", field="event")
         return _GRANTED
     if e.event == "refused":
         if state != _PENDING:
-            raise InputError(f"event: {where}: no application is pending at PMLP")
+            raise InputError(f"{where}: no application is pending at PMLP", field="event")
         return _REFUSED
     if e.event == "appealed":
         if state != _REFUSED:
-            raise InputError(f"event: {where}: there is no refusal to appeal")
+            raise InputError(f"{where}: there is no refusal to appeal", field="event")
         return _APPEALED
     if e.event == "court":
         if state != _APPEALED:
-            raise InputError(f"event: {where}: there is no appeal before the court")
+            raise InputError(f"{where}: there is no appeal before the court", field="event")
         # A positive judgment sends the case back to PMLP for a new decision.
         return _PENDING if e.value == "positive" else _COURT_NEGATIVE
     if e.event == FINAL_REFUSAL:
         if state not in (_REFUSED, _COURT_NEGATIVE):
-            raise InputError(f"event: {where}: there is no refusal that could become final")
+            raise InputError(f"{where}: there is no refusal that could become final", field="event")
         return _FINAL
-    raise InputError(f"event: '{e.event}' is not a status event")
+    raise InputError(f"'{e.event}' is not a status event", field="event")

@@ -63,33 +63,33 @@ def parse_value(key: str, text: str) -> Any:
     """The value of ``key`` from its command-line spelling; refuses what the rules can't use."""
     if key not in DEFAULTS:
         known = ", ".join(sorted(DEFAULTS))
-        raise InputError(f"policy key: '{key}' is unknown (known: {known})")
+        raise InputError(f"'{key}' is unknown (known: {known})", field="policy key")
     raw = text.strip()
     if key == "eligible_statuses":
         items = [s.strip() for s in raw.split(",") if s.strip()]
         bad = [s for s in items if s not in GRANTABLE]
         if bad:
-            raise InputError(f"{key}: '{bad[0]}' is not a status ({', '.join(GRANTABLE)})")
+            raise InputError(f"'{bad[0]}' is not a status ({', '.join(GRANTABLE)})", field=key)
         return sorted(set(items))
     if key == "invoice_rule":
         if raw not in INVOICE_RULES:
-            raise InputError(f"{key}: '{text}' is not one of {', '.join(INVOICE_RULES)}")
+            raise InputError(f"'{text}' is not one of {', '.join(INVOICE_RULES)}", field=key)
         return raw
     if key in _MONEY_KEYS:
         amount = _decimal(key, raw)
         if amount != amount.quantize(Decimal("0.01")):
-            raise InputError(f"{key}: '{text}' has more than two decimals (EUR and cents)")
+            raise InputError(f"'{text}' has more than two decimals (EUR and cents)", field=key)
         return str(amount.quantize(Decimal("0.01")))
     if key == "complexity_weights":
         weights = [_decimal(key, w.strip()) for w in raw.split(",")]
         if len(weights) != 3:
-            raise InputError(f"{key}: '{text}' needs three weights, for levels 1,2,3 (e.g. 1,1.5,2)")
+            raise InputError(f"'{text}' needs three weights, for levels 1,2,3 (e.g. 1,1.5,2)", field=key)
         return [str(w) for w in weights]
     if key == "asylum_seeker_months" and raw == UNTIL_STATUS:
         return UNTIL_STATUS
     if not raw.isdigit():
         extra = f" or '{UNTIL_STATUS}'" if key == "asylum_seeker_months" else ""
-        raise InputError(f"{key}: '{text}' is not a whole number{extra}")
+        raise InputError(f"'{text}' is not a whole number{extra}", field=key)
     return int(raw)
 
 
@@ -100,7 +100,7 @@ def _decimal(key: str, text: str) -> Decimal:
     except InvalidOperation:
         value = Decimal(-1)
     if not value.is_finite() or value < 0:
-        raise InputError(f"{key}: '{text}' is not a non-negative number (e.g. 60.00)")
+        raise InputError(f"'{text}' is not a non-negative number (e.g. 60.00)", field=key)
     return value
 
 

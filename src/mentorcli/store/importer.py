@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from mentorcli.core.cells import unneutralise
-from mentorcli.core.errors import InputError, MentorError
+from mentorcli.core.errors import InputError, MentorError, Problems
 from mentorcli.store.register import Register
 
 EXTRA = "__extra__"
@@ -28,18 +28,21 @@ class Row:
 
 
 class ImportFailed(InputError):
+    """Every bad row of a file: a heading line, then one line per problem."""
+
     def __init__(self, path: Path, problems: list[str]) -> None:
         head = f"import: {path.name}: {len(problems)} problem(s); nothing was written"
-        super().__init__("\n".join([head, *problems]))
+        MentorError.__init__(self, "\n".join([head, *problems]))
+        self.field, self.reason = None, str(self)
 
 
 def _text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise InputError(f"file: '{path}' does not exist") from None
+        raise InputError(f"'{path}' does not exist", field="file") from None
     except IsADirectoryError:
-        raise InputError(f"file: '{path}' is a directory") from None
+        raise InputError(f"'{path}' is a directory", field="file") from None
     except UnicodeDecodeError as e:
         raise InputError(
             f"file: '{path}' is not UTF-8 text (byte {e.start + 1}); in Excel save as 'CSV UTF-8'"
@@ -114,11 +117,10 @@ def apply_rows(
             apply(row)
         except InputError as e:
             reg.conn.execute("ROLLBACK TO import_row")
-            for msg in str(e).splitlines():
-                field, _, reason = msg.partition(": ")
-                field = field.strip().lstrip("-")
-                column = field if field in row.values else first_column
-                problems.append((row.line, f"{path.name}:{row.line}: {column}: {reason if column == field else msg}"))
+            for err in e.errors if isinstance(e, Problems) else [e]:
+                field = (err.field or "").lstrip("-")
+                where = f"{field}: {err.reason}" if field in row.values else f"{first_column}: {err}"
+                problems.append((row.line, f"{path.name}:{row.line}: {where}"))
         reg.conn.execute("RELEASE import_row")
     if problems:
         # Rows may be applied out of file order (events go by date); the list goes by line.
@@ -129,13 +131,12 @@ def apply_rows(
 def check_fields(row: Row, checks: dict[str, Callable[[str], Any]]) -> dict[str, Any]:
     """Each column's check; every failure of the row is raised together, one line each."""
     values: dict[str, Any] = {}
-    errors: list[str] = []
+    errors: list[InputError] = []
     for column, check in checks.items():
         try:
             values[column] = check(row.values.get(column, ""))
         except InputError as e:
-            reason = str(e).partition(": ")[2] or str(e)
-            errors.append(f"{column}: {reason}")
+            errors.append(InputError(e.reason, field=column))
     if errors:
-        raise InputError("\n".join(errors))
+        raise Problems(errors)
     return values

@@ -100,7 +100,7 @@ class Register:
     def client_id(self, code: str) -> int:
         row = self.conn.execute("SELECT id FROM clients WHERE code = ?", (code,)).fetchone()
         if row is None:
-            raise NotFound(f"code: '{code}' is not in the register")
+            raise NotFound(f"'{code}' is not in the register", field="code")
         return int(row[0])
 
     def record(self, code: str) -> Record:
@@ -130,7 +130,7 @@ class Register:
         fields.check_born(client.born, client.arrived)
         fields.check_not_future(client.arrived, self.today, "arrived")
         if self.conn.execute("SELECT 1 FROM clients WHERE code = ?", (client.code,)).fetchone():
-            raise InputError(f"code: '{client.code}' is already in the register")
+            raise InputError(f"'{client.code}' is already in the register", field="code")
         values = _columns(client)
         cur = self.conn.execute(
             f"INSERT INTO clients ({', '.join(values)}, created) VALUES ({', '.join('?' * len(values))}, ?)",
@@ -142,8 +142,9 @@ class Register:
             try:
                 self.record_event(client.code, intake, "intake", None)
             except InputError as e:
-                field, _, reason = str(e).partition(": ")
-                raise InputError(f"intake: {reason}" if field == "date" else str(e)) from None
+                if e.field != "date":
+                    raise
+                raise InputError(e.reason, field="intake") from None
         else:
             self.refresh(self.record_by_id(cid))
         return cid
@@ -172,11 +173,13 @@ class Register:
             (cid, day.isoformat(), event, value),
         ).fetchone()
         if same:
-            raise InputError(f"event: {event} on {fmt_lv(day)} is already recorded for {code}")
+            raise InputError(f"{event} on {fmt_lv(day)} is already recorded for {code}", field="event")
         if event == "move":
             rec = self.record_by_id(cid)
             if day < rec.client.arrived:
-                raise InputError(f"date: move on {fmt_lv(day)} is before arrival on {fmt_lv(rec.client.arrived)}")
+                raise InputError(
+                    f"move on {fmt_lv(day)} is before arrival on {fmt_lv(rec.client.arrived)}", field="date"
+                )
         self.conn.execute(
             "INSERT INTO events (client_id, date, event, value, recorded) VALUES (?, ?, ?, ?, ?)",
             (cid, day.isoformat(), event, value, datetime.now(UTC).isoformat(timespec="seconds")),

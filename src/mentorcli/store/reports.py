@@ -133,5 +133,5 @@ def last_saved(reg: Register, kind: str, period: str) -> tuple[str, dict[str, An
         (kind, period),
     ).fetchone()
     if row is None:
-        raise InputError(f"month: no {kind} report for {period} was saved (report {kind} {period} --save)")
+        raise InputError(f"no {kind} report for {period} was saved (report {kind} {period} --save)", field="month")
     return row[0], json.loads(row[1])
