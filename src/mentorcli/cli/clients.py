@@ -86,17 +86,17 @@ def list_(
     with_names: WithNames = False,
 ) -> None:
     """Clients in the register, filtered; one row each."""
-    month = parse_month(served_in, "--served-in") if served_in else None
-    wanted_status = choice(status, STATUSES, "--status") if status else None
-    wanted_residence = fields.check_residence(residence) if residence else None
+    month = parse_month(served_in, "--served-in") if served_in is not None else None
+    wanted_status = choice(status, STATUSES, "--status") if status is not None else None
+    wanted_residence = fields.check_residence(residence) if residence is not None else None
     rows: list[dict[str, Any]] = []
     with register(ctx, write=False) as reg:
         conditions: list[str] = []
         params: list[Any] = []
-        if family:
+        if family is not None:
             conditions.append("family = ?")
-            params.append(family)
-        if month:
+            params.append(fields.check_code(family, "--family"))
+        if month is not None:
             # Only the clients whose stored episodes reach the month need their timeline derived.
             conditions.append(
                 'id IN (SELECT client_id FROM episodes WHERE start <= ? AND ("end" IS NULL OR "end" >= ?))'
@@ -106,14 +106,14 @@ def list_(
         for code in reg.codes(where, params):
             rec = reg.record(code)
             tl = reg.timeline(rec)
-            if month and not any(
+            if month is not None and not any(
                 e.start <= month[1] and e.start <= reg.today and e.last_day(reg.today) >= month[0] for e in tl.episodes
             ):
                 continue
             view = client_view(rec, tl, reg.today, with_names=with_names)
-            if wanted_status and view["status"] != wanted_status:
+            if wanted_status is not None and view["status"] != wanted_status:
                 continue
-            if wanted_residence and view["residence"] != wanted_residence:
+            if wanted_residence is not None and view["residence"] != wanted_residence:
                 continue
             rows.append(view)
     columns = (*LIST_COLUMNS, "name") if with_names else LIST_COLUMNS

@@ -56,8 +56,10 @@ def register(ctx: typer.Context, *, write: bool, commit: bool = True) -> Iterato
 
 
 def today_from(option: str | None) -> date:
-    text = option or os.environ.get(ENV_TODAY)
-    return parse_date(text, "--today") if text else date.today()
+    if option is not None:
+        return parse_date(option, "--today")
+    env = os.environ.get(ENV_TODAY)
+    return parse_date(env, ENV_TODAY) if env else date.today()
 
 
 def as_date(text: str, field: str = "--date") -> date:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,6 +14,7 @@ from mentorcli.cli.common import as_date, register, settings
 from mentorcli.core import counting
 from mentorcli.core.dates import parse_month
 from mentorcli.core.errors import InputError, MentorError
+from mentorcli.core.numbers import YEARS, parse_int
 from mentorcli.render.output import render
 from mentorcli.store import reports as store
 
@@ -119,15 +121,16 @@ def period(
 @app.command("year")
 def year(
     ctx: typer.Context,
-    year: Annotated[int, typer.Argument(help="The calendar year, e.g. 2017.", min=1900, max=2999)],
+    year: Annotated[str, typer.Argument(help="The calendar year, e.g. 2017.")],
     format: FormatOpt = ReportFormat.table,
     output: OutputOpt = None,
 ) -> None:
     """The period report over a calendar year, plus first_time (new in that year)."""
-    first, last = as_date(f"{year}-01-01"), as_date(f"{year}-12-31")
+    number = parse_int(year, "year", YEARS)
+    first, last = date(number, 1, 1), date(number, 12, 31)
     with register(ctx, write=False) as reg:
-        fig = counting.year_report(store.inputs(reg, first, last), year, reg.today)
-    _emit(ctx, fig, format, output, f"year {year}")
+        fig = counting.year_report(store.inputs(reg, first, last), number, reg.today)
+    _emit(ctx, fig, format, output, f"year {number}")
 
 
 @app.command("capacity")

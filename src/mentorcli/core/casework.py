@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from mentorcli.core.errors import InputError
+from mentorcli.core.numbers import MINUTES, parse_int
 from mentorcli.core.policy import PolicyHistory
 
 ROLES = ("social-worker", "mentor")
@@ -51,7 +52,6 @@ MAXIMUM_KEY = {SOCIAL_WORKER: "caseload_max_social_worker", MENTOR: "caseload_ma
 MINIMUM_KEY = {SOCIAL_WORKER: "caseload_min_social_worker", MENTOR: "caseload_min_mentor"}
 OK, OVER_MAXIMUM, UNDER_MINIMUM = "ok", "over-maximum", "under-minimum"
 MAX_NAME = 80
-MAX_MINUTES = 24 * 60
 _TYPE_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 
@@ -133,12 +133,9 @@ def check_type_name(text: str, field: str = "type") -> str:
 
 
 def check_minutes(text: str | None, field: str = "minutes") -> int | None:
-    if text is None or not str(text).strip():
+    if text is None or text == "":
         return None
-    value = str(text).strip()
-    if not value.isdigit() or not 0 < int(value) <= MAX_MINUTES:
-        raise InputError(f"'{text}' is not a number of minutes (1 to {MAX_MINUTES})", field=field)
-    return int(value)
+    return parse_int(text, field, MINUTES)
 
 
 def check_language(text: str | None, field: str = "interpreter") -> str | None:

@@ -7,16 +7,24 @@ import re
 from datetime import date, timedelta
 
 from mentorcli.core.errors import InputError
+from mentorcli.core.numbers import YEARS
 
 ONE_DAY = timedelta(days=1)
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_LV = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})\.?$")
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-_YEAR = re.compile(r"^(\d{4})$")
+# [0-9], not \d: \d also matches other scripts' digits (١٢), which no date here is written in.
+_ISO = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
+_LV = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})\.?$")
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{1,2})$")
+_LV_MONTH = re.compile(r"^([0-9]{1,2})\.([0-9]{4})$")
+_YEAR = re.compile(r"^([0-9]{4})$")
+# Every date the tool reads lies in these years: events, births, report periods, "today". The
+# bounds keep every computed date (a term's end, today + --within) inside what Python can hold.
+FIRST_YEAR, LAST_YEAR = YEARS
 
 
 def _make(field: str, text: str, y: int, m: int, d: int) -> date:
+    if not FIRST_YEAR <= y <= LAST_YEAR:
+        raise InputError(f"'{text}': the year must be {FIRST_YEAR} to {LAST_YEAR}", field=field)
     try:
         return date(y, m, d)
     except ValueError:
@@ -44,7 +52,7 @@ def parse_birth(text: str, field: str = "born") -> tuple[date, bool]:
 def parse_month(text: str, field: str = "month") -> tuple[date, date]:
     """``2020-07`` (or ``07.2020``) as the first and last day of that month."""
     s = text.strip()
-    m = _MONTH.match(s) or re.match(r"^(\d{1,2})\.(\d{4})$", s)
+    m = _MONTH.match(s) or _LV_MONTH.match(s)
     if not m:
         raise InputError(f"'{text}' is not a month (use 2020-07)", field=field)
     y, mo = (int(m[1]), int(m[2])) if "-" in s else (int(m[2]), int(m[1]))
@@ -69,10 +77,6 @@ def add_months(start: date, months: int) -> date:
     year, month = start.year + total // 12, total % 12 + 1
     last = calendar.monthrange(year, month)[1]
     return date(year, month, min(start.day, last))
-
-
-def add_days(start: date, days: int) -> date:
-    return start + timedelta(days=days)
 
 
 def months_between(first: date, last: date) -> list[tuple[date, date]]:

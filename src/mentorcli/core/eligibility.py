@@ -21,8 +21,6 @@ EXIT_REASONS = ("left-latvia", "declined", "non-compliance", FINAL_REFUSAL, "oth
 # Reasons after which no later window opens: the person is gone, or has no claim to protection.
 ENDS_ALL = frozenset({"left-latvia", FINAL_REFUSAL})
 ELIGIBILITY_ENDED = "eligibility-ended"
-END_REASONS = (*EXIT_REASONS, ELIGIBILITY_ENDED)
-SERVICE_EVENTS = ("intake", "resume", "exit")
 ASYLUM_SEEKER_WINDOW = "asylum-seeker"
 STATUS_WINDOW = "status"
 

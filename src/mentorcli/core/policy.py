@@ -15,10 +15,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from mentorcli.core.errors import InputError
+from mentorcli.core.numbers import CASELOAD, POLICY_DAYS, POLICY_MONTHS, parse_int
 
 UNTIL_STATUS = "until-status"
 GRANTABLE = ("refugee", "alternative", "temporary-protection")
-POLICY_NAME = "sif-2016"
 # The earliest date a version can start from: the defaults are in force since "always".
 BEGINNING = date(1900, 1, 1)
 
@@ -40,6 +40,15 @@ DEFAULTS: dict[str, Any] = {
     "complexity_weights": ["1", "1.5", "2"],
 }
 INVOICE_RULES = ("per-client", "per-staff")
+_BOUNDS = {
+    "asylum_seeker_months": POLICY_MONTHS,
+    "status_months": POLICY_MONTHS,
+    "mucenieki_stay_days": POLICY_DAYS,
+    "caseload_max_social_worker": CASELOAD,
+    "caseload_max_mentor": CASELOAD,
+    "caseload_min_social_worker": CASELOAD,
+    "caseload_min_mentor": CASELOAD,
+}
 _MONEY_KEYS = ("rate_per_client", "rate_per_social_worker", "rate_per_mentor")
 
 DESCRIPTIONS = {
@@ -87,16 +96,16 @@ def parse_value(key: str, text: str) -> Any:
         return [str(w) for w in weights]
     if key == "asylum_seeker_months" and raw == UNTIL_STATUS:
         return UNTIL_STATUS
-    if not raw.isdigit():
-        extra = f" or '{UNTIL_STATUS}'" if key == "asylum_seeker_months" else ""
-        raise InputError(f"'{text}' is not a whole number{extra}", field=key)
-    return int(raw)
+    if key == "asylum_seeker_months" and not text.isdigit():
+        raise InputError(f"'{text}' is not a whole number of months or '{UNTIL_STATUS}'", field=key)
+    return parse_int(text, key, _BOUNDS[key])
 
 
 def _decimal(key: str, text: str) -> Decimal:
     """A non-negative amount as an exact decimal: money must not pick up float rounding."""
     try:
-        value = Decimal(text)
+        # Decimal() also reads other scripts' digits; an amount is typed in 0-9.
+        value = Decimal(text) if text.isascii() else Decimal(-1)
     except InvalidOperation:
         value = Decimal(-1)
     if not value.is_finite() or value < 0:

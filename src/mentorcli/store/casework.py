@@ -99,10 +99,6 @@ def staff(reg: Register, name: str, field: str = "staff") -> Staff:
     return _staff(row)
 
 
-def _staff_by_id(reg: Register, sid: int) -> Staff:
-    return _staff(reg.conn.execute("SELECT * FROM staff WHERE id = ?", (sid,)).fetchone())
-
-
 def require(s: Staff, role: str | None, need: Period, field: str) -> None:
     """Refuse unless ``s`` has ``role`` and is active on every day of ``need``."""
     if role and s.role != role:

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mentorcli.core.cells import unneutralise
-from mentorcli.core.errors import InputError, MentorError, Problems
+from mentorcli.core.errors import InputError, MentorError, Problems, one_line
 from mentorcli.store.register import Register
 
 EXTRA = "__extra__"
+# The csv module's own default limit on a cell, kept as the limit of a value.
+MAX_CELL = 131_072
 
 
 @dataclass(frozen=True)
@@ -63,16 +66,42 @@ def read_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...]) -
     _check_header(path, header, columns, required)
     rows = []
     line = reader.line_num + 1
-    for cells in reader:
+    for cells in _cells(reader):
         start, line = line, reader.line_num + 1  # a quoted cell may span lines
         if not any(c.strip() for c in cells):
             continue
+        _check_cells(path, start, header, cells)
         values = {h: unneutralise(cells[i]).strip() if i < len(cells) else "" for i, h in enumerate(header)}
         extra = [c for c in cells[len(header) :] if c.strip()]
         if extra:
             values[EXTRA] = f"{len(cells)} cells, but the header has {len(header)} columns"
         rows.append(Row(start, values))
     return rows
+
+
+def _cells(reader: Iterator[list[str]]) -> Iterator[list[str]]:
+    """The rows of ``reader``; a cell over the csv module's limit is read whole, then refused by
+    ``_check_cells`` with its row and column (the module itself would only say "field larger
+    than field limit")."""
+    limit = csv.field_size_limit(sys.maxsize)
+    try:
+        yield from reader
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _check_cells(path: Path, line: int, header: list[str], cells: list[str]) -> None:
+    """No value spans lines or exceeds the csv module's limit: no field of the register takes one."""
+    for i, cell in enumerate(cells):
+        column = header[i] if i < len(header) else f"cell {i + 1}"
+        if len(cell) > MAX_CELL:
+            raise InputError(
+                f"{len(cell)} characters; a value may have at most {MAX_CELL}", field=f"{path.name}:{line}: {column}"
+            )
+        if one_line(cell) != cell:
+            raise InputError(
+                f"'{cell[:40]}' spans lines; a value must stay on one line", field=f"{path.name}:{line}: {column}"
+            )
 
 
 def _check_header(path: Path, header: list[str], columns: tuple[str, ...], required: tuple[str, ...]) -> None:
