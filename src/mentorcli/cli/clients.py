@@ -16,6 +16,7 @@ from mentorcli.core.eligibility import EXIT_REASONS
 from mentorcli.core.legal import STATUSES
 from mentorcli.render.explain import explain_lines, explain_steps
 from mentorcli.render.output import render
+from mentorcli.store.db import overlaps
 
 app = typer.Typer(help="Register clients, follow their service episodes, explain their dates.", no_args_is_help=True)
 
@@ -92,23 +93,19 @@ def list_(
     rows: list[dict[str, Any]] = []
     with register(ctx, write=False) as reg:
         conditions: list[str] = []
-        params: list[Any] = []
+        params: dict[str, Any] = {}
         if family is not None:
-            conditions.append("family = ?")
-            params.append(fields.check_code(family, "--family"))
+            conditions.append("family = :family")
+            params["family"] = fields.check_code(family, "--family")
         if month is not None:
             # Only the clients whose stored episodes reach the month need their timeline derived.
-            conditions.append(
-                'id IN (SELECT client_id FROM episodes WHERE start <= ? AND ("end" IS NULL OR "end" >= ?))'
-            )
-            params += [min(month[1], reg.today).isoformat(), month[0].isoformat()]
+            conditions.append(f"id IN (SELECT client_id FROM episodes WHERE {overlaps(':first', ':end')})")
+            params.update(first=month[0].isoformat(), end=min(month[1], reg.today).isoformat())
         where = "WHERE " + " AND ".join(conditions) if conditions else ""
         for code in reg.codes(where, params):
             rec = reg.record(code)
             tl = reg.timeline(rec)
-            if month is not None and not any(
-                e.start <= month[1] and e.start <= reg.today and e.last_day(reg.today) >= month[0] for e in tl.episodes
-            ):
+            if month is not None and not any(e.served_in(*month, reg.today) for e in tl.episodes):
                 continue
             view = client_view(rec, tl, reg.today, with_names=with_names)
             if wanted_status is not None and view["status"] != wanted_status:

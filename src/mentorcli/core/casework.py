@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from mentorcli.core.dates import Period as Period  # the casework's periods are the one date-range type
 from mentorcli.core.errors import InputError
 from mentorcli.core.numbers import MINUTES, parse_int
 from mentorcli.core.policy import PolicyHistory
@@ -53,25 +54,6 @@ MINIMUM_KEY = {SOCIAL_WORKER: "caseload_min_social_worker", MENTOR: "caseload_mi
 OK, OVER_MAXIMUM, UNDER_MINIMUM = "ok", "over-maximum", "under-minimum"
 MAX_NAME = 80
 _TYPE_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-
-
-@dataclass(frozen=True)
-class Period:
-    """Days from ``start`` to ``end`` inclusive; ``end`` None: no end known yet."""
-
-    start: date
-    end: date | None = None
-
-    def contains(self, day: date) -> bool:
-        return self.start <= day and (self.end is None or day <= self.end)
-
-    def covers(self, other: Period) -> bool:
-        """Every day of ``other`` is a day of this period."""
-        if other.start < self.start:
-            return False
-        if self.end is None:
-            return True
-        return other.end is not None and other.end <= self.end
 
 
 @dataclass(frozen=True)

@@ -52,18 +52,8 @@ class ClientFacts:
 
     def last_served(self, first: date, last: date, today: date) -> date | None:
         """The client's last served day in ``first..last``, or None when not served in it."""
-        end = min(last, today)
-        best: date | None = None
-        for e in self.episodes:
-            if e.start > end:
-                continue
-            through = e.last_day(today)
-            if through < first:
-                continue
-            day = min(through, end)
-            if best is None or day > best:
-                best = day
-        return best
+        days = [min(e.last_day(today), last) for e in self.episodes if e.served_in(first, last, today)]
+        return max(days, default=None)
 
     def episodes_starting(self, first: date, last: date, today: date) -> list[Episode]:
         end = min(last, today)
@@ -270,7 +260,7 @@ def monthly(clients: Iterable[ClientFacts], first: date, last: date, today: date
 
 def active_on(clients: Iterable[ClientFacts], day: date, today: date) -> dict[str, Any]:
     """Who is served on ``day``: the clients whose plans are active then."""
-    on_day = [(c, day) for c in clients if c.last_served(day, day, today) == day]
+    on_day = [(c, day) for c in clients if any(e.served_on(day, today) for e in c.episodes)]
     everyone = people(on_day)
     return {k: everyone[k] for k in ("served", "by_residence", "by_route", "by_status")}
 

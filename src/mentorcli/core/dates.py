@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from mentorcli.core.errors import InputError
@@ -60,6 +61,33 @@ def parse_month(text: str, field: str = "month") -> tuple[date, date]:
         raise InputError(f"'{text}' is not a month (use 2020-07)", field=field)
     first = _make(field, text, y, mo, 1)
     return first, month_end(first)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Days from ``start`` to ``end``, both included; ``end`` None: no end known yet.
+
+    The one date-range type: windows, episodes, assignments and staff periods are read with it,
+    so that "on day D" and "in a month" mean the same everywhere (SPEC 3.1, day boundaries).
+    """
+
+    start: date
+    end: date | None = None
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+    def overlaps(self, first: date, last: date) -> bool:
+        """Some day of ``first..last`` is a day of this period."""
+        return self.start <= last and (self.end is None or self.end >= first)
+
+    def covers(self, other: Period) -> bool:
+        """Every day of ``other`` is a day of this period."""
+        if other.start < self.start:
+            return False
+        if self.end is None:
+            return True
+        return other.end is not None and other.end <= self.end
 
 
 def month_end(d: date) -> date:

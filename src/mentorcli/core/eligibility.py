@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from mentorcli.core.dates import ONE_DAY, add_months, fmt_lv
+from mentorcli.core.dates import ONE_DAY, Period, add_months, fmt_lv
 from mentorcli.core.errors import InputError
 from mentorcli.core.legal import FINAL_REFUSAL, LegalTimeline, StatusEvent, check
 from mentorcli.core.policy import PolicyHistory
@@ -57,6 +57,17 @@ class Episode:
         """The last day served so far: nobody is served in the future."""
         return today if self.end is None else min(self.end, today)
 
+    def served_in(self, first: date, last: date, today: date) -> bool:
+        """Served on some day of ``first..last``, as known on ``today``.
+
+        The one definition of "served": from the intake (or resume) day to the exit day, the
+        final-refusal day or the window's last day, all included, and never after today.
+        """
+        return self.start <= today and Period(self.start, self.last_day(today)).overlaps(first, last)
+
+    def served_on(self, day: date, today: date) -> bool:
+        return self.served_in(day, day, today)
+
 
 @dataclass(frozen=True)
 class Step:
@@ -81,9 +92,12 @@ class Timeline:
     def eligible_on(self, day: date) -> bool:
         return any(_contains(w, day) for w in self.windows)
 
+    def served_on(self, day: date, today: date) -> bool:
+        return any(e.served_on(day, today) for e in self.episodes)
+
 
 def _contains(w: Window | _Win, day: date) -> bool:
-    return w.start <= day and (w.end is None or day <= w.end)
+    return Period(w.start, w.end).contains(day)
 
 
 @dataclass

@@ -31,6 +31,7 @@ from mentorcli.core.clients import check_not_future
 from mentorcli.core.dates import ONE_DAY, fmt_lv
 from mentorcli.core.due import ClientFacts, OpenGoal, StaffLoad
 from mentorcli.core.errors import InputError, NotFound
+from mentorcli.store.db import overlaps
 from mentorcli.store.register import Register
 
 
@@ -212,8 +213,8 @@ def list_staff(reg: Register, on: date | None) -> list[dict[str, Any]]:
 # --- assignments ----------------------------------------------------------------------------
 def served_episode(reg: Register, cid: int, day: date) -> Period | None:
     row = reg.conn.execute(
-        "SELECT start, end FROM episodes WHERE client_id = ? AND start <= ? AND (end IS NULL OR end >= ?)",
-        (cid, day.isoformat(), day.isoformat()),
+        f"SELECT start, end FROM episodes WHERE client_id = :cid AND {overlaps(':day', ':day')}",
+        {"cid": cid, "day": day.isoformat()},
     ).fetchone()
     return Period(date.fromisoformat(row["start"]), _day(row["end"])) if row else None
 
@@ -563,18 +564,8 @@ def due_facts(reg: Register, within: int) -> tuple[list[ClientFacts], list[OpenG
     """The facts ``core.due`` needs, read only for the clients that could have something due."""
     today, last = reg.today, reg.today + timedelta(days=within)
     t, l_ = today.isoformat(), last.isoformat()
-    served = {
-        r[0]
-        for r in reg.conn.execute(
-            "SELECT client_id FROM episodes WHERE start <= ? AND (end IS NULL OR end >= ?)", (t, t)
-        )
-    }
-    eligible = {
-        r[0]
-        for r in reg.conn.execute(
-            "SELECT client_id FROM windows WHERE start <= ? AND (end IS NULL OR end >= ?)", (t, t)
-        )
-    }
+    served = {r[0] for r in reg.conn.execute(f"SELECT client_id FROM episodes WHERE {overlaps(':t', ':t')}", {"t": t})}
+    eligible = {r[0] for r in reg.conn.execute(f"SELECT client_id FROM windows WHERE {overlaps(':t', ':t')}", {"t": t})}
     assigned = {
         r["client_id"]
         for r in _periods(reg, "start <= ? AND (eff_end IS NULL OR eff_end >= ?)", (today, today))

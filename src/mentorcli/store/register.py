@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -203,8 +203,8 @@ class Register:
         )
         return tl
 
-    def codes(self, where: str = "", params: Iterable[Any] = ()) -> list[str]:
-        return [r[0] for r in self.conn.execute(f"SELECT code FROM clients {where} ORDER BY code", tuple(params))]
+    def codes(self, where: str = "", params: dict[str, Any] | None = None) -> list[str]:
+        return [r[0] for r in self.conn.execute(f"SELECT code FROM clients {where} ORDER BY code", params or {})]
 
 
 def _iso(d: date | None) -> str | None:

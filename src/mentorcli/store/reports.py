@@ -15,10 +15,11 @@ from mentorcli.core.counting import ActivityFacts, ClientFacts, Inputs, StaffFac
 from mentorcli.core.eligibility import Episode
 from mentorcli.core.errors import InputError
 from mentorcli.core.legal import STATUS_EVENTS, LegalTimeline, StatusEvent
+from mentorcli.store.db import overlaps
 from mentorcli.store.register import Register
 
 # Clients whose episodes overlap the period, as far as it has happened by "today".
-_SERVED = 'SELECT DISTINCT client_id FROM episodes WHERE start <= :end AND ("end" IS NULL OR "end" >= :first)'
+_SERVED = f"SELECT DISTINCT client_id FROM episodes WHERE {overlaps(':first', ':end')}"
 
 
 def _day(text: str | None) -> date | None:
@@ -98,8 +99,8 @@ def windows(reg: Register, first: date, last: date) -> list[WindowFacts]:
     return [
         WindowFacts(str(r[0]), date.fromisoformat(r[1]), _day(r[2]))
         for r in reg.conn.execute(
-            'SELECT client_id, start, "end" FROM windows WHERE start <= ? AND ("end" IS NULL OR "end" >= ?)',
-            (end, first.isoformat()),
+            f'SELECT client_id, start, "end" FROM windows WHERE {overlaps(":first", ":end")}',
+            {"first": first.isoformat(), "end": end},
         )
     ]
 
