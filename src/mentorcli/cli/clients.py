@@ -165,11 +165,13 @@ def edit(
 
 @app.command("move")
 def move(ctx: typer.Context, code: CodeArg, residence: ResidenceOpt, date: DateOpt) -> None:
-    """Record that the client lives somewhere else from a date."""
+    """Record that the client lives somewhere else from a date; a second move that day corrects the first."""
     where, day = fields.check_residence(residence), as_date(date)
     with register(ctx, write=True) as reg:
+        replaced = next((m.residence for m in reg.record(code).moves if m.date == day), None)
         reg.record_event(code, day, "move", where)
-    typer.echo(f"{code}: lives in {where} from {fmt_lv(day)}")
+    tail = f" (corrects the move to {replaced} recorded for that day)" if replaced else ""
+    typer.echo(f"{code}: lives in {where} from {fmt_lv(day)}{tail}")
 
 
 @app.command("exit")
@@ -203,8 +205,9 @@ def explain(ctx: typer.Context, code: CodeArg, format: FormatOpt = Format.table)
     with register(ctx, write=False) as reg:
         rec = reg.record(code)
         tl = reg.timeline(rec)
+        policies = reg.policies
     if format == Format.table:
-        typer.echo("\n".join(explain_lines(code, tl, s.today, s.lang)))
+        typer.echo("\n".join(explain_lines(code, tl, policies, s.today, s.lang)))
     elif format == Format.json:
         typer.echo(
             render({"code": code, "eligible_until": tl.eligible_until, "steps": explain_steps(tl, s.lang)}, "json")

@@ -182,6 +182,17 @@ def compute(
     return Timeline(legal, windows, tuple(episodes), tuple(steps))
 
 
+def eligible_grant(legal: LegalTimeline, policies: PolicyHistory) -> StatusEvent | None:
+    """The first grant of a status the policy in force on its day lists in ``eligible_statuses``.
+
+    It ends the asylum-seeker window and opens the status window. A grant of another status
+    (temporary protection, by default) changes the client's status and nothing else; a later
+    grant (refugee status after an appeal by an alternative-status holder) opens no new window:
+    the term follows the first "obtaining status" (SPEC 3.1).
+    """
+    return next((g for g in legal.grants if g.value in policies.on(g.date).eligible_statuses), None)
+
+
 def _windows(legal: LegalTimeline, policies: PolicyHistory, steps: list[Step]) -> list[_Win]:
     arrival = legal.arrival
     policy = policies.on(arrival)
@@ -189,12 +200,18 @@ def _windows(legal: LegalTimeline, policies: PolicyHistory, steps: list[Step]) -
     steps.append(
         Step(arrival, "asylum-seeker-window", {"months": months, "since": policy.since["asylum_seeker_months"]})
     )
+    grant = eligible_grant(legal, policies)
+    for other in legal.grants:
+        if other is grant:
+            continue
+        upgrade = grant is not None and other.date >= grant.date
+        rule = "status-upgrade" if upgrade else "status-not-eligible"
+        steps.append(Step(other.date, rule, {"status": other.value, "since": grant.date if grant else None}))
     ends: list[tuple[date, int, str]] = []
     if months is not None:
         term_end = add_months(arrival, months)
         steps.append(Step(term_end, "asylum-seeker-term-end", {"months": months}))
         ends.append((term_end, 2, "term"))
-    grant = legal.grant
     if grant:
         ends.append((grant.date, 1, "status-granted"))
     if legal.final_refusal:
@@ -210,29 +227,26 @@ def _windows(legal: LegalTimeline, policies: PolicyHistory, steps: list[Step]) -
 
     if grant:
         at_grant = policies.on(grant.date)
-        if grant.value in at_grant.eligible_statuses:
-            end = add_months(grant.date, at_grant.status_months)
-            wins.append(_Win(STATUS_WINDOW, grant.date, end, "term"))
-            steps.append(
-                Step(
-                    grant.date,
-                    "status-window",
-                    {
-                        "status": grant.value,
-                        "months": at_grant.status_months,
-                        "end": end,
-                        "since": at_grant.since["status_months"],
-                    },
-                )
+        end = add_months(grant.date, at_grant.status_months)
+        wins.append(_Win(STATUS_WINDOW, grant.date, end, "term"))
+        steps.append(
+            Step(
+                grant.date,
+                "status-window",
+                {
+                    "status": grant.value,
+                    "months": at_grant.status_months,
+                    "end": end,
+                    "since": at_grant.since["status_months"],
+                },
             )
-            prev_end = wins[0].end
-            assert prev_end is not None
-            if grant.date <= prev_end + ONE_DAY:
-                steps.append(Step(grant.date, "windows-join"))
-            else:
-                steps.append(Step(grant.date, "windows-gap", {"gap_from": prev_end + ONE_DAY}))
+        )
+        prev_end = wins[0].end
+        assert prev_end is not None
+        if grant.date <= prev_end + ONE_DAY:
+            steps.append(Step(grant.date, "windows-join"))
         else:
-            steps.append(Step(grant.date, "status-not-eligible", {"status": grant.value}))
+            steps.append(Step(grant.date, "windows-gap", {"gap_from": prev_end + ONE_DAY}))
     return wins
 
 

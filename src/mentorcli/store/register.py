@@ -174,17 +174,27 @@ class Register:
         ).fetchone()
         if same:
             raise InputError(f"{event} on {fmt_lv(day)} is already recorded for {code}", field="event")
+        changed: dict[str, Any] = {"date": day.isoformat(), "event": event, "value": value}
+        action = "add"
         if event == "move":
             rec = self.record_by_id(cid)
             if day < rec.client.arrived:
                 raise InputError(
                     f"move on {fmt_lv(day)} is before arrival on {fmt_lv(rec.client.arrived)}", field="date"
                 )
+            # One residence a day: a second move that day corrects the first (SPEC 2).
+            earlier = self.conn.execute(
+                "SELECT id, value FROM events WHERE client_id = ? AND date = ? AND event = 'move'",
+                (cid, day.isoformat()),
+            ).fetchone()
+            if earlier is not None:
+                self.conn.execute("DELETE FROM events WHERE id = ?", (earlier["id"],))
+                action, changed["replaces"] = "correct", earlier["value"]
         self.conn.execute(
             "INSERT INTO events (client_id, date, event, value, recorded) VALUES (?, ?, ?, ?, ?)",
             (cid, day.isoformat(), event, value, datetime.now(UTC).isoformat(timespec="seconds")),
         )
-        self.audit("add", "events", code, {"date": day.isoformat(), "event": event, "value": value})
+        self.audit(action, "events", code, changed)
         return self.refresh(self.record_by_id(cid))
 
     def refresh(self, rec: Record) -> Timeline:
