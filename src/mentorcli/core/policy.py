@@ -172,6 +172,10 @@ class PolicyHistory:
     def versions(self) -> list[Version]:
         return [v for vs in self._by_key.values() for v in vs]
 
+    def values_of(self, key: str) -> list[Any]:
+        """Every value ``key`` has had: the default and each version."""
+        return [DEFAULTS[key], *(v.value for v in self._by_key.get(key, ()))]
+
 
 def dump_value(value: Any) -> str:
     return json.dumps(value)

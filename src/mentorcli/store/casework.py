@@ -574,7 +574,7 @@ def due_facts(reg: Register, within: int) -> tuple[list[ClientFacts], list[OpenG
     ends: dict[int, list[date]] = {}
     for cid, end in reg.conn.execute("SELECT client_id, end FROM windows WHERE end BETWEEN ? AND ?", (t, l_)):
         ends.setdefault(cid, []).append(date.fromisoformat(end))
-    longest = max(int(v.value) for v in reg.policies.versions() if v.key == "mucenieki_stay_days")
+    longest = max(int(v) for v in reg.policies.values_of("mucenieki_stay_days"))
     grants = {
         cid: date.fromisoformat(day)
         for cid, day in reg.conn.execute(
