@@ -126,8 +126,6 @@ def test_a_month_is_made_once(tmp_path: Path, stand_in: Path, small_db: Path) ->
 
 
 def test_end_to_end_with_the_examples(run: Run, db_path: Path, tmp_path: Path) -> None:
-    if run("report", "month", "--help", ok=None).code != 0:
-        pytest.skip("needs `mentorcli report month` (the reports branch), not on this branch yet")
     run("import", "clients", EXAMPLES / "clients.csv")
     run("import", "events", EXAMPLES / "events.csv")
     res = month_end("2020-07", str(tmp_path / "out"), db=db_path)

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from mentorcli.core.errors import InputError
 from mentorcli.core.numbers import YEARS
 
@@ -101,10 +103,8 @@ def add_months(start: date, months: int) -> date:
     the term ends on the corresponding date of its last month; where that month has no such
     date (31 January + 3 months), on the last day of that month.
     """
-    total = start.month - 1 + months
-    year, month = start.year + total // 12, total % 12 + 1
-    last = calendar.monthrange(year, month)[1]
-    return date(year, month, min(start.day, last))
+    # relativedelta clips to the month's last day exactly as the law reads (31.01 + 1 month: 29.02).
+    return start + relativedelta(months=months)
 
 
 def months_between(first: date, last: date) -> list[tuple[date, date]]:
