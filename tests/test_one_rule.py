@@ -100,7 +100,7 @@ def test_explain_states_the_policy_in_force(run: Run) -> None:
     run("policy", "set", "asylum_seeker_months", "until-status", "--from", "2000-01-01")
     add_client(run, "B", arrived="2020-03-10")
     rule = run("client", "explain", "B").out.splitlines()[1]
-    assert "from arrival or until refugee status is granted" in rule and "alternative" not in rule
+    assert "service from arrival until refugee status is granted" in rule and "alternative" not in rule
 
 
 def test_every_command_follows_a_lowered_caseload_maximum_from_its_first_day(run: Run) -> None:

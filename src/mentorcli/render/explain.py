@@ -7,19 +7,19 @@ from typing import Any
 
 from mentorcli.core.dates import fmt_lv
 from mentorcli.core.eligibility import Timeline, eligible_grant
-from mentorcli.core.policy import PolicyHistory
+from mentorcli.core.policy import GRANTABLE, PolicyHistory
 from mentorcli.render.latvian import count
 
 RULE_EN = (
-    "Rule (the policy in force; SIF): an asylum seeker may receive the service {asylum} or until "
+    "Rule (the policy in force; SIF): an asylum seeker may receive the service {asylum} "
     "{statuses} status is granted; after the grant, for {status_months} more months. Terms in "
     "months count from the day after the event and end on the corresponding date of the last month, "
     "or on its last day where it has no such date (Administrative Procedure Law, sections 42-43). "
     "Leaving Latvia, declining, not keeping the plan and a final refusal end the service."
 )
 RULE_LV = (
-    "Noteikums (spēkā esošā politika; SIF): patvēruma meklētājs pakalpojumu var saņemt {asylum} vai "
-    "līdz {statuses} statusa piešķiršanai; pēc statusa iegūšanas vēl {status_months}. Termiņu mēnešos "
+    "Noteikums (spēkā esošā politika; SIF): patvēruma meklētājs pakalpojumu var saņemt {asylum} "
+    "{statuses} statusa piešķiršanai; pēc statusa iegūšanas vēl {status_months}. Termiņu mēnešos "
     "skaita no nākamās dienas pēc notikuma, un tas beidzas pēdējā mēneša "
     "atbilstošajā datumā vai, ja tāda nav, mēneša pēdējā dienā (Administratīvā procesa likuma 42.-43. "
     "pants). Pakalpojums beidzas, ja persona pamet Latviju, atsakās, nepilda plānu vai stājas spēkā "
@@ -37,12 +37,12 @@ def rule_sentence(tl: Timeline, policies: PolicyHistory, today: date, lang: str)
     grant = eligible_grant(tl.legal, policies)
     on_grant = policies.on(grant.date if grant else today)
     months, status_months = on_arrival.asylum_seeker_months, on_grant.status_months
-    statuses = sorted(on_grant.eligible_statuses)
+    statuses = [s for s in GRANTABLE if s in on_grant.eligible_statuses]  # refugee first, as the seeds say
     if lang == "lv":
-        asylum = f"{count(months, MONTH_LV)} no ierašanās" if months is not None else "no ierašanās"
+        asylum = f"{count(months, MONTH_LV)} no ierašanās vai līdz" if months is not None else "no ierašanās līdz"
         names = " vai ".join(_LV_STATUS_GENITIVE[s] for s in statuses)
         return RULE_LV.format(asylum=asylum, statuses=names, status_months=count(status_months, MONTH_LV))
-    asylum = f"for {months} months from arrival" if months is not None else "from arrival"
+    asylum = f"for {months} months from arrival or until" if months is not None else "from arrival until"
     return RULE_EN.format(asylum=asylum, statuses=" or ".join(statuses), status_months=status_months)
 
 
