@@ -14,12 +14,12 @@ import typer.core
 
 from mentorcli import __version__
 from mentorcli.cli.common import ENV_LANG, Lang, Settings, today_from
-from mentorcli.core.errors import InputError, MentorError
+from mentorcli.core.errors import InputError, MentorError, one_line
 from mentorcli.store.db import resolve_path
 
 
 def _fail(message: str, code: int) -> None:
-    typer.echo(f"mentorcli: {message}", err=True)
+    typer.echo(f"mentorcli: {message}", err=True)  # one line: MentorError escapes line breaks
     sys.exit(code)
 
 
@@ -52,17 +52,17 @@ class MentorGroup(typer.core.TyperGroup):
             typer.echo(f"{where}: {e.format_message()}".replace("\n", " "), err=True)  # type: ignore[attr-defined]
             sys.exit(2)
         except _ClickException as e:
-            _fail(e.format_message(), int(getattr(e, "exit_code", 1)))  # type: ignore[attr-defined]
+            _fail(one_line(e.format_message()), int(getattr(e, "exit_code", 1)))  # type: ignore[attr-defined]
         except typer.Abort:
             _fail("aborted", 1)
         except MentorError as e:
             _fail(str(e), e.exit_code)
         except sqlite3.OperationalError as e:
-            _fail(f"database: {e}", 1)
+            _fail(one_line(f"database: {e}"), 1)
         except Exception as e:  # the last line of defence: no traceback reaches a user
             if os.environ.get("MENTORCLI_DEBUG"):
                 raise
-            _fail(f"internal error: {type(e).__name__}: {e} (MENTORCLI_DEBUG=1 shows more)", 1)
+            _fail(one_line(f"internal error: {type(e).__name__}: {e} (MENTORCLI_DEBUG=1 shows more)"), 1)
         sys.exit(rv if isinstance(rv, int) else 0)
 
 

@@ -16,6 +16,9 @@ class MentorError(Exception):
 
     exit_code = 1
 
+    def __init__(self, message: str) -> None:
+        super().__init__(one_line(message))
+
 
 class InputError(MentorError):
     """Bad input: an unknown code, an impossible date, events out of order, a limit exceeded.
@@ -29,7 +32,7 @@ class InputError(MentorError):
     def __init__(self, reason: str, *, field: str | None = None) -> None:
         self.field = field
         self.reason = one_line(reason)
-        super().__init__(f"{field}: {self.reason}" if field else self.reason)
+        super().__init__(f"{field}: {reason}" if field else reason)
 
 
 class NotFound(InputError):
@@ -41,5 +44,5 @@ class Problems(InputError):
 
     def __init__(self, errors: list[InputError]) -> None:
         self.errors = errors
-        MentorError.__init__(self, "\n".join(str(e) for e in errors))
+        Exception.__init__(self, "\n".join(str(e) for e in errors))  # one line per error, each escaped
         self.field, self.reason = None, str(self)

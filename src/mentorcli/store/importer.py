@@ -35,7 +35,7 @@ class ImportFailed(InputError):
 
     def __init__(self, path: Path, problems: list[str]) -> None:
         head = f"import: {path.name}: {len(problems)} problem(s); nothing was written"
-        MentorError.__init__(self, "\n".join([head, *problems]))
+        Exception.__init__(self, "\n".join([head, *problems]))  # one line per problem, each escaped
         self.field, self.reason = None, str(self)
 
 
