@@ -294,7 +294,7 @@ def test_plan_errors(run: Run, refused: Refused, tmp_path: Path) -> None:
         "2020-03-02",
         "--by",
         WORKER,
-        says="level: '4' is not a complexity level",
+        says="level: 4 is out of range (1 to 3)",
     )
     refused(
         "plan", "complexity", "C-01", "2", "--date", "2020-03-02", "--by", MENTOR, says="by: Anna Bērziņa is a mentor"

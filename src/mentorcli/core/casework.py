@@ -86,11 +86,8 @@ def check_role(text: str, field: str = "role") -> str:
     return role
 
 
-def check_complexity(text: str | int) -> int:
-    level = str(text).strip()
-    if level not in {str(n) for n in COMPLEXITY_LEVELS}:
-        raise InputError(f"'{text}' is not a complexity level (1, 2 or 3)", field="level")
-    return int(level)
+def check_complexity(text: str) -> int:
+    return parse_int(text, "level", (COMPLEXITY_LEVELS[0], COMPLEXITY_LEVELS[-1]))
 
 
 def check_area(text: str) -> str:
