@@ -177,6 +177,8 @@ COMMANDS: tuple[tuple[Any, ...], ...] = (
     ("report", "period", "--from", V, "--to", "2020-12-31", "--format", "json"),
     ("report", "period", "--from", "2020-01-01", "--to", V, "--format", "json"),
     ("report", "year", V, "--format", "json"),
+    ("report", "year", "2020", "--compare", V, "--format", "json"),
+    ("report", "population", "--on", V, "--format", "json"),
     ("report", "capacity", V, "--format", "json"),
     ("report", "invoice", V, "--format", "json"),
     ("report", "caseload", "--on", V, "--format", "json"),

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mentorcli.core.countries import country_name
 from mentorcli.core.errors import MentorError
+from mentorcli.render.files import MARK
 
 
 def for_people(fig: Mapping[str, Any], lang: str) -> dict[str, Any]:
@@ -29,23 +29,46 @@ def flat(obj: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
     return rows
 
 
-def write_xlsx(path: Path, fig: Mapping[str, Any], lang: str, title: str) -> None:
+def to_xlsx(fig: Mapping[str, Any], lang: str, title: str) -> bytes:
     """One sheet of figure/value rows; numbers stay numbers so the coordinator can sum them."""
+    return rows_xlsx(["figure", "value"], [list(row) for row in flat(for_people(fig, lang))], title)
+
+
+def rows_xlsx(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str) -> bytes:
+    """A workbook of one sheet, marked as mentorcli's (so a later run may replace it, render/files.py)."""
+    import io
+
     from openpyxl import Workbook
 
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = title[:31]
-    ws.append(["figure", "value"])
-    for key, value in flat(for_people(fig, lang)):
-        ws.append([key, value if isinstance(value, int | float | str) or value is None else str(value)])
+    ws.append(list(headers))
+    for row in rows:
+        ws.append([v if isinstance(v, int | float | str) or v is None else str(v) for v in row])
     ws.column_dimensions["A"].width = 48
-    ws.column_dimensions["B"].width = 14
-    try:
-        wb.save(path)
-    except OSError as e:
-        raise MentorError(f"--output: cannot write {path}: {e.strerror}") from None
+    for col in "BCD"[: len(headers) - 1]:
+        ws.column_dimensions[col].width = 14
+    wb.properties.creator = MARK
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def comparison_for_people(cmp: Mapping[str, Any], lang: str) -> tuple[list[str], list[list[Any]]]:
+    """Two years side by side: a column for each year and one for the change, countries by name."""
+    from mentorcli.core.counting import comparison_rows
+
+    headers = ["figure", str(cmp["year"]["year"]), str(cmp["compare"]["year"]), "change"]
+    rows = []
+    for r in comparison_rows(cmp):
+        key = r["key"]
+        if key.startswith("by_country."):
+            code = key.removeprefix("by_country.")
+            key = f"by_country.{country_name(code, lang)} ({code})"
+        rows.append([key, r["year"], r["compare"], r["change"]])
+    return headers, rows
 
 
 CHART_KINDS = ("sex", "route", "country")
@@ -67,10 +90,10 @@ _CHART_WORDS = {
 }
 
 
-def write_chart(
-    path: Path, kind: str, monthly: Mapping[str, Mapping[str, Any]], totals: Mapping[str, Any], lang: str
-) -> None:
+def chart_png(kind: str, monthly: Mapping[str, Mapping[str, Any]], totals: Mapping[str, Any], lang: str) -> bytes:
     """A PNG bar chart: served per month by women/men/children or by route, or persons by country."""
+    import io
+
     try:
         import matplotlib
 
@@ -100,9 +123,10 @@ def write_chart(
         ax.legend()
     ax.set_title(f"{totals['from']} - {totals['to']}: {word(kind)}")
     fig.tight_layout()
+    # The mark lets a later run replace its own chart without --force (render/files.py).
+    buf = io.BytesIO()
     try:
-        fig.savefig(path, format="png")
-    except OSError as e:
-        raise MentorError(f"--output: cannot write {path}: {e.strerror}") from None
+        fig.savefig(buf, format="png", metadata={"Software": MARK})
     finally:
         plt.close(fig)
+    return buf.getvalue()
