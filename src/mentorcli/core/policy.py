@@ -40,6 +40,7 @@ DEFAULTS: dict[str, Any] = {
     "complexity_weights": ["1", "1.5", "2"],
 }
 INVOICE_RULES = ("per-client", "per-staff")
+MAX_AMOUNT = Decimal(1_000_000)  # EUR a rate, or a complexity weight
 _BOUNDS = {
     "asylum_seeker_months": POLICY_MONTHS,
     "status_months": POLICY_MONTHS,
@@ -110,6 +111,9 @@ def _decimal(key: str, text: str) -> Decimal:
         value = Decimal(-1)
     if not value.is_finite() or value < 0:
         raise InputError(f"'{text}' is not a non-negative number (e.g. 60.00)", field=key)
+    # A bound keeps the sums and the rounding to cents exact (Decimal's context has 28 digits).
+    if value > MAX_AMOUNT:
+        raise InputError(f"{text} is out of range (0 to {MAX_AMOUNT})", field=key)
     return value
 
 
