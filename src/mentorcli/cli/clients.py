@@ -7,13 +7,14 @@ from typing import Annotated, Any
 import typer
 
 from mentorcli.cli.common import CodeArg, DateOpt, Format, FormatOpt, as_date, choice, register, settings
-from mentorcli.cli.views import LIST_COLUMNS, client_view
+from mentorcli.cli.views import LIST_COLUMNS, client_view, for_people
 from mentorcli.core import clients as fields
 from mentorcli.core.clients import Client
 from mentorcli.core.countries import parse_country
 from mentorcli.core.dates import fmt_lv, parse_birth, parse_month
 from mentorcli.core.eligibility import EXIT_REASONS
 from mentorcli.core.legal import STATUSES
+from mentorcli.core.places import place_name
 from mentorcli.render.explain import explain_lines, explain_steps
 from mentorcli.render.output import render
 from mentorcli.store.db import overlaps
@@ -22,10 +23,22 @@ app = typer.Typer(help="Register clients, follow their service episodes, explain
 
 SexOpt = Annotated[str, typer.Option("--sex", help="F or M.")]
 BornOpt = Annotated[str, typer.Option("--born", help="Birth date, or the year alone when only that is known.")]
-CountryOpt = Annotated[str, typer.Option("--country", help="Country of origin: SY, Syria or Sīrija.")]
+CountryOpt = Annotated[
+    str,
+    typer.Option(
+        "--country", help="Country of origin: SY, Syria or Sīrija; XX or stateless/bezvalstnieks, ZZ or unknown."
+    ),
+]
 ArrivedOpt = Annotated[str, typer.Option("--arrived", help="Date of arrival in Latvia.")]
 RouteOpt = Annotated[str, typer.Option("--route", help="relocation or independent.")]
-ResidenceOpt = Annotated[str, typer.Option("--residence", help="mucenieki, riga or another municipality.")]
+ResidenceOpt = Annotated[
+    str,
+    typer.Option(
+        "--residence",
+        help="mucenieki, or a municipality, city or town of Latvia (Rīga, Cēsis, Cēsu novads; any case, "
+        "diacritics optional; docs/places.md).",
+    ),
+]
 WithNames = Annotated[bool, typer.Option("--with-names", help="Also show names (personal data).")]
 
 
@@ -73,7 +86,7 @@ def show(ctx: typer.Context, code: CodeArg, format: FormatOpt = Format.table, wi
     with register(ctx, write=False) as reg:
         rec = reg.record(code)
         view = client_view(rec, reg.timeline(rec), reg.today, with_names=with_names)
-    typer.echo(render(view, format.value))
+    typer.echo(render(for_people(view, format.value), format.value))
 
 
 @app.command("list")
@@ -81,7 +94,9 @@ def list_(
     ctx: typer.Context,
     served_in: Annotated[str | None, typer.Option("--served-in", help="Only clients served in this month.")] = None,
     status: Annotated[str | None, typer.Option("--status", help="Only clients with this legal status today.")] = None,
-    residence: Annotated[str | None, typer.Option("--residence", help="Only clients living there today.")] = None,
+    residence: Annotated[
+        str | None, typer.Option("--residence", help="Only clients living there today (a place as for client add).")
+    ] = None,
     family: Annotated[str | None, typer.Option("--family", help="Only members of this family.")] = None,
     format: FormatOpt = Format.table,
     with_names: WithNames = False,
@@ -117,7 +132,8 @@ def list_(
     if format.value == "json":
         typer.echo(render(rows, "json"))
     else:
-        typer.echo(render([{c: r[c] for c in columns} for r in rows], format.value, columns))
+        shown = [for_people(r, format.value) for r in rows]
+        typer.echo(render([{c: r[c] for c in columns} for r in shown], format.value, columns))
 
 
 @app.command("edit")
@@ -126,11 +142,12 @@ def edit(
     code: CodeArg,
     sex: Annotated[str | None, typer.Option("--sex", help="F or M.")] = None,
     born: Annotated[str | None, typer.Option("--born", help="Birth date or year.")] = None,
-    country: Annotated[str | None, typer.Option("--country", help="Country of origin.")] = None,
+    country: Annotated[str | None, typer.Option("--country", help="Country of origin, as for client add.")] = None,
     arrived: Annotated[str | None, typer.Option("--arrived", help="Date of arrival.")] = None,
     route: Annotated[str | None, typer.Option("--route", help="relocation or independent.")] = None,
     residence: Annotated[
-        str | None, typer.Option("--residence", help="Residence on arrival (moves: client move).")
+        str | None,
+        typer.Option("--residence", help="Residence on arrival, a place as for client add (moves: client move)."),
     ] = None,
     family: Annotated[str | None, typer.Option("--family", help="Family code; an empty value removes it.")] = None,
     name: Annotated[str | None, typer.Option("--name", help="Name; an empty value removes it.")] = None,
@@ -170,8 +187,8 @@ def move(ctx: typer.Context, code: CodeArg, residence: ResidenceOpt, date: DateO
     with register(ctx, write=True) as reg:
         replaced = next((m.residence for m in reg.record(code).moves if m.date == day), None)
         reg.record_event(code, day, "move", where)
-    tail = f" (corrects the move to {replaced} recorded for that day)" if replaced else ""
-    typer.echo(f"{code}: lives in {where} from {fmt_lv(day)}{tail}")
+    tail = f" (corrects the move to {place_name(replaced)} recorded for that day)" if replaced else ""
+    typer.echo(f"{code}: lives in {place_name(where)} from {fmt_lv(day)}{tail}")
 
 
 @app.command("exit")

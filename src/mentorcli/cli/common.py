@@ -52,6 +52,11 @@ def register(ctx: typer.Context, *, write: bool, commit: bool = True) -> Iterato
     s = settings(ctx)
     command = " ".join(ctx.command_path.split()[1:])
     with open_register(s.db, s.today, command, write=write, commit=commit) as reg:
+        if reg.migrated:
+            from mentorcli.store.migrations import notices
+
+            for line in notices(reg.conn, reg.migrated):
+                typer.echo(line, err=True)
         yield reg
 
 
@@ -73,6 +78,8 @@ def choice(text: str, allowed: tuple[str, ...], field: str) -> str:
     return value
 
 
+# How a staff member's name may be typed (core/names.py decides).
+STAFF_NAME = "as on the staff list; any case, and the diacritics may be left out while one person is meant"
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output: table, json, csv or md.")]
 DateOpt = Annotated[str, typer.Option("--date", help="The day it happened: 2020-07-31 or 31.07.2020.")]
 CodeArg = Annotated[str, typer.Argument(help="The client's case code, e.g. LSK-2016-0042.")]

@@ -12,7 +12,7 @@ import typer
 from mentorcli.cli.common import Format, FormatOpt, as_date, register, settings
 from mentorcli.render.output import render
 from mentorcli.store import maintenance
-from mentorcli.store.migrations import MIGRATIONS, schema_version
+from mentorcli.store.migrations import MIGRATIONS, schema_version, unmapped
 
 app = typer.Typer(help="Back up, restore and check the database; erase by retention date.", no_args_is_help=True)
 
@@ -85,9 +85,11 @@ def info(ctx: typer.Context, format: FormatOpt = Format.table) -> None:
             for t in ("clients", "events", "staff", "assignments", "activities", "audit")
         }
         version = schema_version(reg.conn)
+        kept = unmapped(reg.conn)
     data = {"path": str(db), "bytes": db.stat().st_size, "schema_version": version, "schema_latest": len(MIGRATIONS)}
     data["migrations"] = [name for name, _ in MIGRATIONS[:version]]
     data["counts"] = counts
+    data["unmapped"] = kept
     typer.echo(render(data, format.value))
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from mentorcli.cli.common import CodeArg, DateOpt, Format, FormatOpt, as_date, register
+from mentorcli.cli.common import STAFF_NAME, CodeArg, DateOpt, Format, FormatOpt, as_date, register
 from mentorcli.core.casework import PLAN_AREAS, check_area, check_complexity, check_text
 from mentorcli.core.dates import fmt_lv
 from mentorcli.core.numbers import ROW_ID, parse_int
@@ -27,7 +27,7 @@ def complexity(
     code: CodeArg,
     level: Annotated[str, typer.Argument(help="Case complexity level: 1, 2 or 3.")],
     date: DateOpt,
-    by: Annotated[str, typer.Option("--by", help="The social worker who assessed it.")],
+    by: Annotated[str, typer.Option("--by", help=f"The social worker who assessed it ({STAFF_NAME}).")],
 ) -> None:
     """Record the social worker's assessment of the case complexity (1-3)."""
     value, day = check_complexity(level), as_date(date)

@@ -11,6 +11,7 @@ from datetime import date
 
 from mentorcli.core.dates import Period as Period  # the casework's periods are the one date-range type
 from mentorcli.core.errors import InputError
+from mentorcli.core.languages import parse_language
 from mentorcli.core.numbers import MINUTES, parse_int
 from mentorcli.core.policy import PolicyHistory
 
@@ -118,12 +119,10 @@ def check_minutes(text: str | None, field: str = "minutes") -> int | None:
 
 
 def check_language(text: str | None, field: str = "interpreter") -> str | None:
+    """An interpreter's language as its ISO 639 code; empty: no interpreter."""
     if text is None or not text.strip():
         return None
-    lang = " ".join(text.strip().lower().split())
-    if len(lang) > 40 or not all(c.isalpha() or c in " -" for c in lang):
-        raise InputError(f"'{text}' is not a language (e.g. arabic, ar)", field=field)
-    return lang
+    return parse_language(text, field)
 
 
 def caseload_state(load: int, minimum: int, maximum: int) -> str:

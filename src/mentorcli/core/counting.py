@@ -14,10 +14,11 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from mentorcli.core.clients import MUCENIEKI, RIGA, ROUTES
+from mentorcli.core.clients import ROUTES
 from mentorcli.core.dates import age_on, months_between
 from mentorcli.core.eligibility import EXIT_REASONS, Episode
 from mentorcli.core.legal import ASYLUM_SEEKER, LegalTimeline
+from mentorcli.core.places import MUCENIEKI, RIGA
 
 ADULT_AGE = 18
 SOCIAL_WORKER, MENTOR = "social-worker", "mentor"

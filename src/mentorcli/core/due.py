@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from mentorcli.core.casework import OVER_MAXIMUM, UNDER_MINIMUM, caseload_state
-from mentorcli.core.clients import MUCENIEKI
+from mentorcli.core.places import MUCENIEKI
 from mentorcli.core.policy import PolicyHistory
 
 ELIGIBILITY_END = "eligibility-end"

@@ -13,8 +13,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from mentorcli.core.clients import MUCENIEKI, RIGA
 from mentorcli.core.dates import fmt_lv, month_end
+from mentorcli.core.places import MUCENIEKI, RIGA
 
 # Month names in the locative ("in July": jūlijā).
 MONTHS_LOCATIVE = (

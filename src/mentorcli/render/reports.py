@@ -7,12 +7,15 @@ from typing import Any
 
 from mentorcli.core.countries import country_name
 from mentorcli.core.errors import MentorError
+from mentorcli.core.places import place_name
 from mentorcli.render.files import MARK
 
 
 def for_people(fig: Mapping[str, Any], lang: str) -> dict[str, Any]:
-    """The same figures with country names in the chosen language, the largest groups first."""
-    out = dict(fig)
+    """The same figures with country and place names, the largest groups of countries first."""
+    out = {k: for_people(v, lang) if isinstance(v, Mapping) and k != "by_country" else v for k, v in fig.items()}
+    if "by_residence" in out:
+        out["by_residence"] = {place_name(key): n for key, n in fig["by_residence"].items()}
     if "by_country" in out:
         ranked = sorted(out["by_country"].items(), key=lambda kv: (-kv[1], kv[0]))
         out["by_country"] = {f"{country_name(code, lang)} ({code})": n for code, n in ranked}

@@ -31,6 +31,7 @@ from mentorcli.core.clients import check_not_future
 from mentorcli.core.dates import ONE_DAY, fmt_lv
 from mentorcli.core.due import ClientFacts, OpenGoal, StaffLoad
 from mentorcli.core.errors import InputError, NotFound
+from mentorcli.core.names import Names
 from mentorcli.store.db import overlaps
 from mentorcli.store.register import Register
 
@@ -93,10 +94,14 @@ def _staff(row: sqlite3.Row) -> Staff:
 
 
 def staff(reg: Register, name: str, field: str = "staff") -> Staff:
-    key = check_name(name, field)
-    row = reg.conn.execute("SELECT * FROM staff WHERE name = ?", (key,)).fetchone()
+    """The staff member ``name`` names: as typed, else in any case or without diacritics when unique."""
+    typed = check_name(name, field)
+    row = reg.conn.execute("SELECT * FROM staff WHERE name = ?", (typed,)).fetchone()
     if row is None:
-        raise NotFound(f"'{key}' is not on the staff list", field=field)
+        everyone = Names("on the staff list", error=NotFound)
+        everyone.extend((n, n) for (n,) in reg.conn.execute("SELECT name FROM staff ORDER BY name"))
+        found = everyone.find(typed, field)
+        row = reg.conn.execute("SELECT * FROM staff WHERE name = ?", (found,)).fetchone()
     return _staff(row)
 
 
@@ -132,7 +137,7 @@ def add_staff(
     return added
 
 
-def set_team(reg: Register, mentor: str, worker: str, start: date) -> None:
+def set_team(reg: Register, mentor: str, worker: str, start: date) -> tuple[Staff, Staff]:
     """The mentor joins the worker's team from ``start``; the previous team ends the day before."""
     m, w = staff(reg, mentor, "mentor"), staff(reg, worker, "worker")
     require(m, MENTOR, Period(start, start), "mentor")
@@ -153,6 +158,7 @@ def set_team(reg: Register, mentor: str, worker: str, start: date) -> None:
         "INSERT INTO teams (mentor_id, worker_id, start) VALUES (?, ?, ?)", (m.id, w.id, start.isoformat())
     )
     reg.audit("team", "teams", m.ref, {"worker": w.ref, "from": start})
+    return m, w
 
 
 def end_staff(reg: Register, name: str, day: date) -> Staff:

@@ -40,8 +40,11 @@ def _create_private(path: Path) -> None:
     os.close(fd)
 
 
-def connect(path: Path, *, create: bool) -> sqlite3.Connection:
-    """Open (and if asked, create) the database and bring its schema up to date."""
+def connect(path: Path, *, create: bool, migrated: list[str] | None = None) -> sqlite3.Connection:
+    """Open (and if asked, create) the database and bring its schema up to date.
+
+    ``migrated`` receives the names of the migration steps this opening applied.
+    """
     if not path.exists():
         if not create:
             raise MentorError(f"database: no database at {path} (set --db or MENTORCLI_DB)")
@@ -59,7 +62,9 @@ def connect(path: Path, *, create: bool) -> sqlite3.Connection:
         raise MentorError(f"database: {path} is not a mentorcli database ({e})") from None
     from mentorcli.store.migrations import migrate
 
-    migrate(conn)
+    applied = migrate(conn)
+    if migrated is not None:
+        migrated.extend(applied)
     return conn
 
 

@@ -57,6 +57,7 @@ class Register:
         self.conn = conn
         self.today = today
         self.command = command
+        self.migrated: list[str] = []  # migration steps applied on opening it
         self._policies: PolicyHistory | None = None
 
     # --- audit --------------------------------------------------------------------------
@@ -276,22 +277,25 @@ def _client(row: sqlite3.Row) -> Client:
 @contextmanager
 def open_register(path: Path, today: date, command: str, *, write: bool, commit: bool = True) -> Iterator[Register]:
     """The database for one command; a writing command runs in one transaction."""
-    conn = connect(path, create=write)
+    migrated: list[str] = []
+    conn = connect(path, create=write, migrated=migrated)
+    reg = Register(conn, today, command)
+    reg.migrated = migrated
     try:
         if write and commit:
             with transaction(conn):
-                yield Register(conn, today, command)
+                yield reg
         elif write:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                yield Register(conn, today, command)
+                yield reg
             finally:
                 conn.execute("ROLLBACK")
         else:
             # A read sees one consistent snapshot even while another process writes.
             conn.execute("BEGIN")
             try:
-                yield Register(conn, today, command)
+                yield reg
             finally:
                 conn.execute("ROLLBACK")
     finally:
