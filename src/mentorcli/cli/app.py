@@ -15,7 +15,7 @@ import typer.core
 from mentorcli import __version__
 from mentorcli.cli.common import ENV_LANG, Lang, Settings, today_from
 from mentorcli.cli.help import HELP_OPTIONS, bad_value, polish
-from mentorcli.core.errors import InputError, MentorError
+from mentorcli.core.errors import InputError, MentorError, one_line
 from mentorcli.store.db import resolve_path
 
 
@@ -31,7 +31,7 @@ def _quiet_stdout() -> None:
 
 
 def _fail(message: str, code: int) -> None:
-    typer.echo(f"mentorcli: {message}", err=True)
+    typer.echo(f"mentorcli: {message}", err=True)  # one line: MentorError escapes line breaks
     sys.exit(code)
 
 
@@ -67,27 +67,27 @@ class MentorGroup(typer.core.TyperGroup):
             typer.echo(f"{where}: {e.format_message()}".replace("\n", " "), err=True)  # type: ignore[attr-defined]
             sys.exit(2)
         except _ClickException as e:
-            _fail(e.format_message(), int(getattr(e, "exit_code", 1)))  # type: ignore[attr-defined]
+            _fail(one_line(e.format_message()), int(getattr(e, "exit_code", 1)))  # type: ignore[attr-defined]
         except typer.Abort:
             _fail("aborted", 1)
         except MentorError as e:
             _fail(str(e), e.exit_code)
         except sqlite3.OperationalError as e:
-            _fail(f"database: {e}", 1)
+            _fail(one_line(f"database: {e}"), 1)
         except BrokenPipeError:
             # `mentorcli … | head`: the reader has what it wanted; nothing more to say.
             _quiet_stdout()
             sys.exit(1)
         except OSError as e:
             if e.filename is not None:
-                _fail(f"{e.filename}: {(e.strerror or str(e)).lower()}", 1)
+                _fail(one_line(f"{e.filename}: {(e.strerror or str(e)).lower()}"), 1)
             # Only writing to stdout fails without a file name (a full disk, a closed terminal).
             _quiet_stdout()
             _fail(f"cannot write the output: {(e.strerror or str(e)).lower()}", 1)
         except Exception as e:  # the last line of defence: no traceback reaches a user
             if os.environ.get("MENTORCLI_DEBUG"):
                 raise
-            _fail(f"internal error: {type(e).__name__}: {e} (MENTORCLI_DEBUG=1 shows more)", 1)
+            _fail(one_line(f"internal error: {type(e).__name__}: {e} (MENTORCLI_DEBUG=1 shows more)"), 1)
         sys.exit(rv if isinstance(rv, int) else 0)
 
 
@@ -115,7 +115,7 @@ def main_options(
     """Case register and reports of the social worker and social mentor service."""
     chosen = lang.value if lang else os.environ.get(ENV_LANG, "en")
     if chosen not in ("en", "lv"):
-        raise InputError(f"MENTORCLI_LANG: '{chosen}' is not en or lv")
+        raise InputError(f"'{chosen}' is not en or lv", field="MENTORCLI_LANG")
     ctx.obj = Settings(db=resolve_path(db), lang=chosen, today=today_from(today))
 
 
