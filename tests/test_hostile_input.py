@@ -331,7 +331,7 @@ def test_every_csv_cell_refuses_hostile_values(
             ["client", "move", "A", "--residence", "a\n!", "--date", "2020-05-01"],
             "residence: 'a\\n!' is not a place in Latvia",
         ),
-        (["client", "edit", "A", "--sex", "F\nmentorcli: forged"], "sex: 'F\\nmentorcli: forged' is not F or M"),
+        (["client", "edit", "A", "--sex", "F\nmentorcli: forged"], "--sex: 'F\\nmentorcli: forged' is not one of F, M"),
         (["client", "list", "--served-in", ""], "--served-in: '' is not a month"),
         (["client", "list", "--status", ""], "--status: '' is not one of"),
         (["client", "list", "--family", ""], "--family: '' is not a case code"),

@@ -31,7 +31,8 @@ def _quiet_stdout() -> None:
 
 
 def _fail(message: str, code: int) -> None:
-    typer.echo(f"mentorcli: {message}", err=True)  # one line: MentorError escapes line breaks
+    # One line whatever the message echoes back (a value with a line break in it).
+    typer.echo(f"mentorcli: {one_line(message)}", err=True)
     sys.exit(code)
 
 
@@ -64,30 +65,30 @@ class MentorGroup(typer.core.TyperGroup):
                 _fail(ours, 2)
             ctx = getattr(e, "ctx", None)
             where = ctx.command_path if ctx else "mentorcli"
-            typer.echo(f"{where}: {e.format_message()}".replace("\n", " "), err=True)  # type: ignore[attr-defined]
+            typer.echo(one_line(f"{where}: {e.format_message()}"), err=True)  # type: ignore[attr-defined]
             sys.exit(2)
         except _ClickException as e:
-            _fail(one_line(e.format_message()), int(getattr(e, "exit_code", 1)))  # type: ignore[attr-defined]
+            _fail(e.format_message(), int(getattr(e, "exit_code", 1)))  # type: ignore[attr-defined]
         except typer.Abort:
             _fail("aborted", 1)
         except MentorError as e:
             _fail(str(e), e.exit_code)
         except sqlite3.OperationalError as e:
-            _fail(one_line(f"database: {e}"), 1)
+            _fail(f"database: {e}", 1)
         except BrokenPipeError:
             # `mentorcli … | head`: the reader has what it wanted; nothing more to say.
             _quiet_stdout()
             sys.exit(1)
         except OSError as e:
             if e.filename is not None:
-                _fail(one_line(f"{e.filename}: {(e.strerror or str(e)).lower()}"), 1)
+                _fail(f"{e.filename}: {(e.strerror or str(e)).lower()}", 1)
             # Only writing to stdout fails without a file name (a full disk, a closed terminal).
             _quiet_stdout()
             _fail(f"cannot write the output: {(e.strerror or str(e)).lower()}", 1)
         except Exception as e:  # the last line of defence: no traceback reaches a user
             if os.environ.get("MENTORCLI_DEBUG"):
                 raise
-            _fail(one_line(f"internal error: {type(e).__name__}: {e} (MENTORCLI_DEBUG=1 shows more)"), 1)
+            _fail(f"internal error: {type(e).__name__}: {e} (MENTORCLI_DEBUG=1 shows more)", 1)
         sys.exit(rv if isinstance(rv, int) else 0)
 
 
