@@ -6,11 +6,11 @@ from typing import Annotated
 
 import typer
 
-from mentorcli.cli.common import STAFF_NAME, DateOpt, Format, FormatOpt, as_date, register
+from mentorcli.cli.common import STAFF_NAME, DateOpt, Format, FormatOpt, as_date, register, settings
 from mentorcli.core.casework import check_language
 from mentorcli.core.dates import fmt_lv
 from mentorcli.core.numbers import MINUTES, parse_int
-from mentorcli.render.output import render
+from mentorcli.render.screen import listing
 from mentorcli.store import casework
 
 app = typer.Typer(help="Log the support given: visits, accompanying, registrations.", no_args_is_help=True)
@@ -70,7 +70,7 @@ def list_(
             reg, code=client, by=staff, kind=kind, start=first, end=last, with_notes=with_notes
         )
     columns = (*COLUMNS, "note") if with_notes else COLUMNS
-    typer.echo(render(rows, format.value, None if format.value == "json" else columns))
+    typer.echo(listing(rows, format.value, columns, settings(ctx).lang))
 
 
 @type_app.command("add")
@@ -89,4 +89,4 @@ def type_list(ctx: typer.Context, format: FormatOpt = Format.table) -> None:
     """The kinds of activity: built in first."""
     with register(ctx, write=False) as reg:
         rows = casework.activity_types(reg)
-    typer.echo(render(rows, format.value, ("name", "builtin")))
+    typer.echo(listing(rows, format.value, ("name", "builtin"), settings(ctx).lang))

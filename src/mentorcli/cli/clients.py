@@ -20,7 +20,7 @@ from mentorcli.cli.common import (
     register,
     settings,
 )
-from mentorcli.cli.views import LIST_COLUMNS, client_view, for_people
+from mentorcli.cli.views import LIST_COLUMNS, client_view
 from mentorcli.core import clients as fields
 from mentorcli.core.clients import Client
 from mentorcli.core.countries import parse_country
@@ -30,6 +30,7 @@ from mentorcli.core.legal import STATUSES
 from mentorcli.core.places import place_name
 from mentorcli.render.explain import explain_lines, explain_steps
 from mentorcli.render.output import render
+from mentorcli.render.screen import listing
 from mentorcli.store.db import overlaps
 
 app = typer.Typer(help="Register clients, follow their service episodes, explain their dates.", no_args_is_help=True)
@@ -99,7 +100,12 @@ def show(ctx: typer.Context, code: CodeArg, format: FormatOpt = Format.table, wi
     with register(ctx, write=False) as reg:
         rec = reg.record(code)
         view = client_view(rec, reg.timeline(rec), reg.today, with_names=with_names)
-    typer.echo(render(for_people(view, format.value), format.value))
+    if format.value in ("json", "csv"):
+        typer.echo(render(view, format.value))
+    else:
+        from mentorcli.render.screen import client_screen, show
+
+        typer.echo(show(client_screen(view, settings(ctx).lang), format.value))
 
 
 @app.command("list")
@@ -145,11 +151,7 @@ def list_(
                 continue
             rows.append(view)
     columns = (*LIST_COLUMNS, "name") if with_names else LIST_COLUMNS
-    if format.value == "json":
-        typer.echo(render(rows, "json"))
-    else:
-        shown = [for_people(r, format.value) for r in rows]
-        typer.echo(render([{c: r[c] for c in columns} for r in shown], format.value, columns))
+    typer.echo(listing(rows, format.value, columns, settings(ctx).lang))
 
 
 @app.command("edit")

@@ -6,10 +6,11 @@ from typing import Annotated, Any
 
 import typer
 
-from mentorcli.cli.common import Format, FormatOpt, as_date, register
+from mentorcli.cli.common import Format, FormatOpt, as_date, register, settings
 from mentorcli.core.dates import fmt_lv
 from mentorcli.core.policy import BEGINNING, DESCRIPTIONS, parse_value
 from mentorcli.render.output import render
+from mentorcli.render.screen import listing
 
 app = typer.Typer(
     help="Show or change the rules in force (durations, statuses, caseload limits).", no_args_is_help=True
@@ -40,7 +41,7 @@ def show(
         }
         for k, v in policy.values.items()
     ]
-    typer.echo(render(rows, format.value))
+    typer.echo(listing(rows, format.value, ("key", "value", "since", "meaning"), settings(ctx).lang))
 
 
 @app.command("set")

@@ -51,22 +51,26 @@ def _render(
     ctx: typer.Context,
     fig: dict[str, Any],
     fmt: ReportFormat,
-    title: str,
+    kind: str,
     *,
     paragraph: Callable[[Mapping[str, Any]], str] | None = None,
 ) -> bytes:
-    """The report in ``fmt``; table and md show country names in the chosen language."""
-    from mentorcli.render.reports import for_people, to_xlsx
-
+    """The report in ``fmt``; table and md are screens for people in the chosen language."""
     lang = settings(ctx).lang
     if fmt == ReportFormat.xlsx:
-        return to_xlsx(fig, lang, title)
+        from mentorcli.render.reports import to_xlsx
+
+        return to_xlsx(fig, lang)
     if fmt in (ReportFormat.json, ReportFormat.csv):
         text = render(fig, fmt.value)
     else:
-        text = render(for_people(fig, lang), fmt.value)
+        from mentorcli.render.labels import label
+        from mentorcli.render.screen import figures_screen, show
+
+        screen = figures_screen(fig, lang, label(f"h:report-{kind}", lang))
         if paragraph and fmt == ReportFormat.table and lang == "lv":
-            text = f"{text}\n\n{paragraph(fig)}"
+            screen.notes.append(paragraph(fig))
+        text = show(screen, fmt.value)
     return (text + "\n").encode("utf-8")
 
 
@@ -75,7 +79,7 @@ def _emit(
     fig: dict[str, Any],
     fmt: ReportFormat,
     output: Path | None,
-    title: str,
+    kind: str,
     *,
     force: bool = False,
     paragraph: Callable[[Mapping[str, Any]], str] | None = None,
@@ -83,7 +87,7 @@ def _emit(
     """Print or write the report (xlsx only to a file)."""
     if fmt == ReportFormat.xlsx and output is None:
         raise InputError("xlsx is written to a file; give --output FILE.xlsx", field="--output")
-    _write(_render(ctx, fig, fmt, title, paragraph=paragraph), ctx, output, force)
+    _write(_render(ctx, fig, fmt, kind, paragraph=paragraph), ctx, output, force)
 
 
 def _write(data: bytes, ctx: typer.Context, output: Path | None, force: bool) -> None:
@@ -123,7 +127,7 @@ def month(
         if save:
             store.save(reg, "month", fig["month"], fig)
         # Inside the transaction: a report that could not be written is not kept as sent.
-        _emit(ctx, fig, format, output, f"month {fig['month']}", force=force, paragraph=month_paragraph)
+        _emit(ctx, fig, format, output, "month", force=force, paragraph=month_paragraph)
 
 
 @app.command("period")
@@ -139,7 +143,7 @@ def period(
     first, last = _period(from_, to)
     with register(ctx, write=False) as reg:
         fig = counting.period_report(store.inputs(reg, first, last), first, last, reg.today)
-    _emit(ctx, fig, format, output, f"{first} - {last}", force=force)
+    _emit(ctx, fig, format, output, "period", force=force)
 
 
 @app.command("year")
@@ -163,11 +167,11 @@ def year(
         fig = _year(reg, number)
         before = _year(reg, other) if other is not None else None
     if before is None:
-        _emit(ctx, fig, format, output, f"year {number}", force=force, paragraph=latvian.year_paragraph)
+        _emit(ctx, fig, format, output, "year", force=force, paragraph=latvian.year_paragraph)
         return
     cmp = counting.year_comparison(fig, before)
     if format == ReportFormat.json:
-        _emit(ctx, cmp, format, output, "", force=force)
+        _emit(ctx, cmp, format, output, "year", force=force)
     elif format == ReportFormat.csv:
         rows = render(counting.comparison_rows(cmp), "csv", ("key", "year", "compare", "change"))
         _write((rows + "\n").encode(), ctx, output, force)
@@ -185,20 +189,22 @@ def _emit_comparison(
 ) -> None:
     """Table, Markdown or xlsx of two years side by side; with --lang lv the table ends in seed 001's words."""
     from mentorcli.render import latvian
-    from mentorcli.render.reports import comparison_for_people, rows_xlsx
+    from mentorcli.render.labels import label
+    from mentorcli.render.reports import comparison_rows, workbook
+    from mentorcli.render.screen import Screen, Section, cell, show
 
     lang = settings(ctx).lang
-    headers, rows = comparison_for_people(cmp, lang)
+    headers, rows = comparison_rows(cmp, lang, for_screen=fmt != ReportFormat.xlsx)
     if fmt == ReportFormat.xlsx:
         if output is None:
             raise InputError("xlsx is written to a file; give --output FILE.xlsx", field="--output")
-        title = f"year {cmp['year']['year']} vs {cmp['compare']['year']}"
-        _write(rows_xlsx(headers, rows, title), ctx, output, force)
+        _write(workbook([(label("h:compare", lang), headers, rows)]), ctx, output, force)
         return
-    text = render([dict(zip(headers, r, strict=True)) for r in rows], fmt.value, headers)
+    table = [[r[0], *(cell(v, lang) for v in r[1:])] for r in rows]
+    screen = Screen(label("h:compare", lang), [Section("", table, headers, {1, 2, 3})])
     if fmt == ReportFormat.table and lang == "lv":
-        text = f"{text}\n\n{latvian.year_paragraph(cmp['year'])}\n\n{latvian.comparison_paragraph(cmp)}"
-    _write((text + "\n").encode(), ctx, output, force)
+        screen.notes += [latvian.year_paragraph(cmp["year"]), latvian.comparison_paragraph(cmp)]
+    _write((show(screen, fmt.value) + "\n").encode(), ctx, output, force)
 
 
 @app.command("population")
@@ -216,7 +222,7 @@ def population(
     with register(ctx, write=False) as reg:
         check_not_future(day, reg.today, "--on")
         fig = counting.population_report(store.population_facts(reg, day), day, reg.today)
-    _emit(ctx, fig, format, output, f"population {day}", force=force, paragraph=population_paragraph)
+    _emit(ctx, fig, format, output, "population", force=force, paragraph=population_paragraph)
 
 
 @app.command("capacity")
@@ -244,10 +250,12 @@ def capacity(
     if list_:
         if format == ReportFormat.xlsx:
             raise InputError("--format: --list prints table, json, csv or md")
-        text = render(rows, format.value, None if format == ReportFormat.json else NOT_SERVED_COLUMNS)
+        from mentorcli.render.screen import listing
+
+        text = listing(rows, format.value, NOT_SERVED_COLUMNS, settings(ctx).lang)
         _write((text + "\n").encode(), ctx, output, force)
         return
-    _emit(ctx, fig, format, output, f"capacity {fig['month']}", force=force)
+    _emit(ctx, fig, format, output, "capacity", force=force)
 
 
 @app.command("invoice")
@@ -271,7 +279,7 @@ def invoice(
             f"set them with 'mentorcli policy set {placeholders[0]} AMOUNT --from DATE'",
             err=True,
         )
-    _emit(ctx, fig, format, output, f"invoice {fig['month']}", force=force)
+    _emit(ctx, fig, format, output, "invoice", force=force)
 
 
 @app.command("diff")
@@ -290,12 +298,20 @@ def diff(
         now = counting.month_report(store.inputs(reg, first, last), first, last, reg.today)
     changed = counting.diff(saved, now)
     if format in (ReportFormat.json, ReportFormat.xlsx):
-        _emit(ctx, changed, format, output, f"diff {period}", force=force)
+        _emit(ctx, changed, format, output, "diff", force=force)
     elif not changed and format == ReportFormat.table:
         _write(f"month {period}: no figure changed since it was saved on {saved_at}\n".encode(), ctx, output, force)
     else:
         rows = [{"figure": k, "saved": v["saved"], "now": v["now"]} for k, v in changed.items()]
-        _write((render(rows, format.value, ("figure", "saved", "now")) + "\n").encode(), ctx, output, force)
+        if format == ReportFormat.csv:
+            text = render(rows, "csv", ("figure", "saved", "now"))
+        else:
+            from mentorcli.render.screen import path_label, rows_screen, show
+
+            lang = settings(ctx).lang
+            shown = [{**r, "figure": path_label(r["figure"], lang)} for r in rows]
+            text = show(rows_screen(shown, ("figure", "saved", "now"), lang), format.value)
+        _write((text + "\n").encode(), ctx, output, force)
 
 
 @app.command("chart")

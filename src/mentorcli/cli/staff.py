@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from mentorcli.cli.common import STAFF_NAME, DateOpt, Format, FormatOpt, Role, as_date, register
+from mentorcli.cli.common import STAFF_NAME, DateOpt, Format, FormatOpt, Role, as_date, register, settings
 from mentorcli.core.dates import fmt_lv
-from mentorcli.render.output import render
+from mentorcli.render.screen import listing
 from mentorcli.store import casework
 
 app = typer.Typer(help="Social workers and mentors: active periods and teams.", no_args_is_help=True)
@@ -73,4 +73,4 @@ def list_(
     day = as_date(on, "--on") if on is not None else None
     with register(ctx, write=False) as reg:
         rows = casework.list_staff(reg, day)
-    typer.echo(render(rows, format.value, None if format.value == "json" else COLUMNS))
+    typer.echo(listing(rows, format.value, COLUMNS, settings(ctx).lang))
