@@ -127,7 +127,9 @@ def _is_number(v: Any) -> bool:
 def _pairs(section: str, data: Mapping[str, Any], lang: str) -> list[list[str]]:
     items = list(data.items())
     if section in BREAKDOWNS:
-        items = sorted(((k, v) for k, v in items if v), key=lambda kv: (-kv[1], key_label(section, kv[0], lang)))
+        items = sorted(
+            ((k, v) for k, v in items if v), key=lambda kv: (-kv[1], key_label(section, kv[0], lang).casefold())
+        )
     return [[_cap(key_label(section, k, lang)), cell(v, lang, k)] for k, v in items]
 
 
