@@ -249,8 +249,13 @@ def explain(ctx: typer.Context, code: CodeArg, format: FormatOpt = Format.table)
         typer.echo(
             render({"code": code, "eligible_until": tl.eligible_until, "steps": explain_steps(tl, s.lang)}, "json")
         )
+    elif format == Format.csv:
+        typer.echo(render(explain_steps(tl, s.lang), "csv", ("date", "rule", "text")))
     else:
-        typer.echo(render(explain_steps(tl, s.lang), format.value, ("date", "rule", "text")))
+        from mentorcli.render.explain import explain_screen
+        from mentorcli.render.screen import show
+
+        typer.echo(show(explain_screen(code, tl, policies, s.today, s.lang), "md"))
 
 
 @app.command("erase")

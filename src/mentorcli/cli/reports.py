@@ -190,18 +190,20 @@ def _emit_comparison(
     """Table, Markdown or xlsx of two years side by side; with --lang lv the table ends in seed 001's words."""
     from mentorcli.render import latvian
     from mentorcli.render.labels import label
-    from mentorcli.render.reports import comparison_rows, workbook
-    from mentorcli.render.screen import Screen, Section, cell, show
 
     lang = settings(ctx).lang
-    headers, rows = comparison_rows(cmp, lang, for_screen=fmt != ReportFormat.xlsx)
     if fmt == ReportFormat.xlsx:
+        from mentorcli.render.reports import comparison_sheet, workbook
+
         if output is None:
             raise InputError("xlsx is written to a file; give --output FILE.xlsx", field="--output")
+        headers, rows = comparison_sheet(cmp, lang)
         _write(workbook([(label("h:compare", lang), headers, rows)]), ctx, output, force)
         return
-    table = [[r[0], *(cell(v, lang) for v in r[1:])] for r in rows]
-    screen = Screen(label("h:compare", lang), [Section("", table, headers, {1, 2, 3})])
+    from mentorcli.render.screen import comparison_screen, show
+
+    title = f"{label('h:compare', lang)}: {cmp['year']['year']}, {cmp['compare']['year']}"
+    screen = comparison_screen(cmp, lang, title)
     if fmt == ReportFormat.table and lang == "lv":
         screen.notes += [latvian.year_paragraph(cmp["year"]), latvian.comparison_paragraph(cmp)]
     _write((show(screen, fmt.value) + "\n").encode(), ctx, output, force)

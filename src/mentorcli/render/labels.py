@@ -15,6 +15,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "h:summary": ("Summary", "Kopsavilkums"),
     "h:database": ("Database", "Datubāze"),
     "h:plan": ("Plan", "Plāns"),
+    "h:step": ("Step", "Solis"),
     "h:assessments": ("Complexity assessments", "Sarežģītības pakāpes novērtējumi"),
     "h:goals": ("Goals", "Mērķi"),
     "h:assignments": ("Assignments", "Piesaiste"),

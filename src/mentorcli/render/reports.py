@@ -11,7 +11,7 @@ from mentorcli.core.countries import country_name
 from mentorcli.core.errors import MentorError
 from mentorcli.render.files import MARK
 from mentorcli.render.labels import label
-from mentorcli.render.screen import BREAKDOWNS, key_label, path_label
+from mentorcli.render.screen import key_label, path_label
 
 _DECIMAL = re.compile(r"^-?[0-9]+\.[0-9]+$")
 
@@ -135,21 +135,12 @@ def _bar_chart(wb: Any, ws: Any, n: int, title: str) -> None:
     sheet.add_chart(chart)
 
 
-def comparison_rows(cmp: Mapping[str, Any], lang: str, *, for_screen: bool) -> tuple[list[str], Rows]:
-    """Two years side by side: a column for each year and one for the change.
-
-    On a screen the rows of a breakdown that are zero in both years are left out.
-    """
-    from mentorcli.core.counting import comparison_rows as rows_of
+def comparison_sheet(cmp: Mapping[str, Any], lang: str) -> tuple[list[str], Rows]:
+    """Two years side by side, every figure: a column for each year and one for the change."""
+    from mentorcli.core.counting import comparison_rows
 
     headers = [label("figure", lang), str(cmp["year"]["year"]), str(cmp["compare"]["year"]), label("change", lang)]
-    rows = []
-    for r in rows_of(cmp):
-        key = r["key"]
-        if for_screen and key.split(".")[0] in BREAKDOWNS and not (r["year"] or r["compare"]):
-            continue
-        rows.append([path_label(key, lang), r["year"], r["compare"], r["change"]])
-    return headers, rows
+    return headers, [[path_label(r["key"], lang), r["year"], r["compare"], r["change"]] for r in comparison_rows(cmp)]
 
 
 CHART_KINDS = ("sex", "route", "country")

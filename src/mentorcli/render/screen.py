@@ -46,7 +46,8 @@ class Section:
 class Screen:
     title: str = ""
     sections: list[Section] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # paragraphs after the sections
+    lead: list[str] = field(default_factory=list)  # paragraphs before them
 
 
 # --- cells -------------------------------------------------------------------------------------
@@ -152,7 +153,7 @@ def _matrix(section: str, data: Mapping[str, Mapping[str, Any]], lang: str) -> S
 
 def figures_screen(fig: Mapping[str, Any], lang: str, title: str = "") -> Screen:
     """Any report object: its single figures first, then one section per group of figures."""
-    head = "h:served" if "served" in fig or "unique_persons" in fig else "h:summary"
+    head = "h:served" if "new" in fig else "h:summary"
     first = Section(label(head, lang), [])
     status = Section(label("by_status", lang), [])
     sections: list[Section] = [first]
@@ -171,7 +172,7 @@ def figures_screen(fig: Mapping[str, Any], lang: str, title: str = "") -> Screen
 def _group(key: str, value: Mapping[str, Any], lang: str, into: Section | None) -> list[Section]:
     if not value:
         return []
-    if all(_is_number(v) for v in value.values()):
+    if not any(isinstance(v, Mapping) for v in value.values()):
         section = into or Section(label(key, lang), [])
         section.rows[:0] = _pairs(key, value, lang)
         return [section]
@@ -187,6 +188,29 @@ def _group(key: str, value: Mapping[str, Any], lang: str, into: Section | None) 
         if isinstance(v, Mapping) and (rows := _pairs(k, v, lang)):
             out.append(Section(f"{label(key, lang)}: {label(k, lang)}", rows))
     return out
+
+
+def comparison_screen(cmp: Mapping[str, Any], lang: str, title: str) -> Screen:
+    """Two years side by side (``report year --compare``), grouped under the headings of the year
+    report; a breakdown sorted by the first year, its rows that are zero in both years left out."""
+    from mentorcli.core.counting import comparison_rows
+
+    columns = ["", str(cmp["year"]["year"]), str(cmp["compare"]["year"]), _cap(label("change", lang))]
+    groups: dict[str, list[tuple[Any, list[str]]]] = {}
+    for r in comparison_rows(cmp):
+        group, _, leaf = r["key"].rpartition(".")
+        if group.split(".")[0] in BREAKDOWNS and not (r["year"] or r["compare"]):
+            continue
+        name = _cap(key_label(group.split(".")[-1], leaf, lang) if group else label(leaf, lang))
+        row = [name, *(cell(r[k], lang) for k in ("year", "compare", "change"))]
+        groups.setdefault(group, []).append((r["year"] or 0, row))
+    sections = []
+    for group, items in groups.items():
+        if group in BREAKDOWNS:
+            items.sort(key=lambda item: -item[0])
+        heading = path_label(group, lang) if group else label("h:summary", lang)
+        sections.append(Section(heading, [row for _, row in items], columns, {1, 2, 3}))
+    return Screen(title, sections)
 
 
 def rows_screen(
@@ -258,6 +282,7 @@ def _markdown(screen: Screen) -> str:
     from tabulate import tabulate
 
     parts = [f"# {screen.title}"] if screen.title else []
+    parts.extend(screen.lead)
     for s in screen.sections:
         if s.title:
             parts.append(f"## {s.title}")
@@ -283,6 +308,9 @@ def _rich(screen: Screen, terminal: bool) -> str:
     console = Console(file=buf, width=width, force_terminal=terminal, highlight=False, emoji=False, markup=False)
     if screen.title:
         console.print(Text(screen.title, style="bold"))
+        console.print()
+    for paragraph in screen.lead:
+        console.print(Text(paragraph))
         console.print()
     for s in screen.sections:
         if s.title:
