@@ -4,7 +4,7 @@ A command's data becomes a ``Screen``: sections with a heading, each a list of l
 a small table. Labels come from render/labels.py in the chosen language; dates are ``dd.mm.yyyy``;
 yes/no are words; countries and places have their names; breakdowns are sorted by size and their
 empty rows left out (JSON, CSV and xlsx keep every key). On a terminal the screen is drawn with
-``rich`` (imported only then); piped, it is plain text; ``NO_COLOR`` is honoured by rich itself.
+``rich`` (imported only then), whose styles ``NO_COLOR`` turns off; piped, it is plain text.
 """
 
 from __future__ import annotations
@@ -275,7 +275,27 @@ def show(screen: Screen, fmt: str) -> str:
     """The screen as Markdown (``md``) or as a table: drawn by rich on a terminal, plain when piped."""
     if fmt == "md":
         return _markdown(screen)
-    return _rich(screen, sys.stdout.isatty())
+    # Piped, the text is read by less, grep or a mail: plain, and without rich's import cost.
+    return _rich(screen, True) if sys.stdout.isatty() else _plain(screen)
+
+
+def _plain(screen: Screen) -> str:
+    parts = [screen.title] if screen.title else []
+    parts.extend(screen.lead)
+    for s in screen.sections:
+        lines = [s.title] if s.title else []
+        rows = [s.headers, *s.rows] if s.headers else s.rows
+        if not s.rows:
+            lines.append("(none)")
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))] if s.rows else []
+        right = s.align_right | ({1} if s.headers is None and _numeric_column(s.rows) else set())
+        for n, row in enumerate(rows):
+            cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
+            lines.append("  ".join(cells).rstrip())
+            if n == 0 and s.headers:
+                lines.append("  ".join("-" * w for w in widths))
+        parts.append("\n".join(lines))
+    return "\n\n".join([*parts, *screen.notes])
 
 
 def _markdown(screen: Screen) -> str:
