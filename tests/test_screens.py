@@ -123,3 +123,10 @@ def test_styles_on_a_terminal_only_and_never_under_no_color(monkeypatch) -> None
     monkeypatch.setenv("NO_COLOR", "1")
     coloured = _rich(screen, terminal=True)
     assert "\x1b[3" not in coloured and "Arrived independently" in coloured and "relocation" not in coloured.lower()
+
+
+def test_empty_tables_say_none(run: Run) -> None:
+    add_client(run, "R-1")  # registered, never served: no episode
+    out = run("client", "show", "R-1").out
+    assert "Service episodes\n(none)\n" in out
+    assert run("staff", "list").out == "(none)\n"

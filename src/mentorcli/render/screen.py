@@ -284,10 +284,11 @@ def _plain(screen: Screen) -> str:
     parts.extend(screen.lead)
     for s in screen.sections:
         lines = [s.title] if s.title else []
-        rows = [s.headers, *s.rows] if s.headers else s.rows
         if not s.rows:
-            lines.append("(none)")
-        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))] if s.rows else []
+            parts.append("\n".join([*lines, "(none)"]))
+            continue
+        rows = [s.headers, *s.rows] if s.headers else s.rows
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
         right = s.align_right | ({1} if s.headers is None and _numeric_column(s.rows) else set())
         for n, row in enumerate(rows):
             cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
