@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import importlib
 import os
 import sqlite3
@@ -11,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 import typer.core
+from typer.main import get_command_name
 
 from mentorcli import __version__
 from mentorcli.cli.common import ENV_LANG, Lang, Settings, today_from
@@ -143,8 +145,9 @@ COMMANDS: dict[str, tuple[str, str, bool]] = {
 _GLOBAL_WITH_VALUE = ("--db", "--lang", "--today")
 
 
-def build(only: str | None = None) -> typer.Typer:
-    """The program with every command, or with the one top-level command ``only``."""
+def build(only: str | None = None, sub: str | None = None) -> typer.Typer:
+    """The program with every command, or with the one top-level command ``only`` (of a group, with
+    only its subcommand ``sub`` when ``sub`` names one)."""
     root = typer.Typer(
         cls=MentorGroup,
         name="mentorcli",
@@ -160,21 +163,43 @@ def build(only: str | None = None) -> typer.Typer:
         if only is None or name == only:
             target = getattr(importlib.import_module(f"mentorcli.cli.{module}"), attr)
             if group:
-                root.add_typer(target, name=name)
+                root.add_typer(_narrowed(target, sub), name=name)
             else:
                 root.command(name)(target)
     return root
 
 
-def named_command(argv: Sequence[str]) -> str | None:
-    """The top-level command an argument list names, past the global options; None if none."""
+def _narrowed(group: typer.Typer, sub: str | None) -> typer.Typer:
+    """The group with only the subcommand ``sub`` mounted; all of it when ``sub`` names none.
+
+    Typer reads the signature of every mounted command on every call: building the ten other
+    `client` commands cost `client show` more than reading its client.
+    """
+    if sub is None:
+        return group
+    commands = [c for c in group.registered_commands if (c.name or get_command_name(c.callback.__name__)) == sub]  # type: ignore[union-attr]
+    groups = [g for g in group.registered_groups if g.name == sub]
+    if not commands and not groups:
+        return group
+    narrowed = copy.copy(group)
+    narrowed.registered_commands = commands
+    narrowed.registered_groups = groups
+    return narrowed
+
+
+def named_command(argv: Sequence[str]) -> tuple[str | None, str | None]:
+    """The top-level command an argument list names past the global options, and the word after
+    it when that is not an option; None where there is none."""
     args = iter(argv)
     for a in args:
         if a in _GLOBAL_WITH_VALUE:
             next(args, None)
         elif not a.startswith("-"):
-            return a if a in COMMANDS else None
-    return None
+            if a not in COMMANDS:
+                return None, None
+            after = next(args, None)
+            return a, after if after is not None and not after.startswith("-") else None
+    return None, None
 
 
 def __getattr__(name: str) -> Any:
@@ -186,4 +211,4 @@ def __getattr__(name: str) -> Any:
 
 def main() -> None:
     completing = any(k.startswith("_MENTORCLI_COMPLETE") for k in os.environ)
-    build(None if completing else named_command(sys.argv[1:]))()
+    build(*((None, None) if completing else named_command(sys.argv[1:])))()

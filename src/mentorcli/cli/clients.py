@@ -28,7 +28,6 @@ from mentorcli.core.dates import fmt_lv, parse_birth, parse_month
 from mentorcli.core.eligibility import EXIT_REASONS
 from mentorcli.core.legal import STATUSES
 from mentorcli.core.places import place_name
-from mentorcli.render.explain import explain_lines, explain_steps
 from mentorcli.render.output import render
 from mentorcli.store.db import overlaps
 
@@ -236,6 +235,8 @@ def resume(ctx: typer.Context, code: CodeArg, date: DateOpt) -> None:
 @app.command("explain")
 def explain(ctx: typer.Context, code: CodeArg, format: FormatOpt = Format.table) -> None:
     """Why the eligibility dates are what they are: the chain of rules and dates."""
+    from mentorcli.render.explain import explain_lines, explain_steps
+
     s = settings(ctx)
     with register(ctx, write=False) as reg:
         rec = reg.record(code)
