@@ -33,8 +33,9 @@ def _quiet_stdout() -> None:
 
 
 def _fail(message: str, code: int) -> None:
-    # One line whatever the message echoes back (a value with a line break in it).
-    typer.echo(f"mentorcli: {one_line(message)}", err=True)
+    # A MentorError is one line already (an import's list of bad rows: one line each); the other
+    # messages are made one line where they are raised, below.
+    typer.echo(f"mentorcli: {message}", err=True)
     sys.exit(code)
 
 
@@ -64,33 +65,33 @@ class MentorGroup(typer.core.TyperGroup):
                 typer.echo(e.format_message(), err=True)  # type: ignore[attr-defined]
                 sys.exit(2)
             if ours := bad_value(e):
-                _fail(ours, 2)
+                _fail(one_line(ours), 2)
             ctx = getattr(e, "ctx", None)
             where = ctx.command_path if ctx else "mentorcli"
             typer.echo(one_line(f"{where}: {e.format_message()}"), err=True)  # type: ignore[attr-defined]
             sys.exit(2)
         except _ClickException as e:
-            _fail(e.format_message(), int(getattr(e, "exit_code", 1)))  # type: ignore[attr-defined]
+            _fail(one_line(e.format_message()), int(getattr(e, "exit_code", 1)))  # type: ignore[attr-defined]
         except typer.Abort:
             _fail("aborted", 1)
         except MentorError as e:
             _fail(str(e), e.exit_code)
         except sqlite3.OperationalError as e:
-            _fail(f"database: {e}", 1)
+            _fail(one_line(f"database: {e}"), 1)
         except BrokenPipeError:
             # `mentorcli … | head`: the reader has what it wanted; nothing more to say.
             _quiet_stdout()
             sys.exit(1)
         except OSError as e:
             if e.filename is not None:
-                _fail(f"{e.filename}: {(e.strerror or str(e)).lower()}", 1)
+                _fail(one_line(f"{e.filename}: {(e.strerror or str(e)).lower()}"), 1)
             # Only writing to stdout fails without a file name (a full disk, a closed terminal).
             _quiet_stdout()
             _fail(f"cannot write the output: {(e.strerror or str(e)).lower()}", 1)
         except Exception as e:  # the last line of defence: no traceback reaches a user
             if os.environ.get("MENTORCLI_DEBUG"):
                 raise
-            _fail(f"internal error: {type(e).__name__}: {e} (MENTORCLI_DEBUG=1 shows more)", 1)
+            _fail(one_line(f"internal error: {type(e).__name__}: {e} (MENTORCLI_DEBUG=1 shows more)"), 1)
         sys.exit(rv if isinstance(rv, int) else 0)
 
 
