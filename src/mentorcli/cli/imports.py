@@ -18,9 +18,11 @@ from mentorcli.core.countries import parse_country
 from mentorcli.core.dates import parse_birth
 from mentorcli.core.errors import InputError, Problems
 from mentorcli.core.events import check_event
-from mentorcli.store import casework
+from mentorcli.store.activities import add_activity
+from mentorcli.store.assignments import assign
 from mentorcli.store.importer import Row, apply_rows, check_fields, read_rows
 from mentorcli.store.register import Register
+from mentorcli.store.staff import add_staff
 
 app = typer.Typer(
     help="Load records from CSV files (UTF-8, ',' or ';'); a bad row writes nothing.", no_args_is_help=True
@@ -93,12 +95,12 @@ def staff_row(reg: Register, row: Row) -> None:
             "to": _optional(lambda t: as_date(t, "to")),
         },
     )
-    casework.add_staff(reg, v["name"], v["role"], v["from"], row.values.get("team") or None, v["to"])
+    add_staff(reg, v["name"], v["role"], v["from"], row.values.get("team") or None, v["to"])
 
 
 def assignment_row(reg: Register, row: Row) -> None:
     v = check_fields(row, {"from": lambda t: as_date(t, "from"), "to": _optional(lambda t: as_date(t, "to"))})
-    casework.assign(reg, row.values["code"], row.values["worker"], row.values["mentor"], v["from"], v["to"])
+    assign(reg, row.values["code"], row.values["worker"], row.values["mentor"], v["from"], v["to"])
 
 
 def activity_row(reg: Register, row: Row) -> None:
@@ -112,7 +114,7 @@ def activity_row(reg: Register, row: Row) -> None:
         },
     )
     codes = [row.values["code"]]
-    casework.add_activity(
+    add_activity(
         reg, codes, row.values["type"], v["date"], row.values["staff"], v["minutes"], v["interpreter"], v["note"]
     )
 

@@ -195,7 +195,7 @@ def _casework_problems(reg: Register) -> list[str]:
     from bisect import bisect_left, bisect_right
 
     from mentorcli.core.casework import MAXIMUM_KEY
-    from mentorcli.store.casework import PERIODS
+    from mentorcli.store.assignments import PERIODS
 
     conn, problems = reg.conn, []
     for r in conn.execute(
