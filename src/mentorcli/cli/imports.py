@@ -20,6 +20,7 @@ from mentorcli.core.errors import InputError, Problems
 from mentorcli.core.events import check_event
 from mentorcli.store.activities import add_activity
 from mentorcli.store.assignments import assign
+from mentorcli.store.clients import add_client, record_event
 from mentorcli.store.importer import Row, apply_rows, check_fields, read_rows
 from mentorcli.store.register import Register
 from mentorcli.store.staff import add_staff
@@ -69,7 +70,7 @@ def client_row(reg: Register, row: Row) -> None:
         family=v["family"],
         name=row.values.get("name") or None,
     )
-    reg.add_client(client, v["intake"])
+    add_client(reg, client, v["intake"])
 
 
 def event_row(reg: Register, row: Row) -> None:
@@ -82,7 +83,7 @@ def event_row(reg: Register, row: Row) -> None:
             errors.append(e)
     if errors:
         raise Problems(errors)
-    reg.record_event(v["code"], as_date(v["date"], "date"), v["event"], v.get("value"))
+    record_event(reg, v["code"], as_date(v["date"], "date"), v["event"], v.get("value"))
 
 
 def staff_row(reg: Register, row: Row) -> None:

@@ -16,6 +16,7 @@ from mentorcli.core.casework import (
 from mentorcli.core.clients import check_not_future
 from mentorcli.core.errors import InputError
 from mentorcli.store.assignments import require_served
+from mentorcli.store.clients import client_id
 from mentorcli.store.register import Register
 from mentorcli.store.staff import require, staff
 
@@ -90,7 +91,7 @@ def list_activities(
     params: list[Any] = []
     if code is not None:
         where.append("a.id IN (SELECT activity_id FROM activity_clients WHERE client_id = ?)")
-        params.append(reg.client_id(code))
+        params.append(client_id(reg, code))
     if by is not None:
         where.append("a.staff_id = ?")
         params.append(staff(reg, by).id)

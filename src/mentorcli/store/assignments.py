@@ -17,6 +17,7 @@ from mentorcli.core.casework import (
 )
 from mentorcli.core.dates import ONE_DAY, fmt_lv
 from mentorcli.core.errors import InputError
+from mentorcli.store.clients import client_id
 from mentorcli.store.db import day_or_none, iso_or_none, overlaps
 from mentorcli.store.register import Register
 from mentorcli.store.staff import require, staff
@@ -57,7 +58,7 @@ def served_episode(reg: Register, cid: int, day: date) -> Period | None:
 
 
 def require_served(reg: Register, code: str, day: date, field: str) -> tuple[int, Period]:
-    cid = reg.client_id(code)
+    cid = client_id(reg, code)
     episode = served_episode(reg, cid, day)
     if episode is None:
         raise InputError(f"{code} is not served on {fmt_lv(day)}", field=field)
@@ -142,7 +143,7 @@ def _others(reg: Register, column: str, sid: int, within: Period) -> list[Period
 
 def unassign(reg: Register, code: str, day: date) -> Period:
     """The client's assignment active on ``day`` ends that day."""
-    cid = reg.client_id(code)
+    cid = client_id(reg, code)
     rows = in_effect(reg, "client_id = ? AND start <= ? AND (eff_end IS NULL OR eff_end >= ?)", (cid, day, day))
     if not rows:
         raise InputError(f"{code} has no assignment active on {fmt_lv(day)}", field="date")
@@ -154,7 +155,7 @@ def unassign(reg: Register, code: str, day: date) -> Period:
 
 def assignments_of(reg: Register, code: str) -> list[dict[str, Any]]:
     """A client's assignments as they are in effect."""
-    cid = reg.client_id(code)
+    cid = client_id(reg, code)
     names = {r[0]: r[1] for r in reg.conn.execute("SELECT id, name FROM staff")}
     return [
         {

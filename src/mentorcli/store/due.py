@@ -9,6 +9,7 @@ from mentorcli.core.due import ClientFacts, OpenGoal, StaffLoad
 from mentorcli.core.eligibility import not_served_on
 from mentorcli.store.assignments import in_effect
 from mentorcli.store.caseload import caseload
+from mentorcli.store.clients import record_by_id, stored_spans
 from mentorcli.store.db import overlaps
 from mentorcli.store.register import Register
 
@@ -38,7 +39,7 @@ def due_facts(reg: Register, within: int) -> tuple[list[ClientFacts], list[OpenG
     # Only these few need their windows and episodes read: eligible today and not served.
     left_out = {
         cid: n
-        for cid, (wins, eps) in reg.stored_spans(eligible - served).items()
+        for cid, (wins, eps) in stored_spans(reg, eligible - served).items()
         if (n := not_served_on(today, wins, eps))
     }
     wanted = sorted(served | set(ends) | set(grants) | set(left_out))
@@ -55,7 +56,7 @@ def due_facts(reg: Register, within: int) -> tuple[list[ClientFacts], list[OpenG
             not_served=left_out.get(cid),
         )
         if grant := grants.get(cid):
-            rec = reg.record_by_id(cid)
+            rec = record_by_id(reg, cid)
             facts = replace(
                 facts, grant=grant, residence_on_grant=rec.residence_on(grant), residence_today=rec.residence_on(today)
             )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from mentorcli.core.dates import fmt_lv
 from mentorcli.core.errors import InputError, MentorError
+from mentorcli.store.clients import client_id, record_by_id, refresh, timeline
 from mentorcli.store.db import _create_private
 from mentorcli.store.migrations import MIGRATIONS
 from mentorcli.store.register import Register
@@ -175,10 +176,10 @@ def check(reg: Register) -> list[str]:
     if problems:
         return problems
     for (cid,) in conn.execute("SELECT id FROM clients ORDER BY code").fetchall():
-        rec = reg.record_by_id(cid)
+        rec = record_by_id(reg, cid)
         code = rec.client.code
         try:
-            tl = reg.timeline(rec)
+            tl = timeline(reg, rec)
         except MentorError as e:
             problems.append(f"{code}: {e}")
             continue
@@ -240,7 +241,7 @@ def repair(reg: Register) -> int:
     """Derive every client's windows and episodes again from the events."""
     ids = [r[0] for r in reg.conn.execute("SELECT id FROM clients").fetchall()]
     for cid in ids:
-        reg.refresh(reg.record_by_id(cid))
+        refresh(reg, record_by_id(reg, cid))
     reg.audit("repair", "episodes", "*", {"clients": len(ids)})
     return len(ids)
 
@@ -254,7 +255,7 @@ class Erased:
 
 def erase(reg: Register, code: str) -> None:
     """Remove a client's direct identifiers and free text; keep what the counts need."""
-    cid = reg.client_id(code)
+    cid = client_id(reg, code)
     conn = reg.conn
     conn.execute(
         "UPDATE clients SET name = NULL, languages = NULL, erased = ? WHERE id = ?", (reg.today.isoformat(), cid)

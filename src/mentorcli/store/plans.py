@@ -19,6 +19,7 @@ from mentorcli.core.clients import check_not_future
 from mentorcli.core.dates import fmt_lv
 from mentorcli.core.errors import InputError, NotFound
 from mentorcli.store.assignments import assignments_of, require_served
+from mentorcli.store.clients import client_id
 from mentorcli.store.db import day_or_none
 from mentorcli.store.register import Register
 from mentorcli.store.staff import require, staff
@@ -38,7 +39,7 @@ def set_complexity(reg: Register, code: str, level: int, day: date, by: str) -> 
 
 
 def add_goal(reg: Register, code: str, area: str, due: date, text: str) -> int:
-    cid = reg.client_id(code)
+    cid = client_id(reg, code)
     cur = reg.conn.execute(
         "INSERT INTO goals (client_id, area, text, due, state) VALUES (?, ?, ?, ?, 'open')",
         (cid, area, text, due.isoformat()),
@@ -86,7 +87,7 @@ def edit_goal(reg: Register, gid: int, due: date | None, text: str | None) -> st
 
 
 def plan(reg: Register, code: str) -> dict[str, Any]:
-    cid = reg.client_id(code)
+    cid = client_id(reg, code)
     assessments = [
         {"date": date.fromisoformat(r["date"]), "complexity": r["complexity"], "by": r["name"]}
         for r in reg.conn.execute(
