@@ -15,6 +15,7 @@ from mentorcli.core.casework import (
 )
 from mentorcli.core.clients import check_not_future
 from mentorcli.core.errors import InputError
+from mentorcli.store import personal
 from mentorcli.store.assignments import require_served
 from mentorcli.store.clients import client_id
 from mentorcli.store.register import Register
@@ -63,10 +64,11 @@ def add_activity(
     s = staff(reg, by)
     require(s, None, Period(day, day), "staff")
     cur = reg.conn.execute(
-        "INSERT INTO activities (date, type, staff_id, minutes, interpreter, note) VALUES (?, ?, ?, ?, ?, ?)",
-        (day.isoformat(), kind, s.id, minutes, interpreter, note),
+        "INSERT INTO activities (date, type, staff_id, minutes, interpreter) VALUES (?, ?, ?, ?, ?)",
+        (day.isoformat(), kind, s.id, minutes, interpreter),
     )
     aid = int(cur.lastrowid or 0)
+    personal.set_activity_note(reg, aid, note)
     reg.conn.executemany("INSERT INTO activity_clients (activity_id, client_id) VALUES (?, ?)", [(aid, i) for i in ids])
     reg.audit(
         "add",
@@ -105,9 +107,10 @@ def list_activities(
         where.append("a.date <= ?")
         params.append(end.isoformat())
     sql = (
-        "SELECT a.*, s.name AS staff_name, (SELECT group_concat(code, ',') FROM (SELECT c.code FROM activity_clients ac "
+        "SELECT a.*, n.note, s.name AS staff_name, (SELECT group_concat(code, ',') FROM (SELECT c.code FROM activity_clients ac "
         "JOIN clients c ON c.id = ac.client_id WHERE ac.activity_id = a.id ORDER BY c.code)) AS codes "
-        f"FROM activities a LEFT JOIN staff s ON s.id = a.staff_id WHERE {' AND '.join(where)} ORDER BY a.date, a.id"
+        "FROM activities a LEFT JOIN personal_activities n ON n.activity_id = a.id "
+        f"LEFT JOIN staff s ON s.id = a.staff_id WHERE {' AND '.join(where)} ORDER BY a.date, a.id"
     )
     out = []
     for r in reg.conn.execute(sql, params):

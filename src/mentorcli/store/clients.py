@@ -15,6 +15,7 @@ from mentorcli.core.eligibility import Episode, ServiceEvent, Timeline, Window, 
 from mentorcli.core.errors import InputError, NotFound
 from mentorcli.core.events import check_event
 from mentorcli.core.legal import STATUS_EVENTS, StatusEvent
+from mentorcli.store import personal
 from mentorcli.store.db import day_or_none, iso_or_none
 from mentorcli.store.register import Register
 
@@ -56,7 +57,11 @@ def record(reg: Register, code: str) -> Record:
 
 
 def record_by_id(reg: Register, cid: int) -> Record:
-    row = reg.conn.execute("SELECT * FROM clients WHERE id = ?", (cid,)).fetchone()
+    row = reg.conn.execute(
+        "SELECT c.*, p.name, p.languages FROM clients c LEFT JOIN personal_clients p ON p.client_id = c.id "
+        "WHERE c.id = ?",
+        (cid,),
+    ).fetchone()
     status: list[StatusEvent] = []
     service: list[ServiceEvent] = []
     moves: list[Move] = []
@@ -86,7 +91,8 @@ def add_client(reg: Register, client: Client, intake: date | None) -> int:
         (*values.values(), datetime.now(UTC).isoformat(timespec="seconds")),
     )
     cid = int(cur.lastrowid or 0)
-    reg.audit("add", "clients", client.code, values)
+    personal.set_client(reg, cid, client.name, client.languages)
+    reg.audit("add", "clients", client.code, {**values, "name": client.name, "languages": client.languages})
     if intake is not None:
         try:
             record_event(reg, client.code, intake, "intake", None)
@@ -107,6 +113,8 @@ def edit_client(reg: Register, code: str, changes: dict[str, Any]) -> None:
     values = _columns(updated)
     sets = ", ".join(f"{k} = ?" for k in values)
     reg.conn.execute(f"UPDATE clients SET {sets} WHERE id = ?", (*values.values(), rec.client.id))
+    personal.set_client(reg, rec.client.id or 0, updated.name, updated.languages)
+    values |= {"name": updated.name, "languages": updated.languages}
     reg.audit("edit", "clients", code, {k: values[k] for k in _columns_of(changes)})
     refresh(reg, record_by_id(reg, rec.client.id or 0))
 
@@ -208,14 +216,13 @@ _CLIENT_COLUMNS = (
 
 
 def _columns(c: Client) -> dict[str, Any]:
+    """The client's columns in the register; their name and languages are kept apart (store.personal)."""
     return {
         "code": c.code,
-        "name": c.name,
         "sex": c.sex,
         "born": c.born.isoformat(),
         "born_year_only": int(c.born_year_only),
         "country": c.country,
-        "languages": c.languages,
         "arrived": c.arrived.isoformat(),
         "route": c.route,
         "residence": c.residence,

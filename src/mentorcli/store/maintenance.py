@@ -11,6 +11,7 @@ from pathlib import Path
 
 from mentorcli.core.dates import fmt_lv
 from mentorcli.core.errors import InputError, MentorError
+from mentorcli.store import personal
 from mentorcli.store.clients import client_id, record_by_id, refresh, timeline
 from mentorcli.store.db import _create_private
 from mentorcli.store.migrations import MIGRATIONS
@@ -256,16 +257,8 @@ class Erased:
 def erase(reg: Register, code: str) -> None:
     """Remove a client's direct identifiers and free text; keep what the counts need."""
     cid = client_id(reg, code)
-    conn = reg.conn
-    conn.execute(
-        "UPDATE clients SET name = NULL, languages = NULL, erased = ? WHERE id = ?", (reg.today.isoformat(), cid)
-    )
-    # Free text about the client: notes of activities they took part in, and their plan's goals.
-    conn.execute(
-        "UPDATE activities SET note = NULL WHERE id IN (SELECT activity_id FROM activity_clients WHERE client_id = ?)",
-        (cid,),
-    )
-    conn.execute("UPDATE goals SET text = NULL WHERE client_id = ?", (cid,))
+    personal.erase_client(reg, cid)
+    reg.conn.execute("UPDATE clients SET erased = ? WHERE id = ?", (reg.today.isoformat(), cid))
     reg.audit("erase", "clients", code, {"name": None, "languages": None, "notes": None, "goal_texts": None})
 
 

@@ -18,6 +18,7 @@ from mentorcli.core.casework import (
 from mentorcli.core.clients import check_not_future
 from mentorcli.core.dates import fmt_lv
 from mentorcli.core.errors import InputError, NotFound
+from mentorcli.store import personal
 from mentorcli.store.assignments import assignments_of, require_served
 from mentorcli.store.clients import client_id
 from mentorcli.store.db import day_or_none
@@ -41,10 +42,10 @@ def set_complexity(reg: Register, code: str, level: int, day: date, by: str) -> 
 def add_goal(reg: Register, code: str, area: str, due: date, text: str) -> int:
     cid = client_id(reg, code)
     cur = reg.conn.execute(
-        "INSERT INTO goals (client_id, area, text, due, state) VALUES (?, ?, ?, ?, 'open')",
-        (cid, area, text, due.isoformat()),
+        "INSERT INTO goals (client_id, area, due, state) VALUES (?, ?, ?, 'open')", (cid, area, due.isoformat())
     )
     gid = int(cur.lastrowid or 0)
+    personal.set_goal_text(reg, gid, text)
     # The text is the client's own business: the log says it was set, not what it says.
     reg.audit("add", "goals", code, {"goal": gid, "area": area, "due": due, "note": text})
     return gid
@@ -80,7 +81,7 @@ def edit_goal(reg: Register, gid: int, due: date | None, text: str | None) -> st
         reg.conn.execute("UPDATE goals SET due = ? WHERE id = ?", (due.isoformat(), gid))
         changed["due"] = due
     if text is not None:
-        reg.conn.execute("UPDATE goals SET text = ? WHERE id = ?", (text, gid))
+        personal.set_goal_text(reg, gid, text)
         changed["note"] = text
     reg.audit("edit", "goals", row["code"], changed)
     return str(row["code"])
@@ -105,7 +106,11 @@ def plan(reg: Register, code: str) -> dict[str, Any]:
             "closed_on": day_or_none(r["closed_on"]),
             "text": r["text"],
         }
-        for r in reg.conn.execute("SELECT * FROM goals WHERE client_id = ? ORDER BY due, id", (cid,))
+        for r in reg.conn.execute(
+            "SELECT g.*, t.text FROM goals g LEFT JOIN personal_goals t ON t.goal_id = g.id "
+            "WHERE g.client_id = ? ORDER BY g.due, g.id",
+            (cid,),
+        )
     ]
     return {
         "code": code,
