@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 
@@ -53,6 +54,24 @@ def register(ctx: typer.Context, *, write: bool, commit: bool = True) -> Iterato
     command = " ".join(ctx.command_path.split()[1:])
     with open_register(s.db, s.today, command, write=write, commit=commit) as reg:
         yield reg
+
+
+PROGRESS_FROM = 500
+
+
+@contextmanager
+def progress(total: int, label: str, stream: TextIO | None = None) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar for long work on a terminal; nothing in a pipe or a log."""
+    stream = stream or sys.stderr
+    if total <= PROGRESS_FROM or not stream.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(file=stream), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda done: bar.update(task, completed=done)
 
 
 def today_from(option: str | None) -> date:

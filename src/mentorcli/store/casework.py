@@ -332,12 +332,25 @@ def assignments_of(reg: Register, code: str) -> list[dict[str, Any]]:
 
 
 # --- caseload -------------------------------------------------------------------------------
+# Each staff member's caseload on :day, counted in SQL as ``core.casework.Caseload.on`` counts it
+# (a property test holds the two together).
+LOADS_ON = f"""
+SELECT staff_id, COUNT(*) FROM (
+  SELECT worker_id AS staff_id, start, eff_end FROM ({PERIODS})
+  UNION ALL SELECT mentor_id, start, eff_end FROM ({PERIODS})
+) WHERE staff_id IS NOT NULL AND start <= :day AND (eff_end IS NULL OR eff_end >= :day)
+GROUP BY staff_id
+"""
+
+
+def loads_on(reg: Register, day: date) -> Counter[int]:
+    """Staff id -> the number of clients they serve on ``day``."""
+    return Counter(dict(reg.conn.execute(LOADS_ON, {"day": day.isoformat()}).fetchall()))
+
+
 def caseload(reg: Register, day: date) -> list[dict[str, Any]]:
     """Every staff member active on ``day``: their load, the policy's limits, and the state."""
-    load: Counter[int] = Counter()
-    for r in _periods(reg, "start <= ? AND (eff_end IS NULL OR eff_end >= ?)", (day, day)):
-        for sid in {r["worker_id"], r["mentor_id"]} - {None}:
-            load[sid] += 1
+    load = loads_on(reg, day)
     policy = reg.policies.on(day)
     teams = _teams_on(reg, day)
     rows = []

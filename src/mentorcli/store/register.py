@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -108,20 +108,20 @@ class Register:
 
     def record_by_id(self, cid: int) -> Record:
         row = self.conn.execute("SELECT * FROM clients WHERE id = ?", (cid,)).fetchone()
-        status: list[StatusEvent] = []
-        service: list[ServiceEvent] = []
-        moves: list[Move] = []
-        for e in self.conn.execute(
-            "SELECT date, event, value FROM events WHERE client_id = ? ORDER BY date, id", (cid,)
-        ):
-            day = date.fromisoformat(e["date"])
-            if e["event"] in STATUS_EVENTS:
-                status.append(StatusEvent(day, e["event"], e["value"]))
-            elif e["event"] in SERVICE:
-                service.append(ServiceEvent(day, e["event"], e["value"]))
-            else:
-                moves.append(Move(day, e["value"]))
-        return Record(_client(row), tuple(status), tuple(service), tuple(moves))
+        events = self.conn.execute(
+            "SELECT client_id, date, event, value FROM events WHERE client_id = ? ORDER BY date, id", (cid,)
+        )
+        return _record(row, events)
+
+    def records(self) -> Iterator[Record]:
+        """Every client's record in order of code, from two queries rather than two per client."""
+        events: dict[int, list[tuple[int, str, str, str | None]]] = {}
+        rows = self.conn.cursor()
+        rows.row_factory = None  # plain tuples: a quarter of the time of named rows over every event
+        for e in rows.execute("SELECT client_id, date, event, value FROM events ORDER BY client_id, date, id"):
+            events.setdefault(e[0], []).append(e)
+        for row in self.conn.execute("SELECT * FROM clients ORDER BY code"):
+            yield _record(row, events.get(row["id"], ()))
 
     def timeline(self, rec: Record) -> Timeline:
         return compute(rec.client.arrived, rec.status_events, rec.service_events, self.policies)
@@ -202,6 +202,22 @@ class Register:
 
     def codes(self, where: str = "", params: Iterable[Any] = ()) -> list[str]:
         return [r[0] for r in self.conn.execute(f"SELECT code FROM clients {where} ORDER BY code", tuple(params))]
+
+
+def _record(row: sqlite3.Row, events: Iterable[Sequence[Any]]) -> Record:
+    """The client's row and their events (client id, date, event, value) in date order."""
+    status: list[StatusEvent] = []
+    service: list[ServiceEvent] = []
+    moves: list[Move] = []
+    for _, text, event, value in events:
+        day = date.fromisoformat(text)
+        if event in STATUS_EVENTS:
+            status.append(StatusEvent(day, event, value))
+        elif event in SERVICE:
+            service.append(ServiceEvent(day, event, value))
+        else:
+            moves.append(Move(day, value))
+    return Record(_client(row), tuple(status), tuple(service), tuple(moves))
 
 
 def _iso(d: date | None) -> str | None:
