@@ -80,6 +80,12 @@ JOIN episodes e ON e.client_id = a.client_id AND e.start <= a.start AND (e.end I
 """
 
 
+# Assignments in effect on :day. The condition on the assignment's own end follows from the one on
+# the effective end; it is there so that SQLite searches the index on (end, start) instead of
+# reading every assignment.
+ON_DAY = 'start <= :day AND ("end" IS NULL OR "end" >= :day) AND (eff_end IS NULL OR eff_end >= :day)'
+
+
 def _periods(reg: Register, where: str, params: Iterable[Any]) -> list[sqlite3.Row]:
     values = tuple(p.isoformat() if isinstance(p, date) else p for p in params)
     return reg.conn.execute(f"SELECT * FROM ({PERIODS}) WHERE {where} ORDER BY start, id", values).fetchall()
@@ -336,9 +342,9 @@ def assignments_of(reg: Register, code: str) -> list[dict[str, Any]]:
 # (a property test holds the two together).
 LOADS_ON = f"""
 SELECT staff_id, COUNT(*) FROM (
-  SELECT worker_id AS staff_id, start, eff_end FROM ({PERIODS})
-  UNION ALL SELECT mentor_id, start, eff_end FROM ({PERIODS})
-) WHERE staff_id IS NOT NULL AND start <= :day AND (eff_end IS NULL OR eff_end >= :day)
+  SELECT worker_id AS staff_id FROM ({PERIODS}) WHERE {ON_DAY}
+  UNION ALL SELECT mentor_id FROM ({PERIODS}) WHERE {ON_DAY}
+) WHERE staff_id IS NOT NULL
 GROUP BY staff_id
 """
 
@@ -589,7 +595,7 @@ def due_facts(reg: Register, within: int) -> tuple[list[ClientFacts], list[OpenG
     }
     assigned = {
         r["client_id"]
-        for r in _periods(reg, "start <= ? AND (eff_end IS NULL OR eff_end >= ?)", (today, today))
+        for r in reg.conn.execute(f"SELECT client_id, worker_id, mentor_id FROM ({PERIODS}) WHERE {ON_DAY}", {"day": t})
         if r["worker_id"] is not None and r["mentor_id"] is not None
     }
     ends: dict[int, list[date]] = {}
