@@ -102,9 +102,7 @@ def list_(
                 'id IN (SELECT client_id FROM episodes WHERE start <= ? AND ("end" IS NULL OR "end" >= ?))'
             )
             params += [min(month[1], reg.today).isoformat(), month[0].isoformat()]
-        where = "WHERE " + " AND ".join(conditions) if conditions else ""
-        for code in reg.codes(where, params):
-            rec = reg.record(code)
+        for rec in reg.records(" AND ".join(conditions), params):
             tl = reg.timeline(rec)
             if month and not any(
                 e.start <= month[1] and e.start <= reg.today and e.last_day(reg.today) >= month[0] for e in tl.episodes

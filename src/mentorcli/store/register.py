@@ -113,14 +113,20 @@ class Register:
         )
         return _record(row, events)
 
-    def records(self) -> Iterator[Record]:
-        """Every client's record in order of code, from two queries rather than two per client."""
+    def records(self, where: str = "", params: Sequence[Any] = ()) -> Iterator[Record]:
+        """The records of the clients ``where`` selects (all by default) in order of code.
+
+        Two queries rather than three per client; ``where`` is a condition on ``clients``.
+        """
+        chosen = f"WHERE client_id IN (SELECT id FROM clients WHERE {where})" if where else ""
         events: dict[int, list[tuple[int, str, str, str | None]]] = {}
         rows = self.conn.cursor()
         rows.row_factory = None  # plain tuples: a quarter of the time of named rows over every event
-        for e in rows.execute("SELECT client_id, date, event, value FROM events ORDER BY client_id, date, id"):
+        sql = f"SELECT client_id, date, event, value FROM events {chosen} ORDER BY client_id, date, id"
+        for e in rows.execute(sql, params):
             events.setdefault(e[0], []).append(e)
-        for row in self.conn.execute("SELECT * FROM clients ORDER BY code"):
+        sql = f"SELECT * FROM clients {'WHERE ' + where if where else ''} ORDER BY code"
+        for row in self.conn.execute(sql, params):
             yield _record(row, events.get(row["id"], ()))
 
     def timeline(self, rec: Record) -> Timeline:
