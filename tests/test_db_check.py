@@ -63,3 +63,13 @@ def test_the_benchmark_file_keeps_every_rule(run: Run, tmp_path: Path) -> None:
     # (10) and within the maximum (20), so the limits are exercised.
     loads = run("--db", str(db), "--today", "2021-07-01", "report", "caseload", "--format", "json").json()
     assert 10 <= max(r["load"] for r in loads if r["role"] == "mentor") <= 20
+
+
+def test_the_cycle_collector_runs_again_after_a_check(run: Run, tmp_path: Path) -> None:
+    import gc
+
+    team(run)
+    assert gc.isenabled()
+    run("db", "check")
+    run("client", "list", "--served-in", "2020-03")
+    assert gc.isenabled()

@@ -6,7 +6,17 @@ from typing import Annotated, Any
 
 import typer
 
-from mentorcli.cli.common import CodeArg, DateOpt, Format, FormatOpt, as_date, choice, register, settings
+from mentorcli.cli.common import (
+    CodeArg,
+    DateOpt,
+    Format,
+    FormatOpt,
+    as_date,
+    choice,
+    many_objects,
+    register,
+    settings,
+)
 from mentorcli.cli.views import LIST_COLUMNS, client_view
 from mentorcli.core import clients as fields
 from mentorcli.core.clients import Client
@@ -90,7 +100,7 @@ def list_(
     wanted_status = choice(status, STATUSES, "--status") if status else None
     wanted_residence = fields.check_residence(residence) if residence else None
     rows: list[dict[str, Any]] = []
-    with register(ctx, write=False) as reg:
+    with register(ctx, write=False) as reg, many_objects():
         conditions: list[str] = []
         params: list[Any] = []
         if family:

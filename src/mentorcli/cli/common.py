@@ -56,6 +56,25 @@ def register(ctx: typer.Context, *, write: bool, commit: bool = True) -> Iterato
         yield reg
 
 
+@contextmanager
+def many_objects() -> Iterator[None]:
+    """Python's cycle collector paused while a command holds every client's records in memory.
+
+    Each collection walks every live object again: at 100,000 clients that was three quarters of
+    `db check`. The records make no reference cycles, and the collector runs again afterwards.
+    """
+    import gc
+
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 PROGRESS_FROM = 500
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from mentorcli.cli.common import Format, FormatOpt, as_date, progress, register, settings
+from mentorcli.cli.common import Format, FormatOpt, as_date, many_objects, progress, register, settings
 from mentorcli.render.output import render
 from mentorcli.store import maintenance
 from mentorcli.store.migrations import MIGRATIONS, schema_version
@@ -63,7 +63,7 @@ def check(
     Exit 1 when a rule is broken; warnings (an over-maximum that --force authorised, a caseload
     under the minimum today) leave the exit status 0.
     """
-    with register(ctx, write=repair) as reg:
+    with register(ctx, write=repair) as reg, many_objects():
         if repair:
             typer.echo(f"derived again for {maintenance.repair(reg)} clients")
         total = reg.conn.execute("SELECT COUNT(*) FROM clients").fetchone()[0]

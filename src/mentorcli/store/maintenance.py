@@ -212,11 +212,15 @@ def _casework_problems(reg: Register) -> list[Problem]:
     ):
         problems.append(Problem(f"{r['code']}: assignments from {r['a_start']} and from {r['b_start']} overlap"))
     periods: dict[tuple[str, int], list[tuple[Period, bool]]] = {}
-    for r in conn.execute(f"SELECT worker_id, mentor_id, start, eff_end, forced FROM ({PERIODS})"):
-        span = Period(date.fromisoformat(r["start"]), date.fromisoformat(r["eff_end"]) if r["eff_end"] else None)
-        for role, sid in ((SOCIAL_WORKER, r["worker_id"]), (MENTOR, r["mentor_id"])):
+    rows = conn.cursor()
+    rows.row_factory = None  # plain tuples: every assignment is read
+    for worker, mentor, start, end, forced in rows.execute(
+        f"SELECT worker_id, mentor_id, start, eff_end, forced FROM ({PERIODS})"
+    ):
+        span = Period(date.fromisoformat(start), date.fromisoformat(end) if end else None)
+        for role, sid in ((SOCIAL_WORKER, worker), (MENTOR, mentor)):
             if sid is not None:
-                periods.setdefault((role, sid), []).append((span, bool(r["forced"])))
+                periods.setdefault((role, sid), []).append((span, bool(forced)))
     names = dict(conn.execute("SELECT id, name FROM staff").fetchall())
     for (role, sid), spans in sorted(periods.items()):
         # An over-maximum is authorised when the assignments made without --force are within the
