@@ -167,7 +167,7 @@ def test_xlsx_needs_a_file_and_the_folder_must_exist(run: Run, tmp_path: Path) -
     res = run("export", "clients", "--format", "xlsx", ok=False)
     assert res.code == 2 and "--output" in res.err
     res = run("export", "clients", "--output", tmp_path / "no" / "such.csv", ok=False)
-    assert res.code == 2 and "does not exist" in res.err
+    assert res.code == 1 and "does not exist" in res.err
 
 
 def casework(db: Path) -> None:

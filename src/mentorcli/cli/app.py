@@ -18,6 +18,17 @@ from mentorcli.core.errors import InputError, MentorError
 from mentorcli.store.db import resolve_path
 
 
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so that the flush at exit cannot fail a second time."""
+    try:
+        fileno = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a real file (a test runner's buffer): nothing is flushed at exit
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fileno)
+    os.close(devnull)
+
+
 def _fail(message: str, code: int) -> None:
     typer.echo(f"mentorcli: {message}", err=True)
     sys.exit(code)
@@ -59,6 +70,16 @@ class MentorGroup(typer.core.TyperGroup):
             _fail(str(e), e.exit_code)
         except sqlite3.OperationalError as e:
             _fail(f"database: {e}", 1)
+        except BrokenPipeError:
+            # `mentorcli … | head`: the reader has what it wanted; nothing more to say.
+            _quiet_stdout()
+            sys.exit(1)
+        except OSError as e:
+            if e.filename is not None:
+                _fail(f"{e.filename}: {(e.strerror or str(e)).lower()}", 1)
+            # Only writing to stdout fails without a file name (a full disk, a closed terminal).
+            _quiet_stdout()
+            _fail(f"cannot write the output: {(e.strerror or str(e)).lower()}", 1)
         except Exception as e:  # the last line of defence: no traceback reaches a user
             if os.environ.get("MENTORCLI_DEBUG"):
                 raise

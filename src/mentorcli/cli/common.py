@@ -112,3 +112,6 @@ def choice(text: str, allowed: tuple[str, ...], field: str) -> str:
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output: table, json, csv or md.")]
 DateOpt = Annotated[str, typer.Option("--date", help="The day it happened: 2020-07-31 or 31.07.2020.")]
 CodeArg = Annotated[str, typer.Argument(help="The client's case code, e.g. LSK-2016-0042.")]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Replace an existing --output file that mentorcli did not write.")
+]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +17,7 @@ from mentorcli.store.migrations import MIGRATIONS, schema_version
 app = typer.Typer(help="Back up, restore and check the database; erase by retention date.", no_args_is_help=True)
 
 ENV_PASSPHRASE = "MENTORCLI_PASSPHRASE"
-PathArg = Annotated[Path, typer.Argument(help="The backup file.", dir_okay=False)]
+PathArg = Annotated[Path, typer.Argument(help="The backup file.")]
 
 
 def _passphrase(confirm: bool) -> str:
@@ -32,16 +33,23 @@ def backup(
     ] = False,
 ) -> None:
     """A consistent copy of the database, safe to take while it is in use."""
+    from mentorcli.render.files import write_output
+
+    passphrase = _passphrase(confirm=True) if encrypt else None
     with register(ctx, write=False) as reg:
-        maintenance.backup(reg.conn, path, _passphrase(confirm=True) if encrypt else None)
+        fill = partial(maintenance.backup, reg.conn, passphrase=passphrase)
+        write_output(path, fill, register=settings(ctx).db, new_file_only=True)
     typer.echo(f"backup written to {path}" + (" (encrypted)" if encrypt else ""))
 
 
 @app.command("restore")
 def restore(ctx: typer.Context, path: PathArg) -> None:
     """Replace the database with a backup, after checking it; the replaced file is kept."""
+    from mentorcli.render.files import check_source
+
     db = settings(ctx).db
-    passphrase = _passphrase(confirm=False) if path.is_file() and maintenance.is_encrypted(path) else None
+    check_source(path)
+    passphrase = _passphrase(confirm=False) if maintenance.is_encrypted(path) else None
     kept = maintenance.restore(db, path, passphrase)
     with register(ctx, write=True) as reg:
         reg.audit("restore", "database", str(path), {"kept": str(kept) if kept else None})

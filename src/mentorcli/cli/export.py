@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from mentorcli.cli.common import register
-from mentorcli.core.errors import InputError, MentorError
+from mentorcli.cli.common import ForceOpt, register, settings
+from mentorcli.core.errors import InputError
 from mentorcli.render import export as out
+from mentorcli.render.files import write_output
 from mentorcli.store.export import DATE_COLUMNS, KINDS, export
 
 Kind = StrEnum("Kind", {k: k for k in KINDS})  # type: ignore[misc]
@@ -35,6 +34,7 @@ def export_command(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file (readable by you alone), not stdout.")
     ] = None,
+    force: ForceOpt = False,
     with_names: Annotated[
         bool, typer.Option("--with-names", help="Include names, activity notes and goal texts (personal data).")
     ] = False,
@@ -53,22 +53,4 @@ def export_command(
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
-        _write_private(output, data)
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """All or nothing, and readable by its owner alone: an export may hold personal data."""
-    path = path.expanduser()
-    if not path.parent.is_dir():
-        raise InputError(f"--output: the folder {path.parent} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    except OSError as e:
-        raise MentorError(f"--output: cannot write in {path.parent}: {e.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        write_output(output, data, register=settings(ctx).db, force=force)

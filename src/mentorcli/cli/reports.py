@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -9,10 +10,11 @@ from typing import Annotated, Any
 import typer
 
 from mentorcli.cli.caseload import caseload
-from mentorcli.cli.common import as_date, register, settings
+from mentorcli.cli.common import ForceOpt, as_date, register, settings
 from mentorcli.core import counting
 from mentorcli.core.dates import parse_month
-from mentorcli.core.errors import InputError, MentorError
+from mentorcli.core.errors import InputError
+from mentorcli.render.files import write_output
 from mentorcli.render.output import render
 from mentorcli.store import reports as store
 
@@ -31,11 +33,31 @@ FormatOpt = Annotated[
     ReportFormat, typer.Option("--format", "-f", help="Output: table, json, csv, md or xlsx (xlsx needs --output).")
 ]
 OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write to this file instead of the terminal.", dir_okay=False)
+    Path | None, typer.Option("--output", "-o", help="Write to this file (readable by you alone), not the terminal.")
 ]
 MonthArg = Annotated[str, typer.Argument(help="The month, e.g. 2020-07.")]
 FromOpt = Annotated[str, typer.Option("--from", help="First day of the period: 2016-04-06 or 06.04.2016.")]
 ToOpt = Annotated[str, typer.Option("--to", help="Last day of the period.")]
+
+
+def _render(
+    ctx: typer.Context, fig: dict[str, Any], fmt: ReportFormat, title: str, *, paragraph: bool = False
+) -> bytes:
+    """The report in ``fmt``; table and md show country names in the chosen language."""
+    from mentorcli.render.reports import for_people, to_xlsx
+
+    lang = settings(ctx).lang
+    if fmt == ReportFormat.xlsx:
+        return to_xlsx(fig, lang, title)
+    if fmt in (ReportFormat.json, ReportFormat.csv):
+        text = render(fig, fmt.value)
+    else:
+        text = render(for_people(fig, lang), fmt.value)
+        if paragraph and fmt == ReportFormat.table and lang == "lv":
+            from mentorcli.render.latvian import month_paragraph
+
+            text = f"{text}\n\n{month_paragraph(fig)}"
+    return (text + "\n").encode("utf-8")
 
 
 def _emit(
@@ -45,36 +67,21 @@ def _emit(
     output: Path | None,
     title: str,
     *,
+    force: bool = False,
     paragraph: bool = False,
 ) -> None:
-    """Print or write the report; table and md show country names in the chosen language."""
-    from mentorcli.render.reports import for_people, write_xlsx
-
-    lang = settings(ctx).lang
-    if fmt == ReportFormat.xlsx:
-        if output is None:
-            raise InputError("--output: xlsx is written to a file; give --output FILE.xlsx")
-        write_xlsx(output, fig, lang, title)
-        return
-    if fmt in (ReportFormat.json, ReportFormat.csv):
-        text = render(fig, fmt.value)
-    else:
-        text = render(for_people(fig, lang), fmt.value)
-        if paragraph and fmt == ReportFormat.table and lang == "lv":
-            from mentorcli.render.latvian import month_paragraph
-
-            text = f"{text}\n\n{month_paragraph(fig)}"
-    _write(text, output)
+    """Print or write the report (xlsx only to a file)."""
+    if fmt == ReportFormat.xlsx and output is None:
+        raise InputError("--output: xlsx is written to a file; give --output FILE.xlsx")
+    _write(_render(ctx, fig, fmt, title, paragraph=paragraph), ctx, output, force)
 
 
-def _write(text: str, output: Path | None) -> None:
+def _write(data: bytes, ctx: typer.Context, output: Path | None, force: bool) -> None:
     if output is None:
-        typer.echo(text)
-        return
-    try:
-        output.write_text(text + "\n", encoding="utf-8")
-    except OSError as e:
-        raise MentorError(f"--output: cannot write {output}: {e.strerror}") from None
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        write_output(output, data, register=settings(ctx).db, force=force)
 
 
 def _period(d1: str, d2: str) -> tuple[Any, Any]:
@@ -90,6 +97,7 @@ def month(
     month: MonthArg,
     format: FormatOpt = ReportFormat.table,
     output: OutputOpt = None,
+    force: ForceOpt = False,
     save: Annotated[bool, typer.Option("--save", help="Keep these figures as sent (see report diff).")] = False,
 ) -> None:
     """The month report: who was served, decisions, court, exits, staff, activities."""
@@ -98,7 +106,8 @@ def month(
         fig = counting.month_report(store.inputs(reg, first, last), first, last, reg.today)
         if save:
             store.save(reg, "month", fig["month"], fig)
-    _emit(ctx, fig, format, output, f"month {fig['month']}", paragraph=True)
+        # Inside the transaction: a report that could not be written is not kept as sent.
+        _emit(ctx, fig, format, output, f"month {fig['month']}", force=force, paragraph=True)
 
 
 @app.command("period")
@@ -108,12 +117,13 @@ def period(
     to: ToOpt,
     format: FormatOpt = ReportFormat.table,
     output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """A period report: unique persons, per month, families, exits by route, active at the end."""
     first, last = _period(from_, to)
     with register(ctx, write=False) as reg:
         fig = counting.period_report(store.inputs(reg, first, last), first, last, reg.today)
-    _emit(ctx, fig, format, output, f"{first} - {last}")
+    _emit(ctx, fig, format, output, f"{first} - {last}", force=force)
 
 
 @app.command("year")
@@ -122,17 +132,22 @@ def year(
     year: Annotated[int, typer.Argument(help="The calendar year, e.g. 2017.", min=1900, max=2999)],
     format: FormatOpt = ReportFormat.table,
     output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """The period report over a calendar year, plus first_time (new in that year)."""
     first, last = as_date(f"{year}-01-01"), as_date(f"{year}-12-31")
     with register(ctx, write=False) as reg:
         fig = counting.year_report(store.inputs(reg, first, last), year, reg.today)
-    _emit(ctx, fig, format, output, f"year {year}")
+    _emit(ctx, fig, format, output, f"year {year}", force=force)
 
 
 @app.command("capacity")
 def capacity(
-    ctx: typer.Context, month: MonthArg, format: FormatOpt = ReportFormat.table, output: OutputOpt = None
+    ctx: typer.Context,
+    month: MonthArg,
+    format: FormatOpt = ReportFormat.table,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Eligible clients vs served vs what the staff on duty can take (seed 003)."""
     first, last = parse_month(month)
@@ -141,12 +156,16 @@ def capacity(
         fig = counting.capacity_report(
             store.windows(reg, first, last), store.inputs(reg, first, last), first, last, reg.today, limits.values
         )
-    _emit(ctx, fig, format, output, f"capacity {fig['month']}")
+    _emit(ctx, fig, format, output, f"capacity {fig['month']}", force=force)
 
 
 @app.command("invoice")
 def invoice(
-    ctx: typer.Context, month: MonthArg, format: FormatOpt = ReportFormat.table, output: OutputOpt = None
+    ctx: typer.Context,
+    month: MonthArg,
+    format: FormatOpt = ReportFormat.table,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """The month's amount under the payment rule in force at its end (policy invoice_rule)."""
     first, last = parse_month(month)
@@ -154,11 +173,17 @@ def invoice(
         terms = reg.policies.on(last)
         levels = store.complexity(reg, first, last)
         fig = counting.invoice_report(store.inputs(reg, first, last), levels, first, last, reg.today, terms.values)
-    _emit(ctx, fig, format, output, f"invoice {fig['month']}")
+    _emit(ctx, fig, format, output, f"invoice {fig['month']}", force=force)
 
 
 @app.command("diff")
-def diff(ctx: typer.Context, month: MonthArg, format: FormatOpt = ReportFormat.table, output: OutputOpt = None) -> None:
+def diff(
+    ctx: typer.Context,
+    month: MonthArg,
+    format: FormatOpt = ReportFormat.table,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
     """What late corrections changed since the month report was saved, figure by figure."""
     first, last = parse_month(month)
     period = first.strftime("%Y-%m")
@@ -167,12 +192,12 @@ def diff(ctx: typer.Context, month: MonthArg, format: FormatOpt = ReportFormat.t
         now = counting.month_report(store.inputs(reg, first, last), first, last, reg.today)
     changed = counting.diff(saved, now)
     if format in (ReportFormat.json, ReportFormat.xlsx):
-        _emit(ctx, changed, format, output, f"diff {period}")
+        _emit(ctx, changed, format, output, f"diff {period}", force=force)
     elif not changed and format == ReportFormat.table:
-        _write(f"month {period}: no figure changed since it was saved on {saved_at}", output)
+        _write(f"month {period}: no figure changed since it was saved on {saved_at}\n".encode(), ctx, output, force)
     else:
         rows = [{"figure": k, "saved": v["saved"], "now": v["now"]} for k, v in changed.items()]
-        _write(render(rows, format.value, ("figure", "saved", "now")), output)
+        _write((render(rows, format.value, ("figure", "saved", "now")) + "\n").encode(), ctx, output, force)
 
 
 @app.command("chart")
@@ -180,12 +205,13 @@ def chart(
     ctx: typer.Context,
     from_: FromOpt,
     to: ToOpt,
-    output: Annotated[Path, typer.Option("--output", "-o", help="The PNG file to write.", dir_okay=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The PNG file to write.")],
     kind: Annotated[str, typer.Option("--kind", help="sex (women/men/children per month), route or country.")] = "sex",
+    force: ForceOpt = False,
 ) -> None:
     """A PNG bar chart of a period (needs the optional extra: pip install 'mentorcli[charts]')."""
     from mentorcli.cli.common import choice
-    from mentorcli.render.reports import CHART_KINDS, write_chart
+    from mentorcli.render.reports import CHART_KINDS, chart_png
 
     what = choice(kind, CHART_KINDS, "--kind")
     first, last = _period(from_, to)
@@ -193,7 +219,7 @@ def chart(
         inp = store.inputs(reg, first, last)
         monthly = counting.monthly_people(inp, first, last, reg.today)
         totals = counting.period_report(inp, first, last, reg.today)
-    write_chart(output, what, monthly, totals, settings(ctx).lang)
+    write_output(output, chart_png(what, monthly, totals, settings(ctx).lang), register=settings(ctx).db, force=force)
     typer.echo(f"{output}: chart of {what}, {first} - {last}")
 
 

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from mentorcli.core.cells import neutralise
+from mentorcli.render.files import MARK
 from mentorcli.render.output import to_json
 
 Rows = Sequence[Mapping[str, Any]]
@@ -58,6 +59,7 @@ def to_xlsx(title: str, columns: Sequence[str], rows: Rows, date_columns: Collec
             if isinstance(cell.value, date):
                 cell.number_format = "yyyy-mm-dd"
     ws.freeze_panes = "A2"
+    wb.properties.creator = MARK
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

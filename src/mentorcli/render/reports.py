@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from mentorcli.core.countries import country_name
 from mentorcli.core.errors import MentorError
+from mentorcli.render.files import MARK
 
 
 def for_people(fig: Mapping[str, Any], lang: str) -> dict[str, Any]:
@@ -29,8 +29,10 @@ def flat(obj: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
     return rows
 
 
-def write_xlsx(path: Path, fig: Mapping[str, Any], lang: str, title: str) -> None:
+def to_xlsx(fig: Mapping[str, Any], lang: str, title: str) -> bytes:
     """One sheet of figure/value rows; numbers stay numbers so the coordinator can sum them."""
+    import io
+
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -42,10 +44,10 @@ def write_xlsx(path: Path, fig: Mapping[str, Any], lang: str, title: str) -> Non
         ws.append([key, value if isinstance(value, int | float | str) or value is None else str(value)])
     ws.column_dimensions["A"].width = 48
     ws.column_dimensions["B"].width = 14
-    try:
-        wb.save(path)
-    except OSError as e:
-        raise MentorError(f"--output: cannot write {path}: {e.strerror}") from None
+    wb.properties.creator = MARK
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
 
 
 CHART_KINDS = ("sex", "route", "country")
@@ -67,10 +69,10 @@ _CHART_WORDS = {
 }
 
 
-def write_chart(
-    path: Path, kind: str, monthly: Mapping[str, Mapping[str, Any]], totals: Mapping[str, Any], lang: str
-) -> None:
+def chart_png(kind: str, monthly: Mapping[str, Mapping[str, Any]], totals: Mapping[str, Any], lang: str) -> bytes:
     """A PNG bar chart: served per month by women/men/children or by route, or persons by country."""
+    import io
+
     try:
         import matplotlib
 
@@ -100,9 +102,10 @@ def write_chart(
         ax.legend()
     ax.set_title(f"{totals['from']} - {totals['to']}: {word(kind)}")
     fig.tight_layout()
+    # The mark lets a later run replace its own chart without --force (render/files.py).
+    buf = io.BytesIO()
     try:
-        fig.savefig(path, format="png")
-    except OSError as e:
-        raise MentorError(f"--output: cannot write {path}: {e.strerror}") from None
+        fig.savefig(buf, format="png", metadata={"Software": MARK})
     finally:
         plt.close(fig)
+    return buf.getvalue()

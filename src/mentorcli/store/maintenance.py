@@ -22,11 +22,11 @@ _SALT, _NONCE = 16, 12
 
 # --- backup and restore ------------------------------------------------------------------
 def backup(conn: sqlite3.Connection, dest: Path, passphrase: str | None) -> None:
-    """A consistent copy made with SQLite's online backup, safe while others write."""
-    if dest.exists():
-        raise InputError(f"path: '{dest}' exists already; choose a new file")
+    """A consistent copy made with SQLite's online backup, safe while others write.
+
+    ``dest`` is a new private file that the output writer renames into place once it is whole.
+    """
     if passphrase is None:
-        _create_private(dest)
         _copy(conn, dest)
         return
     fd, tmp = tempfile.mkstemp(prefix="mentorcli-backup-", suffix=".db")
@@ -36,7 +36,6 @@ def backup(conn: sqlite3.Connection, dest: Path, passphrase: str | None) -> None
         plain = Path(tmp).read_bytes()
     finally:
         os.unlink(tmp)
-    _create_private(dest)
     dest.write_bytes(encrypt(plain, passphrase))
 
 
