@@ -224,9 +224,10 @@ def _casework_problems(reg: Register) -> list[Problem]:
     for (role, sid), spans in sorted(periods.items()):
         # An over-maximum is authorised when the assignments made without --force are within the
         # maximum that day: the excess is what --force asked for. A maximum lowered later is not.
-        unforced = Caseload(p for p, forced in spans if not forced)
+        everyone = Caseload(p for p, _ in spans)
+        unforced = Caseload(p for p, forced in spans if not forced) if any(f for _, f in spans) else everyone
         warned = False
-        for over in Caseload(p for p, _ in spans).over_maximum(role, reg.policies):
+        for over in everyone.over_maximum(role, reg.policies):
             text = f"{role} {names[sid]}: {over.load} clients on {over.day.isoformat()} (maximum {over.maximum})"
             if unforced.on(over.day) > over.maximum:
                 problems.append(Problem(text))
