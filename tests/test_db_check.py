@@ -3,11 +3,14 @@ and an under-minimum are warnings, exit 0. The caseload it counts is the one `re
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from bench_file import TODAY, make
 from casework_helpers import MENTOR, WORKER, assign, assign_many, clients, team
 from conftest import Run
+from mentorcli.store import maintenance
+from mentorcli.store.register import open_register
 
 CODES = [f"C-{i:02d}" for i in range(1, 22)]
 
@@ -63,6 +66,11 @@ def test_the_benchmark_file_keeps_every_rule(run: Run, tmp_path: Path) -> None:
     # (10) and within the maximum (20), so the limits are exercised.
     loads = run("--db", str(db), "--today", "2021-07-01", "report", "caseload", "--format", "json").json()
     assert 10 <= max(r["load"] for r in loads if r["role"] == "mentor") <= 20
+    # What a progress bar on a terminal is told: clients done, every thousand.
+    done: list[int] = []
+    with open_register(db, date(2030, 1, 1), "db check", write=False) as reg:
+        assert not [p for p in maintenance.check(reg, progress=done.append) if not p.warning]
+    assert done == [1000, 2000]
 
 
 def test_the_cycle_collector_runs_again_after_a_check(run: Run, tmp_path: Path) -> None:
