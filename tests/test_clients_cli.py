@@ -485,7 +485,7 @@ def test_a_duplicate_code_is_refused(run: Run, refused: Refused) -> None:
     [
         ("sex", "X", "sex: 'X'"),
         ("route", "plane", "route: 'plane' is not one of relocation, independent"),
-        ("country", "Syrja", "did you mean 'Syria', SY?"),
+        ("country", "Syrja", "did you mean SY (Syria)?"),
         ("country", "Atlantis", "country: 'Atlantis'"),
         ("born", "1990-02-30", "--born"),
         ("born", "2021-01-01", "born"),  # after arrival

@@ -107,7 +107,12 @@ def test_due_eligibility_end(run: Run) -> None:
     add_client(run, "E-2", arrived="2021-11-01")  # eligible, not taken in: ends 01.02.2022
     add_client(run, "E-3", arrived="2021-10-01", intake="2021-10-01")
     run("client", "exit", "E-3", "--reason", "declined", "--date", "2021-12-01")  # neither served nor eligible now
-    assert _due(run) == [_unassigned("E-1"), {"date": "2022-01-01", "kind": "eligibility-end", "code": "E-1"}]
+    left_out = {"window": "asylum-seeker", "since": "2021-11-01", "until": "2022-02-01"}
+    assert _due(run) == [
+        {"date": "2021-12-31", "kind": "eligible-not-served", "code": "E-2", **left_out},  # issue 19
+        _unassigned("E-1"),
+        {"date": "2022-01-01", "kind": "eligibility-end", "code": "E-1"},
+    ]
     assert [i["code"] for i in _due(run, "--within", "32") if i["kind"] == "eligibility-end"] == ["E-1", "E-2"]
 
 

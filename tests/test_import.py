@@ -263,7 +263,8 @@ def test_a_quoted_cell_over_two_lines_keeps_the_line_numbers(run: Run, db_path: 
         "L-2,,F,1990-05-01,SY,2020-03-10,relocation,nowhere!,,",
     )
     assert failed(run, db_path, "import", "clients", f)[1:] == [
-        "clients.csv:4: residence: 'nowhere!' is not a place name"
+        "clients.csv:4: residence: 'nowhere!' is not a place in Latvia "
+        "(a municipality, city or town, or mucenieki: see docs/places.md)"
     ]
 
 

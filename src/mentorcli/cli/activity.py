@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from mentorcli.cli.common import DateOpt, Format, FormatOpt, as_date, register
+from mentorcli.cli.common import STAFF_NAME, DateOpt, Format, FormatOpt, as_date, register
 from mentorcli.core.casework import check_language, check_minutes
 from mentorcli.core.dates import fmt_lv
 from mentorcli.render.output import render
@@ -25,10 +25,15 @@ def add(
     codes: Annotated[str, typer.Argument(help="One case code, or several separated by commas (a family visit).")],
     kind: Annotated[str, typer.Option("--type", help="The kind of activity (see: activity type list).")],
     date: DateOpt,
-    staff: Annotated[str, typer.Option("--staff", help="Who gave the support.")],
+    staff: Annotated[str, typer.Option("--staff", help=f"Who gave the support ({STAFF_NAME}).")],
     minutes: Annotated[str | None, typer.Option("--minutes", help="How long it took.")] = None,
     interpreter: Annotated[
-        str | None, typer.Option("--interpreter", help="Language interpreted, when an interpreter took part.")
+        str | None,
+        typer.Option(
+            "--interpreter",
+            help="Language interpreted, when an interpreter took part: an ISO 639 code or its name in English "
+            "or Latvian (ar, arabic, arābu); stored as the code.",
+        ),
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help="Free text (kept out of the audit log and lists).")] = None,
 ) -> None:
@@ -46,7 +51,9 @@ def add(
 def list_(
     ctx: typer.Context,
     client: Annotated[str | None, typer.Option("--client", help="Only activities with this client.")] = None,
-    staff: Annotated[str | None, typer.Option("--staff", help="Only activities by this staff member.")] = None,
+    staff: Annotated[
+        str | None, typer.Option("--staff", help=f"Only activities by this staff member ({STAFF_NAME}).")
+    ] = None,
     kind: Annotated[str | None, typer.Option("--type", help="Only activities of this type.")] = None,
     start: Annotated[str | None, typer.Option("--from", help="From this day.")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Up to this day.")] = None,

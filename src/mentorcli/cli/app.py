@@ -14,6 +14,7 @@ import typer.core
 
 from mentorcli import __version__
 from mentorcli.cli.common import ENV_LANG, Lang, Settings, today_from
+from mentorcli.cli.help import HELP_OPTIONS, bad_value, polish
 from mentorcli.core.errors import InputError, MentorError
 from mentorcli.store.db import resolve_path
 
@@ -52,12 +53,15 @@ class MentorGroup(typer.core.TyperGroup):
         windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
+        polish(self)
         try:
             rv = super().main(args, prog_name or "mentorcli", complete_var, False, windows_expand_args, **extra)
         except _UsageError as e:
             if type(e).__name__ == "NoArgsIsHelpError":
                 typer.echo(e.format_message(), err=True)  # type: ignore[attr-defined]
                 sys.exit(2)
+            if ours := bad_value(e):
+                _fail(ours, 2)
             ctx = getattr(e, "ctx", None)
             where = ctx.command_path if ctx else "mentorcli"
             typer.echo(f"{where}: {e.format_message()}".replace("\n", " "), err=True)  # type: ignore[attr-defined]
@@ -148,6 +152,7 @@ def build(only: str | None = None) -> typer.Typer:
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
         add_completion=True,
+        context_settings={"help_option_names": HELP_OPTIONS},
     )
     root.callback()(main_options)
     for name, (module, attr, group) in COMMANDS.items():

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from mentorcli.cli.common import CodeArg, DateOpt, as_date, register
+from mentorcli.cli.common import STAFF_NAME, CodeArg, DateOpt, as_date, register
 from mentorcli.core.dates import fmt_lv
 from mentorcli.store import casework
 
@@ -14,8 +14,8 @@ from mentorcli.store import casework
 def assign(
     ctx: typer.Context,
     code: CodeArg,
-    worker: Annotated[str, typer.Option("--worker", help="The social worker (case manager).")],
-    mentor: Annotated[str, typer.Option("--mentor", help="The social mentor.")],
+    worker: Annotated[str, typer.Option("--worker", help=f"The social worker, case manager ({STAFF_NAME}).")],
+    mentor: Annotated[str, typer.Option("--mentor", help=f"The social mentor ({STAFF_NAME}).")],
     start: Annotated[str, typer.Option("--from", help="First day of the assignment.")],
     end: Annotated[
         str | None, typer.Option("--to", help="Last day, if known; it ends with the client's episode anyway.")

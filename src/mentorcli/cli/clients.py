@@ -9,32 +9,49 @@ import typer
 from mentorcli.cli.common import (
     CodeArg,
     DateOpt,
+    ExitReason,
     Format,
     FormatOpt,
+    LegalStatus,
+    Route,
+    Sex,
     as_date,
     choice,
     many_objects,
     register,
     settings,
 )
-from mentorcli.cli.views import LIST_COLUMNS, client_view
+from mentorcli.cli.views import LIST_COLUMNS, client_view, for_people
 from mentorcli.core import clients as fields
 from mentorcli.core.clients import Client
 from mentorcli.core.countries import parse_country
 from mentorcli.core.dates import fmt_lv, parse_birth, parse_month
 from mentorcli.core.eligibility import EXIT_REASONS
 from mentorcli.core.legal import STATUSES
+from mentorcli.core.places import place_name
 from mentorcli.render.explain import explain_lines, explain_steps
 from mentorcli.render.output import render
 
 app = typer.Typer(help="Register clients, follow their service episodes, explain their dates.", no_args_is_help=True)
 
-SexOpt = Annotated[str, typer.Option("--sex", help="F or M.")]
+SexOpt = Annotated[Sex, typer.Option("--sex", help="F or M.", case_sensitive=False)]
 BornOpt = Annotated[str, typer.Option("--born", help="Birth date, or the year alone when only that is known.")]
-CountryOpt = Annotated[str, typer.Option("--country", help="Country of origin: SY, Syria or Sīrija.")]
+CountryOpt = Annotated[
+    str,
+    typer.Option(
+        "--country", help="Country of origin: SY, Syria or Sīrija; XX or stateless/bezvalstnieks, ZZ or unknown."
+    ),
+]
 ArrivedOpt = Annotated[str, typer.Option("--arrived", help="Date of arrival in Latvia.")]
-RouteOpt = Annotated[str, typer.Option("--route", help="relocation or independent.")]
-ResidenceOpt = Annotated[str, typer.Option("--residence", help="mucenieki, riga or another municipality.")]
+RouteOpt = Annotated[Route, typer.Option("--route", help="relocation or independent.", case_sensitive=False)]
+ResidenceOpt = Annotated[
+    str,
+    typer.Option(
+        "--residence",
+        help="mucenieki, or a municipality, city or town of Latvia (Rīga, Cēsis, Cēsu novads; any case, "
+        "diacritics optional; docs/places.md).",
+    ),
+]
 WithNames = Annotated[bool, typer.Option("--with-names", help="Also show names (personal data).")]
 
 
@@ -82,15 +99,20 @@ def show(ctx: typer.Context, code: CodeArg, format: FormatOpt = Format.table, wi
     with register(ctx, write=False) as reg:
         rec = reg.record(code)
         view = client_view(rec, reg.timeline(rec), reg.today, with_names=with_names)
-    typer.echo(render(view, format.value))
+    typer.echo(render(for_people(view, format.value), format.value))
 
 
 @app.command("list")
 def list_(
     ctx: typer.Context,
     served_in: Annotated[str | None, typer.Option("--served-in", help="Only clients served in this month.")] = None,
-    status: Annotated[str | None, typer.Option("--status", help="Only clients with this legal status today.")] = None,
-    residence: Annotated[str | None, typer.Option("--residence", help="Only clients living there today.")] = None,
+    status: Annotated[
+        LegalStatus | None,
+        typer.Option("--status", help="Only clients with this legal status today.", case_sensitive=False),
+    ] = None,
+    residence: Annotated[
+        str | None, typer.Option("--residence", help="Only clients living there today (a place as for client add).")
+    ] = None,
     family: Annotated[str | None, typer.Option("--family", help="Only members of this family.")] = None,
     format: FormatOpt = Format.table,
     with_names: WithNames = False,
@@ -128,20 +150,24 @@ def list_(
     if format.value == "json":
         typer.echo(render(rows, "json"))
     else:
-        typer.echo(render([{c: r[c] for c in columns} for r in rows], format.value, columns))
+        shown = [for_people(r, format.value) for r in rows]
+        typer.echo(render([{c: r[c] for c in columns} for r in shown], format.value, columns))
 
 
 @app.command("edit")
 def edit(
     ctx: typer.Context,
     code: CodeArg,
-    sex: Annotated[str | None, typer.Option("--sex", help="F or M.")] = None,
+    sex: Annotated[Sex | None, typer.Option("--sex", help="F or M.", case_sensitive=False)] = None,
     born: Annotated[str | None, typer.Option("--born", help="Birth date or year.")] = None,
-    country: Annotated[str | None, typer.Option("--country", help="Country of origin.")] = None,
+    country: Annotated[str | None, typer.Option("--country", help="Country of origin, as for client add.")] = None,
     arrived: Annotated[str | None, typer.Option("--arrived", help="Date of arrival.")] = None,
-    route: Annotated[str | None, typer.Option("--route", help="relocation or independent.")] = None,
+    route: Annotated[
+        Route | None, typer.Option("--route", help="relocation or independent.", case_sensitive=False)
+    ] = None,
     residence: Annotated[
-        str | None, typer.Option("--residence", help="Residence on arrival (moves: client move).")
+        str | None,
+        typer.Option("--residence", help="Residence on arrival, a place as for client add (moves: client move)."),
     ] = None,
     family: Annotated[str | None, typer.Option("--family", help="Family code; an empty value removes it.")] = None,
     name: Annotated[str | None, typer.Option("--name", help="Name; an empty value removes it.")] = None,
@@ -180,14 +206,14 @@ def move(ctx: typer.Context, code: CodeArg, residence: ResidenceOpt, date: DateO
     where, day = fields.check_residence(residence), as_date(date)
     with register(ctx, write=True) as reg:
         reg.record_event(code, day, "move", where)
-    typer.echo(f"{code}: lives in {where} from {fmt_lv(day)}")
+    typer.echo(f"{code}: lives in {place_name(where)} from {fmt_lv(day)}")
 
 
 @app.command("exit")
 def exit_(
     ctx: typer.Context,
     code: CodeArg,
-    reason: Annotated[str, typer.Option("--reason", help=f"One of: {', '.join(EXIT_REASONS)}.")],
+    reason: Annotated[ExitReason, typer.Option("--reason", help="Why the service ends.", case_sensitive=False)],
     date: DateOpt,
 ) -> None:
     """End the open episode: the last day served is the exit date."""
@@ -237,5 +263,15 @@ def erase(
         typer.confirm(f"Erase the personal data of {code}? This cannot be undone", abort=True)
     with register(ctx, write=True) as reg:
         maintenance.erase(reg, code)
-    maintenance.wipe_traces(settings(ctx).db)
+    db = settings(ctx).db
+    maintenance.wipe_traces(db)
     typer.echo(f"{code}: personal data erased")
+    # Copies outside this file cannot be wiped from here: say where the name still is.
+    if copies := maintenance.replaced_copies(db):
+        listed = ", ".join(p.name for p in copies)
+        typer.echo(
+            f"note: the name is still in {len(copies)} cop{'y' if len(copies) == 1 else 'ies'} that db restore kept "
+            f"beside the database ({listed}); delete them with 'mentorcli db purge --replaced'",
+            err=True,
+        )
+    typer.echo("note: backups made before now still hold the name until they are deleted", err=True)

@@ -10,12 +10,17 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO, TypeAlias
 
 import typer
 
+from mentorcli.core.casework import PLAN_AREAS, ROLES
+from mentorcli.core.clients import ROUTES, SEXES
 from mentorcli.core.dates import parse_date
+from mentorcli.core.eligibility import EXIT_REASONS
 from mentorcli.core.errors import InputError
+from mentorcli.core.legal import COURT_OUTCOMES, STATUSES
+from mentorcli.core.policy import GRANTABLE
 from mentorcli.store.register import Register, open_register
 
 ENV_TODAY = "MENTORCLI_TODAY"
@@ -32,6 +37,32 @@ class Format(StrEnum):
 class Lang(StrEnum):
     en = "en"
     lv = "lv"
+
+
+def _choices(name: str, values: tuple[str, ...]) -> type[StrEnum]:
+    return StrEnum(name, {v: v for v in values})  # type: ignore[return-value]
+
+
+# The core's own lists as choices, so that help and shell completion offer them; a member is a
+# str, and the core's check still runs on it. For mypy they are plain strings.
+if TYPE_CHECKING:
+    Sex: TypeAlias = str
+    Route: TypeAlias = str
+    ExitReason: TypeAlias = str
+    Grantable: TypeAlias = str
+    CourtOutcome: TypeAlias = str
+    LegalStatus: TypeAlias = str
+    Role: TypeAlias = str
+    PlanArea: TypeAlias = str
+else:
+    Sex = _choices("Sex", SEXES)
+    Route = _choices("Route", ROUTES)
+    ExitReason = _choices("ExitReason", EXIT_REASONS)
+    Grantable = _choices("Grantable", GRANTABLE)
+    CourtOutcome = _choices("CourtOutcome", COURT_OUTCOMES)
+    LegalStatus = _choices("LegalStatus", STATUSES)
+    Role = _choices("Role", ROLES)
+    PlanArea = _choices("PlanArea", PLAN_AREAS)
 
 
 @dataclass(frozen=True)
@@ -53,7 +84,15 @@ def register(ctx: typer.Context, *, write: bool, commit: bool = True) -> Iterato
     s = settings(ctx)
     command = " ".join(ctx.command_path.split()[1:])
     with open_register(s.db, s.today, command, write=write, commit=commit) as reg:
+        if reg.migrated:
+            from mentorcli.store.migrations import notices
+
+            for line in notices(reg.conn, reg.migrated):
+                typer.echo(line, err=True)
         yield reg
+    if reg.created and commit:
+        # On stderr: scripts read stdout, and a new file where one was expected is worth noticing.
+        typer.echo(f"created a new database at {s.db}", err=True)
 
 
 @contextmanager
@@ -109,6 +148,8 @@ def choice(text: str, allowed: tuple[str, ...], field: str) -> str:
     return value
 
 
+# How a staff member's name may be typed (core/names.py decides).
+STAFF_NAME = "as on the staff list; any case, and the diacritics may be left out while one person is meant"
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output: table, json, csv or md.")]
 DateOpt = Annotated[str, typer.Option("--date", help="The day it happened: 2020-07-31 or 31.07.2020.")]
 CodeArg = Annotated[str, typer.Argument(help="The client's case code, e.g. LSK-2016-0042.")]

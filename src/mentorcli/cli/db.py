@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from functools import partial
 from pathlib import Path
 from typing import Annotated
@@ -10,18 +11,29 @@ from typing import Annotated
 import typer
 
 from mentorcli.cli.common import Format, FormatOpt, as_date, many_objects, progress, register, settings
+from mentorcli.core.errors import InputError
 from mentorcli.render.output import render
 from mentorcli.store import maintenance
-from mentorcli.store.migrations import MIGRATIONS, schema_version
+from mentorcli.store.migrations import MIGRATIONS, schema_version, unmapped
 
 app = typer.Typer(help="Back up, restore and check the database; erase by retention date.", no_args_is_help=True)
 
 ENV_PASSPHRASE = "MENTORCLI_PASSPHRASE"
+# Only for new passphrases: a backup made under an older, shorter one must still restore.
+MIN_NEW_PASSPHRASE = 12
 PathArg = Annotated[Path, typer.Argument(help="The backup file.")]
 
 
-def _passphrase(confirm: bool) -> str:
-    return os.environ.get(ENV_PASSPHRASE) or typer.prompt("Passphrase", hide_input=True, confirmation_prompt=confirm)
+def _passphrase(*, new: bool) -> str:
+    given = os.environ.get(ENV_PASSPHRASE)
+    if not given:
+        # Without a terminal getpass would warn and read the passphrase in the clear from stdin.
+        if not sys.stdin.isatty():
+            raise InputError(f"passphrase: set {ENV_PASSPHRASE} or run in a terminal")
+        given = typer.prompt("Passphrase", hide_input=True, confirmation_prompt=new)
+    if new and len(given) < MIN_NEW_PASSPHRASE:
+        raise InputError(f"passphrase: {len(given)} characters; a new passphrase needs at least {MIN_NEW_PASSPHRASE}")
+    return given
 
 
 @app.command("backup")
@@ -35,7 +47,7 @@ def backup(
     """A consistent copy of the database, safe to take while it is in use."""
     from mentorcli.render.files import write_output
 
-    passphrase = _passphrase(confirm=True) if encrypt else None
+    passphrase = _passphrase(new=True) if encrypt else None
     with register(ctx, write=False) as reg:
         fill = partial(maintenance.backup, reg.conn, passphrase=passphrase)
         write_output(path, fill, register=settings(ctx).db, new_file_only=True)
@@ -49,7 +61,7 @@ def restore(ctx: typer.Context, path: PathArg) -> None:
 
     db = settings(ctx).db
     check_source(path)
-    passphrase = _passphrase(confirm=False) if maintenance.is_encrypted(path) else None
+    passphrase = _passphrase(new=False) if maintenance.is_encrypted(path) else None
     kept = maintenance.restore(db, path, passphrase)
     with register(ctx, write=True) as reg:
         reg.audit("restore", "database", str(path), {"kept": str(kept) if kept else None})
@@ -94,9 +106,11 @@ def info(ctx: typer.Context, format: FormatOpt = Format.table) -> None:
             for t in ("clients", "events", "staff", "assignments", "activities", "audit")
         }
         version = schema_version(reg.conn)
+        kept = unmapped(reg.conn)
     data = {"path": str(db), "bytes": db.stat().st_size, "schema_version": version, "schema_latest": len(MIGRATIONS)}
     data["migrations"] = [name for name, _ in MIGRATIONS[:version]]
     data["counts"] = counts
+    data["unmapped"] = kept
     typer.echo(render(data, format.value))
 
 
@@ -104,18 +118,37 @@ def info(ctx: typer.Context, format: FormatOpt = Format.table) -> None:
 def purge(
     ctx: typer.Context,
     ended_before: Annotated[
-        str, typer.Option("--ended-before", help="Erase everyone whose service ended before this day.")
-    ],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="List who would be erased; change nothing.")] = False,
+        str | None, typer.Option("--ended-before", help="Erase everyone whose service ended before this day.")
+    ] = None,
+    replaced: Annotated[
+        bool, typer.Option("--replaced", help="Delete the copies db restore kept beside the database.")
+    ] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would go; change nothing.")] = False,
 ) -> None:
     """Retention: erase the personal data of clients whose service ended before a date."""
-    day = as_date(ended_before, "--ended-before")
+    if ended_before is None and not replaced:
+        raise InputError("purge: give --ended-before DATE, --replaced, or both")
+    db = settings(ctx).db
+    day = as_date(ended_before, "--ended-before") if ended_before is not None else None
+    copies = maintenance.replaced_copies(db) if replaced else []
     with register(ctx, write=True, commit=not dry_run) as reg:
-        due = maintenance.ended_before(reg, day)
+        due = maintenance.ended_before(reg, day) if day else []
         for e in due:
             maintenance.erase(reg, e.code)
-    if not dry_run and due:
-        maintenance.wipe_traces(settings(ctx).db)
+        if copies:
+            reg.audit("purge", "replaced copies", str(db), {"files": [p.name for p in copies]})
+    if not dry_run:
+        for p in copies:
+            p.unlink(missing_ok=True)
+        if due:
+            maintenance.wipe_traces(db)
     for e in due:
         typer.echo(f"{e.code}: service ended {maintenance.describe(e.last_served)}")
-    typer.echo(f"{'would erase' if dry_run else 'erased'} {len(due)} client(s)")
+    if day:
+        typer.echo(f"{'would erase' if dry_run else 'erased'} {len(due)} client(s)")
+    for p in copies:
+        typer.echo(str(p))
+    if replaced:
+        typer.echo(
+            f"{'would delete' if dry_run else 'deleted'} {len(copies)} replaced cop{'y' if len(copies) == 1 else 'ies'}"
+        )

@@ -12,7 +12,7 @@ from mentorcli.core.errors import InputError
 from mentorcli.render.output import render
 from mentorcli.store import casework
 
-COLUMNS = ("date", "kind", "code", "staff", "goal", "area", "load", "limit")
+COLUMNS = ("date", "kind", "code", "staff", "goal", "area", "load", "limit", "window", "since", "until")
 
 
 def due(

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from mentorcli.cli.common import CodeArg, DateOpt, Format, FormatOpt, as_date, register
-from mentorcli.core.casework import PLAN_AREAS, check_area, check_complexity, check_text
+from mentorcli.cli.common import STAFF_NAME, CodeArg, DateOpt, Format, FormatOpt, PlanArea, as_date, register
+from mentorcli.core.casework import check_area, check_complexity, check_text
 from mentorcli.core.dates import fmt_lv
 from mentorcli.core.errors import InputError
 from mentorcli.render.output import render
@@ -27,7 +27,7 @@ def complexity(
     code: CodeArg,
     level: Annotated[str, typer.Argument(help="Case complexity level: 1, 2 or 3.")],
     date: DateOpt,
-    by: Annotated[str, typer.Option("--by", help="The social worker who assessed it.")],
+    by: Annotated[str, typer.Option("--by", help=f"The social worker who assessed it ({STAFF_NAME}).")],
 ) -> None:
     """Record the social worker's assessment of the case complexity (1-3)."""
     value, day = check_complexity(level), as_date(date)
@@ -40,12 +40,12 @@ def complexity(
 def goal_add(
     ctx: typer.Context,
     code: CodeArg,
-    area: Annotated[str, typer.Option("--area", help=f"One of: {', '.join(PLAN_AREAS)}.")],
+    area: Annotated[PlanArea, typer.Option("--area", help="The area of life it is about.", case_sensitive=False)],
     due: Annotated[str, typer.Option("--due", help="When it should be reached.")],
     text: Annotated[str, typer.Option("--text", help="What the goal is (free text; kept out of the audit log).")],
 ) -> None:
     """Add a goal to the client's plan; prints the goal's number."""
-    values = check_area(area), as_date(due, "--due"), check_text(text, "--text")
+    values = check_area(str(area)), as_date(due, "--due"), check_text(text, "--text")
     with register(ctx, write=True) as reg:
         gid = casework.add_goal(reg, code, *values)
     typer.echo(gid)

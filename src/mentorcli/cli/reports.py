@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,11 +13,14 @@ import typer
 from mentorcli.cli.caseload import caseload
 from mentorcli.cli.common import ForceOpt, as_date, register, settings
 from mentorcli.core import counting
-from mentorcli.core.dates import parse_month
+from mentorcli.core.clients import check_not_future
+from mentorcli.core.dates import fmt_lv, parse_month
 from mentorcli.core.errors import InputError
+from mentorcli.core.policy import placeholder_rates
 from mentorcli.render.files import write_output
 from mentorcli.render.output import render
 from mentorcli.store import reports as store
+from mentorcli.store.register import Register
 
 app = typer.Typer(help="Reports for the funder: month, period, year, capacity, invoice, charts.", no_args_is_help=True)
 
@@ -38,10 +42,16 @@ OutputOpt = Annotated[
 MonthArg = Annotated[str, typer.Argument(help="The month, e.g. 2020-07.")]
 FromOpt = Annotated[str, typer.Option("--from", help="First day of the period: 2016-04-06 or 06.04.2016.")]
 ToOpt = Annotated[str, typer.Option("--to", help="Last day of the period.")]
+NOT_SERVED_COLUMNS = ("code", "window", "since", "until")
 
 
 def _render(
-    ctx: typer.Context, fig: dict[str, Any], fmt: ReportFormat, title: str, *, paragraph: bool = False
+    ctx: typer.Context,
+    fig: dict[str, Any],
+    fmt: ReportFormat,
+    title: str,
+    *,
+    paragraph: Callable[[Mapping[str, Any]], str] | None = None,
 ) -> bytes:
     """The report in ``fmt``; table and md show country names in the chosen language."""
     from mentorcli.render.reports import for_people, to_xlsx
@@ -54,9 +64,7 @@ def _render(
     else:
         text = render(for_people(fig, lang), fmt.value)
         if paragraph and fmt == ReportFormat.table and lang == "lv":
-            from mentorcli.render.latvian import month_paragraph
-
-            text = f"{text}\n\n{month_paragraph(fig)}"
+            text = f"{text}\n\n{paragraph(fig)}"
     return (text + "\n").encode("utf-8")
 
 
@@ -68,7 +76,7 @@ def _emit(
     title: str,
     *,
     force: bool = False,
-    paragraph: bool = False,
+    paragraph: Callable[[Mapping[str, Any]], str] | None = None,
 ) -> None:
     """Print or write the report (xlsx only to a file)."""
     if fmt == ReportFormat.xlsx and output is None:
@@ -101,13 +109,19 @@ def month(
     save: Annotated[bool, typer.Option("--save", help="Keep these figures as sent (see report diff).")] = False,
 ) -> None:
     """The month report: who was served, decisions, court, exits, staff, activities."""
+    from mentorcli.render.latvian import month_paragraph
+
     first, last = parse_month(month)
+    today = settings(ctx).today
+    if save and last >= today:
+        # Saved figures are what the funder got; a month still running would be frozen short.
+        raise InputError(f"--save: {month} has not ended (today is {fmt_lv(today)}); save it from its next month on")
     with register(ctx, write=save) as reg:
         fig = counting.month_report(store.inputs(reg, first, last), first, last, reg.today)
         if save:
             store.save(reg, "month", fig["month"], fig)
         # Inside the transaction: a report that could not be written is not kept as sent.
-        _emit(ctx, fig, format, output, f"month {fig['month']}", force=force, paragraph=True)
+        _emit(ctx, fig, format, output, f"month {fig['month']}", force=force, paragraph=month_paragraph)
 
 
 @app.command("period")
@@ -132,13 +146,73 @@ def year(
     year: Annotated[int, typer.Argument(help="The calendar year, e.g. 2017.", min=1900, max=2999)],
     format: FormatOpt = ReportFormat.table,
     output: OutputOpt = None,
+    compare: Annotated[
+        int | None,
+        typer.Option("--compare", help="Set this year beside another: both and the change.", min=1900, max=2999),
+    ] = None,
     force: ForceOpt = False,
 ) -> None:
     """The period report over a calendar year, plus first_time (new in that year)."""
-    first, last = as_date(f"{year}-01-01"), as_date(f"{year}-12-31")
+    from mentorcli.render import latvian
+
     with register(ctx, write=False) as reg:
-        fig = counting.year_report(store.inputs(reg, first, last), year, reg.today)
-    _emit(ctx, fig, format, output, f"year {year}", force=force)
+        fig = _year(reg, year)
+        before = _year(reg, compare) if compare is not None else None
+    if before is None:
+        _emit(ctx, fig, format, output, f"year {year}", force=force, paragraph=latvian.year_paragraph)
+        return
+    cmp = counting.year_comparison(fig, before)
+    if format == ReportFormat.json:
+        _emit(ctx, cmp, format, output, "", force=force)
+    elif format == ReportFormat.csv:
+        rows = render(counting.comparison_rows(cmp), "csv", ("key", "year", "compare", "change"))
+        _write((rows + "\n").encode(), ctx, output, force)
+    else:
+        _emit_comparison(ctx, cmp, format, output, force)
+
+
+def _year(reg: Register, year: int) -> dict[str, Any]:
+    first, last = as_date(f"{year}-01-01"), as_date(f"{year}-12-31")
+    return counting.year_report(store.inputs(reg, first, last), year, reg.today)
+
+
+def _emit_comparison(
+    ctx: typer.Context, cmp: dict[str, Any], fmt: ReportFormat, output: Path | None, force: bool
+) -> None:
+    """Table, Markdown or xlsx of two years side by side; with --lang lv the table ends in seed 001's words."""
+    from mentorcli.render import latvian
+    from mentorcli.render.reports import comparison_for_people, rows_xlsx
+
+    lang = settings(ctx).lang
+    headers, rows = comparison_for_people(cmp, lang)
+    if fmt == ReportFormat.xlsx:
+        if output is None:
+            raise InputError("--output: xlsx is written to a file; give --output FILE.xlsx")
+        title = f"year {cmp['year']['year']} vs {cmp['compare']['year']}"
+        _write(rows_xlsx(headers, rows, title), ctx, output, force)
+        return
+    text = render([dict(zip(headers, r, strict=True)) for r in rows], fmt.value, headers)
+    if fmt == ReportFormat.table and lang == "lv":
+        text = f"{text}\n\n{latvian.year_paragraph(cmp['year'])}\n\n{latvian.comparison_paragraph(cmp)}"
+    _write((text + "\n").encode(), ctx, output, force)
+
+
+@app.command("population")
+def population(
+    ctx: typer.Context,
+    on: Annotated[str, typer.Option("--on", help="The day: 2017-12-31 or 31.12.2017.")],
+    format: FormatOpt = ReportFormat.table,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Everyone served by a day who has not left Latvia, where they live that day (seed 001)."""
+    from mentorcli.render.latvian import population_paragraph
+
+    day = as_date(on, "--on")
+    with register(ctx, write=False) as reg:
+        check_not_future(day, reg.today, "--on")
+        fig = counting.population_report(store.population_facts(reg, day), day, reg.today)
+    _emit(ctx, fig, format, output, f"population {day}", force=force, paragraph=population_paragraph)
 
 
 @app.command("capacity")
@@ -148,14 +222,27 @@ def capacity(
     format: FormatOpt = ReportFormat.table,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    list_: Annotated[
+        bool,
+        typer.Option("--list", help="List the clients eligible in the month and not served (codes, no names)."),
+    ] = False,
 ) -> None:
     """Eligible clients vs served vs what the staff on duty can take (seed 003)."""
     first, last = parse_month(month)
     with register(ctx, write=False) as reg:
-        limits = reg.policies.on(last)
-        fig = counting.capacity_report(
-            store.windows(reg, first, last), store.inputs(reg, first, last), first, last, reg.today, limits.values
-        )
+        if list_:
+            rows = store.not_served(reg, first, last)
+        else:
+            limits = reg.policies.on(last)
+            fig = counting.capacity_report(
+                store.windows(reg, first, last), store.inputs(reg, first, last), first, last, reg.today, limits.values
+            )
+    if list_:
+        if format == ReportFormat.xlsx:
+            raise InputError("--format: --list prints table, json, csv or md")
+        text = render(rows, format.value, None if format == ReportFormat.json else NOT_SERVED_COLUMNS)
+        _write((text + "\n").encode(), ctx, output, force)
+        return
     _emit(ctx, fig, format, output, f"capacity {fig['month']}", force=force)
 
 
@@ -173,6 +260,13 @@ def invoice(
         terms = reg.policies.on(last)
         levels = store.complexity(reg, first, last)
         fig = counting.invoice_report(store.inputs(reg, first, last), levels, first, last, reg.today, terms.values)
+    if placeholders := placeholder_rates(terms):
+        shown = ", ".join(f"{k} {terms[k]}" for k in placeholders)
+        typer.echo(
+            f"warning: placeholder rates, not your contract's ({shown}); "
+            f"set them with 'mentorcli policy set {placeholders[0]} AMOUNT --from DATE'",
+            err=True,
+        )
     _emit(ctx, fig, format, output, f"invoice {fig['month']}", force=force)
 
 

@@ -6,8 +6,7 @@ from typing import Annotated
 
 import typer
 
-from mentorcli.cli.common import DateOpt, Format, FormatOpt, as_date, register
-from mentorcli.core.casework import ROLES, check_name
+from mentorcli.cli.common import STAFF_NAME, DateOpt, Format, FormatOpt, Role, as_date, register
 from mentorcli.core.dates import fmt_lv
 from mentorcli.render.output import render
 from mentorcli.store import casework
@@ -15,6 +14,7 @@ from mentorcli.store import casework
 app = typer.Typer(help="Social workers and mentors: active periods and teams.", no_args_is_help=True)
 
 NameArg = Annotated[str, typer.Argument(help="Full name, as it should be printed (Latvian letters welcome).")]
+StaffArg = Annotated[str, typer.Argument(help=f"The staff member's name ({STAFF_NAME}).")]
 FromOpt = Annotated[str, typer.Option("--from", help="First day: 2020-03-01 or 01.03.2020.")]
 COLUMNS = ("name", "role", "team", "from", "to")
 
@@ -23,22 +23,23 @@ COLUMNS = ("name", "role", "team", "from", "to")
 def add(
     ctx: typer.Context,
     name: NameArg,
-    role: Annotated[str, typer.Option("--role", help=f"One of: {', '.join(ROLES)}.")],
+    role: Annotated[Role, typer.Option("--role", help="What they do.", case_sensitive=False)],
     start: FromOpt,
     team: Annotated[
-        str | None, typer.Option("--team", help="For a mentor: the social worker whose team they join.")
+        str | None,
+        typer.Option("--team", help=f"For a mentor: the social worker whose team they join ({STAFF_NAME})."),
     ] = None,
 ) -> None:
     """Add a social worker or a mentor, active from a date."""
     day = as_date(start, "--from")
     with register(ctx, write=True) as reg:
-        s = casework.add_staff(reg, name, role, day, team)
-    tail = f", in the team of {check_name(team)}" if team else ""
+        s = casework.add_staff(reg, name, str(role), day, team)
+        tail = f", in the team of {casework.staff(reg, team, 'team').name}" if team else ""
     typer.echo(f"{s.name}: {s.role} from {fmt_lv(day)}{tail}")
 
 
 @app.command("end")
-def end(ctx: typer.Context, name: NameArg, date: DateOpt) -> None:
+def end(ctx: typer.Context, name: StaffArg, date: DateOpt) -> None:
     """Record a staff member's last day (refused while clients are still assigned to them after it)."""
     day = as_date(date)
     with register(ctx, write=True) as reg:
@@ -49,15 +50,17 @@ def end(ctx: typer.Context, name: NameArg, date: DateOpt) -> None:
 @app.command("team")
 def team(
     ctx: typer.Context,
-    mentor: Annotated[str, typer.Argument(help="The mentor's name.")],
-    worker: Annotated[str, typer.Option("--worker", help="The social worker whose team the mentor joins.")],
+    mentor: Annotated[str, typer.Argument(help=f"The mentor's name ({STAFF_NAME}).")],
+    worker: Annotated[
+        str, typer.Option("--worker", help=f"The social worker whose team the mentor joins ({STAFF_NAME}).")
+    ],
     start: FromOpt,
 ) -> None:
     """Move a mentor to a social worker's team from a date (the previous team ends the day before)."""
     day = as_date(start, "--from")
     with register(ctx, write=True) as reg:
-        casework.set_team(reg, mentor, worker, day)
-    typer.echo(f"{check_name(mentor)}: in the team of {check_name(worker)} from {fmt_lv(day)}")
+        m, w = casework.set_team(reg, mentor, worker, day)
+    typer.echo(f"{m.name}: in the team of {w.name} from {fmt_lv(day)}")
 
 
 @app.command("list")

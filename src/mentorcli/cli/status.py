@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from mentorcli.cli.common import CodeArg, DateOpt, as_date, choice, register
+from mentorcli.cli.common import CodeArg, CourtOutcome, DateOpt, Grantable, as_date, choice, register
 from mentorcli.core.dates import fmt_lv
+from mentorcli.core.eligibility import not_served_on
 from mentorcli.core.legal import COURT_OUTCOMES, FINAL_REFUSAL
 from mentorcli.core.policy import GRANTABLE
 
@@ -20,9 +21,14 @@ def _record(ctx: typer.Context, code: str, date: str, event: str, value: str | N
     day = as_date(date)
     with register(ctx, write=True) as reg:
         tl = reg.record_event(code, day, event, value)
+        today = reg.today
     what = f"{event} {value}" if value else event
     until = tl.eligible_until
     tail = f"; eligible until {fmt_lv(until)}" if until else ("; no eligibility left" if tl.windows else "")
+    # Seed 003: a grant after the asylum-seeker window ran out opens no episode by itself.
+    if event == "granted" and (left := not_served_on(today, tl.windows, tl.episodes)):
+        since = fmt_lv(left.since)
+        tail += f"; not served since {since}: mentorcli client resume {code} --date {since}"
     typer.echo(f"{code}: {what} on {fmt_lv(day)}{tail}")
 
 
@@ -30,7 +36,7 @@ def _record(ctx: typer.Context, code: str, date: str, event: str, value: str | N
 def grant(
     ctx: typer.Context,
     code: CodeArg,
-    status: Annotated[str, typer.Argument(help=f"One of: {', '.join(GRANTABLE)}.")],
+    status: Annotated[Grantable, typer.Argument(help="The status granted.", case_sensitive=False)],
     date: DateOpt,
 ) -> None:
     """PMLP grants refugee, alternative or temporary-protection status."""
@@ -53,7 +59,7 @@ def appeal(ctx: typer.Context, code: CodeArg, date: DateOpt) -> None:
 def court(
     ctx: typer.Context,
     code: CodeArg,
-    outcome: Annotated[str, typer.Argument(help=f"One of: {', '.join(COURT_OUTCOMES)}.")],
+    outcome: Annotated[CourtOutcome, typer.Argument(help="The judgment.", case_sensitive=False)],
     date: DateOpt,
 ) -> None:
     """The court decides an appeal; a positive judgment sends the case back to PMLP."""

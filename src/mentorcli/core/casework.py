@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from mentorcli.core.errors import InputError
+from mentorcli.core.languages import parse_language
 from mentorcli.core.policy import PolicyHistory
 
 ROLES = ("social-worker", "mentor")
@@ -142,12 +143,10 @@ def check_minutes(text: str | None, field: str = "minutes") -> int | None:
 
 
 def check_language(text: str | None, field: str = "interpreter") -> str | None:
+    """An interpreter's language as its ISO 639 code; empty: no interpreter."""
     if text is None or not text.strip():
         return None
-    lang = " ".join(text.strip().lower().split())
-    if len(lang) > 40 or not all(c.isalpha() or c in " -" for c in lang):
-        raise InputError(f"{field}: '{text}' is not a language (e.g. arabic, ar)")
-    return lang
+    return parse_language(text, field)
 
 
 def caseload_state(load: int, minimum: int, maximum: int) -> str:

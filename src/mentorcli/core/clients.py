@@ -7,15 +7,14 @@ the checks of the matching command.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 from mentorcli.core.errors import InputError
+from mentorcli.core.places import parse_residence
 
 SEXES = ("F", "M")
 ROUTES = ("relocation", "independent")
-MUCENIEKI, RIGA = "mucenieki", "riga"
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
 
 
@@ -58,27 +57,9 @@ def check_route(text: str) -> str:
     return route
 
 
-def _fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
 def check_residence(text: str) -> str:
-    """``mucenieki``, ``riga`` or another municipality, as a lower-case hyphenated key.
-
-    The Latvian spellings Rīga and PMIC "Mucenieki" name the same places as riga and mucenieki.
-    """
-    words = re.sub(r"[\"'“”„]", "", text).strip().lower().split()
-    key = "-".join(words)
-    if not key:
-        raise InputError(f"residence: '{text}' is empty")
-    folded = _fold(key)
-    if folded in ("riga", "rigas"):
-        return RIGA
-    if folded.endswith("mucenieki") or folded in ("pmic-mucenieki", "pmuc-mucenieki"):
-        return MUCENIEKI
-    if not re.fullmatch(r"[\w-]+", key):
-        raise InputError(f"residence: '{text}' is not a place name")
-    return key
+    """The key of a place in Latvia (``riga``, ``cesu-novads``) or ``mucenieki``; see core/places.py."""
+    return parse_residence(text)
 
 
 def check_family(text: str | None) -> str | None:

@@ -14,10 +14,11 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from mentorcli.core.clients import MUCENIEKI, RIGA, ROUTES
+from mentorcli.core.clients import ROUTES
 from mentorcli.core.dates import age_on, months_between
 from mentorcli.core.eligibility import EXIT_REASONS, Episode
 from mentorcli.core.legal import ASYLUM_SEEKER, LegalTimeline
+from mentorcli.core.places import MUCENIEKI, RIGA
 
 ADULT_AGE = 18
 SOCIAL_WORKER, MENTOR = "social-worker", "mentor"
@@ -42,6 +43,7 @@ class ClientFacts:
     moves: tuple[tuple[date, str], ...]  # (date, new residence), in date order
     legal: LegalTimeline
     episodes: tuple[Episode, ...]
+    left_latvia: date | None = None  # the day of the first left-latvia exit: the last day in Latvia
 
     def residence_on(self, day: date) -> str:
         where = self.residence
@@ -64,6 +66,16 @@ class ClientFacts:
             if best is None or day > best:
                 best = day
         return best
+
+    def served_on(self, day: date, today: date) -> bool:
+        return self.last_served(day, day, today) == day
+
+    def ever_served_by(self, day: date, today: date) -> bool:
+        return self.last_served(date.min, day, today) is not None
+
+    def in_latvia_on(self, day: date) -> bool:
+        """The exit day is still a day in Latvia, as it is a day served (SPEC 3.1)."""
+        return self.left_latvia is None or day <= self.left_latvia
 
     def episodes_starting(self, first: date, last: date, today: date) -> list[Episode]:
         end = min(last, today)
@@ -96,11 +108,18 @@ def served(clients: Iterable[ClientFacts], first: date, last: date, today: date)
     return out
 
 
+def _one_decimal(value: Decimal) -> float:
+    return float(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
 def _mean(values: Sequence[int]) -> float | None:
     if not values:
         return None
-    avg = Decimal(sum(values)) / Decimal(len(values))
-    return float(avg.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return _one_decimal(Decimal(sum(values)) / Decimal(len(values)))
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return _one_decimal(Decimal(100 * part) / Decimal(whole)) if whole else None
 
 
 def _with_usual(counts: Counter[str], usual: Sequence[str]) -> dict[str, int]:
@@ -175,6 +194,33 @@ def _staff(staff: Iterable[StaffFacts], first: date, last: date, today: date) ->
     return {"social_workers": on_duty[SOCIAL_WORKER], "mentors": on_duty[MENTOR]}
 
 
+def _staff_average(staff: Iterable[StaffFacts], first: date, last: date, today: date) -> dict[str, float]:
+    """The mean over the period's days (up to today) of the staff active on each day.
+
+    A staff member active on k of the n days adds k/n: the sum of days on duty over the days.
+    """
+    end = min(last, today)
+    days = (end - first).days + 1
+    on_duty: Counter[str] = Counter()
+    for s in staff:
+        lo, hi = max(s.active_from, first), min(s.active_to or end, end)
+        if lo <= hi:
+            on_duty[s.role] += (hi - lo).days + 1
+    if days <= 0:
+        return {"social_workers": 0.0, "mentors": 0.0}
+    return {
+        "social_workers": _one_decimal(Decimal(on_duty[SOCIAL_WORKER]) / days),
+        "mentors": _one_decimal(Decimal(on_duty[MENTOR]) / days),
+    }
+
+
+def _shares(fig: Mapping[str, Any]) -> dict[str, float | None]:
+    """Percent of the persons of the period, one decimal; null when nobody was served."""
+    whole = fig["unique_persons"]
+    parts = {k: fig[k] for k in ("children", "women", "men")} | {r: fig["by_route"][r] for r in ROUTES}
+    return {k: _percent(n, whole) for k, n in parts.items()}
+
+
 def _activities(activities: Iterable[ActivityFacts], types: Iterable[str], first: date, last: date) -> dict[str, int]:
     counts: Counter[str] = Counter()
     for a in activities:
@@ -247,6 +293,8 @@ def period_report(inp: Inputs, first: date, last: date, today: date) -> dict[str
             by_route[reason][c.route] += 1
     out["exits_by_route"] = {r: _with_usual(by_route[r], ROUTES) for r in EXIT_REASONS}
     out["active_at_end"] = active_on(counted, last, today)
+    out["staff_average"] = _staff_average(inp.staff, first, last, today)
+    out["shares"] = _shares(out)
     return out
 
 
@@ -270,7 +318,7 @@ def monthly(clients: Iterable[ClientFacts], first: date, last: date, today: date
 
 def active_on(clients: Iterable[ClientFacts], day: date, today: date) -> dict[str, Any]:
     """Who is served on ``day``: the clients whose plans are active then."""
-    on_day = [(c, day) for c in clients if c.last_served(day, day, today) == day]
+    on_day = [(c, day) for c in clients if c.served_on(day, today)]
     everyone = people(on_day)
     return {k: everyone[k] for k in ("served", "by_residence", "by_route", "by_status")}
 
@@ -279,6 +327,100 @@ def year_report(inp: Inputs, year: int, today: date) -> dict[str, Any]:
     out = {"year": year, **period_report(inp, date(year, 1, 1), date(year, 12, 31), today)}
     out["first_time"] = out["new"]
     return out
+
+
+def population_report(clients: Iterable[ClientFacts], on: date, today: date) -> dict[str, Any]:
+    """Everyone served up to ``on`` who has not left Latvia before it, where they live that day (seed 001).
+
+    Served or not on the day: a person whose service ended stays in the population until they
+    leave Latvia. Families are counted among the persons outside Mucenieki (SPEC 3.3). One pass,
+    so that the whole history need not be held at once.
+    """
+    persons = now = 0
+    residence: Counter[str] = Counter()
+    status: Counter[str] = Counter()
+    outside: list[ClientFacts] = []
+    for c in clients:
+        if not (c.ever_served_by(on, today) and c.in_latvia_on(on)):
+            continue
+        persons += 1
+        where = c.residence_on(on)
+        residence[where] += 1
+        status[c.legal.status_on(on)] += 1
+        now += c.served_on(on, today)
+        if where != MUCENIEKI:
+            outside.append(c)
+    return {
+        "on": on,
+        "persons": persons,
+        "by_residence": _with_usual(residence, USUAL_RESIDENCES),
+        "outside_mucenieki": {"persons": len(outside), **_families(outside)},
+        "by_status": _with_usual(status, USUAL_STATUSES),
+        "served_now": now,
+        "served_before": persons - now,
+    }
+
+
+# --- two years side by side (SPEC 10, ``report year --compare``) -----------------------------
+
+# What names the report rather than counts in it: no change is computed for these.
+IDENTITY_KEYS = frozenset({"year", "from", "to"})
+
+
+def _month_of_year(fig: Mapping[str, Any]) -> dict[str, Any]:
+    """``monthly`` keyed by the month of the year, so that January is set against January."""
+    out = dict(fig)
+    if "monthly" in out:
+        out["monthly"] = {k[5:]: n for k, n in out["monthly"].items()}
+    return out
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _minus(a: Any, b: Any) -> Any:
+    """``a - b`` for numbers, exact in decimals (33.0 - 31.2 is 1.8); a count missing on one side is 0."""
+    a = 0 if a is None and _number(b) and isinstance(b, int) else a
+    b = 0 if b is None and _number(a) and isinstance(a, int) else b
+    if not (_number(a) and _number(b)):
+        return None
+    if isinstance(a, int) and isinstance(b, int):
+        return a - b
+    return float(Decimal(str(a)) - Decimal(str(b)))
+
+
+def _change(now: Mapping[str, Any], before: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k in [*now, *(k for k in before if k not in now)]:
+        a, b = now.get(k), before.get(k)
+        if isinstance(a, Mapping) or isinstance(b, Mapping):
+            out[k] = _change(a or {}, b or {})
+        elif k not in IDENTITY_KEYS and (_number(a) or _number(b) or (a is None and b is None)):
+            out[k] = _minus(a, b)
+    return out
+
+
+def year_comparison(year: Mapping[str, Any], compare: Mapping[str, Any]) -> dict[str, Any]:
+    """Both year reports and, for every number, year minus compare (months set against the same month)."""
+    return {
+        "year": dict(year),
+        "compare": dict(compare),
+        "change": _change(_month_of_year(year), _month_of_year(compare)),
+    }
+
+
+def comparison_rows(cmp: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """One row per figure, ``key, year, compare, change``; months as ``monthly.01`` … ``monthly.12``."""
+    year, before = _flat(_month_of_year(cmp["year"])), _flat(_month_of_year(cmp["compare"]))
+    change = _flat(cmp["change"])
+    rows = []
+    for k in [*year, *(k for k in before if k not in year)]:
+        a, b = year.get(k), before.get(k)
+        if k in change and change[k] is not None:
+            a, b = a if a is not None else 0, b if b is not None else 0
+        rows.append({"key": k, "year": a, "compare": b, "change": change.get(k)})
+    return rows
 
 
 # --- capacity (seed 003) ---------------------------------------------------------------------

@@ -1,46 +1,45 @@
 """Countries of origin: ISO 3166-1 alpha-2 codes in, names in English or Latvian out.
 
 pycountry carries the ISO list and its Latvian translations; it is imported only when a
-country is read or shown, since it costs ~100 ms to load.
+country is read or shown, since it costs ~100 ms to load. Its Latvian list lacks forms a
+coordinator writes (``Turcija``, ``Palestīna``), which are added here.
 """
 
 from __future__ import annotations
 
-import difflib
-import unicodedata
 from functools import cache
 from typing import Any
 
-from mentorcli.core.errors import InputError
+from mentorcli.core.names import Names
 
+# User-assigned codes of ISO 3166-1 (never a real country): stateless and unknown.
+STATELESS, UNKNOWN = "XX", "ZZ"
+_OWN_NAMES = {
+    STATELESS: {"en": "stateless", "lv": "bezvalstnieks"},
+    UNKNOWN: {"en": "unknown", "lv": "nezināma"},
+}
+# Latvian names shown instead of the library's, where it has none or an English one.
+_LATVIAN = {"TR": "Turcija", "PS": "Palestīna", "MK": "Ziemeļmaķedonija"}
 # Names a coordinator writes that the ISO list spells otherwise.
 _ALIASES = {
-    "syria": "SY",
-    "congo": "CD",
-    "dr congo": "CD",
-    "kongo": "CD",
-    "kongo demokrātiskā republika": "CD",
-    "kongo demokratiska republika": "CD",
-    "russia": "RU",
-    "krievija": "RU",
-    "iran": "IR",
-    "vietnam": "VN",
-    "usa": "US",
-    "asv": "US",
-    "moldova": "MD",
-    "palestine": "PS",
-    "turkey": "TR",
-    "stateless": "XX",
+    STATELESS: ("bezvalstniece", "bez valstspiederības", "bez pilsonības", "no nationality"),
+    UNKNOWN: ("nezināms", "nav zināma", "not known"),
+    "CD": ("DR Congo", "DRC", "Congo-Kinshasa", "Kongo DR", "Kongo Demokrātiskā Republika", "Kongo (Kinšasa)"),
+    "CG": ("Republic of the Congo", "Congo-Brazzaville", "Kongo Republika", "Kongo (Brazavila)"),
+    "SY": ("Sīrijas Arābu Republika",),
+    "PS": ("Palestine", "Palestīnas valsts"),
+    "TR": ("Turkey", "Turcijas Republika"),
+    "RU": ("Russia", "Krievija"),
+    "IR": ("Irānas Islāma Republika",),
+    "MD": ("Moldāvija",),
+    "US": ("USA", "ASV"),
+    "GB": ("UK", "Great Britain", "Apvienotā Karaliste"),
+    "MM": ("Burma", "Birma"),
+    "CI": ("Ivory Coast", "Kotdivuāra"),
+    "CZ": ("Czech Republic", "Čehija"),
 }
-STATELESS = "XX"
-
-
-def _key(text: str) -> str:
-    return " ".join(text.strip().lower().split())
-
-
-def _fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+# A bare "Congo" names either state; the register must not pick one.
+_EITHER = {"Congo": ("CD", "CG"), "Kongo": ("CD", "CG")}
 
 
 @cache
@@ -53,36 +52,38 @@ def _latvian() -> Any:
 
 
 @cache
-def _index() -> dict[str, str]:
+def _names() -> Names:
     import pycountry
 
     lv = _latvian()
-    idx: dict[str, str] = {}
+    names = Names("a country", label=lambda code: f"{code} ({country_name(code)})")
     for c in pycountry.countries:
-        names = [c.name, getattr(c, "common_name", ""), getattr(c, "official_name", ""), lv.gettext(c.name)]
-        for n in filter(None, names):
-            idx.setdefault(_key(n), c.alpha_2)
-            idx.setdefault(_fold(_key(n)), c.alpha_2)
-    idx.update(_ALIASES)
-    return idx
+        for n in (c.name, getattr(c, "common_name", ""), getattr(c, "official_name", "")):
+            if n:
+                names.add(n, c.alpha_2)
+                names.add(lv.gettext(n), c.alpha_2)
+    for code, own in _OWN_NAMES.items():
+        for n in own.values():
+            names.add(n, code)
+    for code, n in _LATVIAN.items():
+        names.add(n, code)
+    for code, more in _ALIASES.items():
+        for n in more:
+            names.add(n, code)
+    for n, codes in _EITHER.items():
+        for code in codes:
+            names.add(n, code)
+    return names
 
 
-def parse_country(text: str) -> str:
-    """An ISO code, or an English or Latvian name (``SY``, ``Syria``, ``Sīrija``)."""
+def parse_country(text: str, field: str = "country") -> str:
+    """An ISO code, or an English or Latvian name (``SY``, ``Syria``, ``Sīrija``, ``bezvalstnieks``)."""
     s = text.strip()
     if len(s) == 2 and s.isalpha():
         code = s.upper()
-        if code == STATELESS or _exists(code):
+        if code in _OWN_NAMES or _exists(code):
             return code
-    idx = _index()
-    key = _key(s)
-    if key in idx:
-        return idx[key]
-    if _fold(key) in idx:
-        return idx[_fold(key)]
-    close = difflib.get_close_matches(key, idx.keys(), n=1, cutoff=0.75)
-    hint = f" (did you mean '{close[0].title()}', {idx[close[0]]}?)" if close else ""
-    raise InputError(f"country: '{text}' is not a country{hint}")
+    return _names().find(s, field)
 
 
 def _exists(code: str) -> bool:
@@ -92,8 +93,10 @@ def _exists(code: str) -> bool:
 
 
 def country_name(code: str, lang: str = "en") -> str:
-    if code == STATELESS:
-        return "bezvalstnieks" if lang == "lv" else "stateless"
+    if code in _OWN_NAMES:
+        return _OWN_NAMES[code][lang if lang == "lv" else "en"]
+    if lang == "lv" and code in _LATVIAN:
+        return _LATVIAN[code]
     import pycountry
 
     c = pycountry.countries.get(alpha_2=code)

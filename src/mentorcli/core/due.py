@@ -11,14 +11,16 @@ from datetime import date, timedelta
 from typing import Any
 
 from mentorcli.core.casework import OVER_MAXIMUM, UNDER_MINIMUM, caseload_state
-from mentorcli.core.clients import MUCENIEKI
+from mentorcli.core.eligibility import NotServed
+from mentorcli.core.places import MUCENIEKI
 from mentorcli.core.policy import PolicyHistory
 
 ELIGIBILITY_END = "eligibility-end"
 MUCENIEKI_EXIT = "mucenieki-exit"
 UNASSIGNED = "unassigned"
 GOAL_OVERDUE = "goal-overdue"
-KINDS = (ELIGIBILITY_END, MUCENIEKI_EXIT, UNASSIGNED, GOAL_OVERDUE, OVER_MAXIMUM, UNDER_MINIMUM)
+ELIGIBLE_NOT_SERVED = "eligible-not-served"
+KINDS = (ELIGIBILITY_END, MUCENIEKI_EXIT, UNASSIGNED, GOAL_OVERDUE, OVER_MAXIMUM, UNDER_MINIMUM, ELIGIBLE_NOT_SERVED)
 DEFAULT_WITHIN = 14
 
 
@@ -34,6 +36,7 @@ class ClientFacts:
     grant: date | None = None  # the day a status was granted
     residence_on_grant: str | None = None
     residence_today: str | None = None
+    not_served: NotServed | None = None  # eligible today with no episode open
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,18 @@ def due_items(
                 items.append({"date": leave, "kind": MUCENIEKI_EXIT, "code": c.code})
         if c.served_today and not c.assigned_today:
             items.append({"date": today, "kind": UNASSIGNED, "code": c.code})
+        if c.not_served:
+            n = c.not_served
+            items.append(
+                {
+                    "date": today,
+                    "kind": ELIGIBLE_NOT_SERVED,
+                    "code": c.code,
+                    "window": n.window,
+                    "since": n.since,
+                    "until": n.until,
+                }
+            )
     items += [
         {"date": g.due, "kind": GOAL_OVERDUE, "code": g.code, "goal": g.id, "area": g.area}
         for g in goals

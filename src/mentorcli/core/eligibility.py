@@ -21,6 +21,8 @@ EXIT_REASONS = ("left-latvia", "declined", "non-compliance", FINAL_REFUSAL, "oth
 # Reasons after which no later window opens: the person is gone, or has no claim to protection.
 ENDS_ALL = frozenset({"left-latvia", FINAL_REFUSAL})
 ELIGIBILITY_ENDED = "eligibility-ended"
+# SPEC 9: handed over to the next provider, who serves the client from then on.
+TRANSFERRED = "transferred"
 END_REASONS = (*EXIT_REASONS, ELIGIBILITY_ENDED)
 SERVICE_EVENTS = ("intake", "resume", "exit")
 ASYLUM_SEEKER_WINDOW = "asylum-seeker"
@@ -245,3 +247,44 @@ def _cut(wins: list[_Win], day: date, reason: str, steps: list[Step]) -> None:
         for w in later:
             wins.remove(w)
             steps.append(Step(day, "window-dropped", {"window": w.kind, "reason": reason}))
+
+
+@dataclass(frozen=True)
+class NotServed:
+    """A client eligible on a day with no episode open: someone the service has left out."""
+
+    window: str  # the kind of window in force that day
+    since: date  # the first day eligible and not served, up to that day
+    until: date | None  # the last day of that window
+
+
+def not_served_on(day: date, windows: Sequence[Window], episodes: Sequence[Episode]) -> NotServed | None:
+    """Eligible on ``day`` and not served (seed 003: granted after a gap, or never taken in).
+
+    A client whose last episode ended ``transferred`` is served by the next provider: not left out.
+    """
+    win = next((w for w in reversed(windows) if _contains(w, day)), None)
+    if win is None or any(e.start <= day and (e.end is None or day <= e.end) for e in episodes):
+        return None
+    past = [e for e in episodes if e.start <= day]
+    if past and past[-1].end_reason == TRANSFERRED:
+        return None
+    # Windows that run into each other without a day between are one stretch of eligibility.
+    since = win.start
+    while prev := next((w for w in windows if w.start < since and w.end and w.end + ONE_DAY >= since), None):
+        since = prev.start
+    ended = [e.end for e in past if e.end is not None]
+    if ended:
+        since = max(since, max(ended) + ONE_DAY)
+    return NotServed(win.kind, since, win.end)
+
+
+def not_served_in(first: date, last: date, windows: Sequence[Window], episodes: Sequence[Episode]) -> NotServed | None:
+    """Eligible in ``first..last`` and served on none of its days; as on its last eligible day in it.
+
+    ``last`` is at most "today": nobody is left out in the future.
+    """
+    days = [min(w.end or last, last) for w in windows if w.start <= last and (w.end is None or w.end >= first)]
+    if not days or any(e.start <= last and (e.end is None or e.end >= first) for e in episodes):
+        return None
+    return not_served_on(max(days), windows, episodes)

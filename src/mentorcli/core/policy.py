@@ -135,6 +135,12 @@ class Policy:
         return frozenset(self.values["eligible_statuses"])
 
 
+def placeholder_rates(p: Policy) -> list[str]:
+    """The rates the payment rule in force uses that are still the shipped placeholders."""
+    keys = ("rate_per_client",) if p["invoice_rule"] == "per-client" else ("rate_per_social_worker", "rate_per_mentor")
+    return [k for k in keys if p.since[k] == BEGINNING and p[k] == DEFAULTS[k]]
+
+
 class PolicyHistory:
     """Every version of every key; answers "what was in force on this day"."""
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mentorcli.core.countries import country_name
 from mentorcli.core.errors import MentorError
+from mentorcli.core.places import place_name
 from mentorcli.render.files import MARK
 
 
 def for_people(fig: Mapping[str, Any], lang: str) -> dict[str, Any]:
-    """The same figures with country names in the chosen language, the largest groups first."""
-    out = dict(fig)
+    """The same figures with country and place names, the largest groups of countries first."""
+    out = {k: for_people(v, lang) if isinstance(v, Mapping) and k != "by_country" else v for k, v in fig.items()}
+    if "by_residence" in out:
+        out["by_residence"] = {place_name(key): n for key, n in fig["by_residence"].items()}
     if "by_country" in out:
         ranked = sorted(out["by_country"].items(), key=lambda kv: (-kv[1], kv[0]))
         out["by_country"] = {f"{country_name(code, lang)} ({code})": n for code, n in ranked}
@@ -31,6 +34,11 @@ def flat(obj: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
 
 def to_xlsx(fig: Mapping[str, Any], lang: str, title: str) -> bytes:
     """One sheet of figure/value rows; numbers stay numbers so the coordinator can sum them."""
+    return rows_xlsx(["figure", "value"], [list(row) for row in flat(for_people(fig, lang))], title)
+
+
+def rows_xlsx(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str) -> bytes:
+    """A workbook of one sheet, marked as mentorcli's (so a later run may replace it, render/files.py)."""
     import io
 
     from openpyxl import Workbook
@@ -39,15 +47,31 @@ def to_xlsx(fig: Mapping[str, Any], lang: str, title: str) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = title[:31]
-    ws.append(["figure", "value"])
-    for key, value in flat(for_people(fig, lang)):
-        ws.append([key, value if isinstance(value, int | float | str) or value is None else str(value)])
+    ws.append(list(headers))
+    for row in rows:
+        ws.append([v if isinstance(v, int | float | str) or v is None else str(v) for v in row])
     ws.column_dimensions["A"].width = 48
-    ws.column_dimensions["B"].width = 14
+    for col in "BCD"[: len(headers) - 1]:
+        ws.column_dimensions[col].width = 14
     wb.properties.creator = MARK
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def comparison_for_people(cmp: Mapping[str, Any], lang: str) -> tuple[list[str], list[list[Any]]]:
+    """Two years side by side: a column for each year and one for the change, countries by name."""
+    from mentorcli.core.counting import comparison_rows
+
+    headers = ["figure", str(cmp["year"]["year"]), str(cmp["compare"]["year"]), "change"]
+    rows = []
+    for r in comparison_rows(cmp):
+        key = r["key"]
+        if key.startswith("by_country."):
+            code = key.removeprefix("by_country.")
+            key = f"by_country.{country_name(code, lang)} ({code})"
+        rows.append([key, r["year"], r["compare"], r["change"]])
+    return headers, rows
 
 
 CHART_KINDS = ("sex", "route", "country")

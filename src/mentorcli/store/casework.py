@@ -30,7 +30,9 @@ from mentorcli.core.casework import (
 from mentorcli.core.clients import check_not_future
 from mentorcli.core.dates import ONE_DAY, fmt_lv
 from mentorcli.core.due import ClientFacts, OpenGoal, StaffLoad
+from mentorcli.core.eligibility import not_served_on
 from mentorcli.core.errors import InputError, NotFound
+from mentorcli.core.names import Names
 from mentorcli.store.register import Register
 
 
@@ -98,10 +100,14 @@ def _staff(row: sqlite3.Row) -> Staff:
 
 
 def staff(reg: Register, name: str, field: str = "staff") -> Staff:
-    key = check_name(name, field)
-    row = reg.conn.execute("SELECT * FROM staff WHERE name = ?", (key,)).fetchone()
+    """The staff member ``name`` names: as typed, else in any case or without diacritics when unique."""
+    typed = check_name(name, field)
+    row = reg.conn.execute("SELECT * FROM staff WHERE name = ?", (typed,)).fetchone()
     if row is None:
-        raise NotFound(f"{field}: '{key}' is not on the staff list")
+        everyone = Names("on the staff list", error=NotFound)
+        everyone.extend((n, n) for (n,) in reg.conn.execute("SELECT name FROM staff ORDER BY name"))
+        found = everyone.find(typed, field)
+        row = reg.conn.execute("SELECT * FROM staff WHERE name = ?", (found,)).fetchone()
     return _staff(row)
 
 
@@ -141,7 +147,7 @@ def add_staff(
     return added
 
 
-def set_team(reg: Register, mentor: str, worker: str, start: date) -> None:
+def set_team(reg: Register, mentor: str, worker: str, start: date) -> tuple[Staff, Staff]:
     """The mentor joins the worker's team from ``start``; the previous team ends the day before."""
     m, w = staff(reg, mentor, "mentor"), staff(reg, worker, "worker")
     require(m, MENTOR, Period(start, start), "mentor")
@@ -160,6 +166,7 @@ def set_team(reg: Register, mentor: str, worker: str, start: date) -> None:
         "INSERT INTO teams (mentor_id, worker_id, start) VALUES (?, ?, ?)", (m.id, w.id, start.isoformat())
     )
     reg.audit("team", "teams", m.ref, {"worker": w.ref, "from": start})
+    return m, w
 
 
 def end_staff(reg: Register, name: str, day: date) -> Staff:
@@ -609,7 +616,13 @@ def due_facts(reg: Register, within: int) -> tuple[list[ClientFacts], list[OpenG
             ((today - timedelta(days=longest)).isoformat(), l_),
         )
     }
-    wanted = sorted(served | set(ends) | set(grants))
+    # Only these few need their windows and episodes read: eligible today and not served.
+    left_out = {
+        cid: n
+        for cid, (wins, eps) in reg.stored_spans(eligible - served).items()
+        if (n := not_served_on(today, wins, eps))
+    }
+    wanted = sorted(served | set(ends) | set(grants) | set(left_out))
     marks = ",".join("?" * len(wanted))
     codes = dict(reg.conn.execute(f"SELECT id, code FROM clients WHERE id IN ({marks})", wanted).fetchall())
     clients = []
@@ -620,6 +633,7 @@ def due_facts(reg: Register, within: int) -> tuple[list[ClientFacts], list[OpenG
             served_today=cid in served,
             eligible_today=cid in eligible,
             assigned_today=cid in assigned,
+            not_served=left_out.get(cid),
         )
         if grant := grants.get(cid):
             rec = reg.record_by_id(cid)

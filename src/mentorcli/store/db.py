@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 
 from mentorcli.core.errors import MentorError
@@ -29,23 +30,56 @@ def resolve_path(option: str | None) -> Path:
     return default_path()
 
 
-def _create_private(path: Path) -> None:
-    """Create the file readable by its owner alone before SQLite touches it.
+def _create_private(path: Path) -> list[Path]:
+    """Create the file readable by its owner alone before SQLite touches it; the folders made for it.
 
     SQLite gives its -wal and -shm files the permissions of the database file, so they stay
     private too.
     """
+    made = [p for p in reversed(path.parent.parents) if not p.exists()]
+    if not path.parent.exists():
+        made.append(path.parent)
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
+    return made
 
 
-def connect(path: Path, *, create: bool) -> sqlite3.Connection:
-    """Open (and if asked, create) the database and bring its schema up to date."""
+@dataclass(frozen=True)
+class Created:
+    """A database file this command made, and the folders made for it: removed if nothing is written."""
+
+    path: Path
+    folders: tuple[Path, ...]
+
+    def discard(self) -> None:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        for folder in reversed(self.folders):
+            with suppress(OSError):
+                folder.rmdir()
+
+
+def connect(path: Path, *, create: bool, migrated: list[str] | None = None) -> sqlite3.Connection:
+    """Open (and if asked, create) the database and bring its schema up to date.
+
+    ``migrated`` receives the names of the migration steps this opening applied.
+    """
+    return open_tracked(path, create=create, migrated=migrated)[0]
+
+
+def open_tracked(
+    path: Path, *, create: bool, migrated: list[str] | None = None
+) -> tuple[sqlite3.Connection, Created | None]:
+    """``connect``, and the file it created if it made one, so that a command that writes nothing
+    can remove it again. A read never creates the file: a mistyped ``--db`` must not leave an
+    empty register behind that later reports zeros.
+    """
+    created = None
     if not path.exists():
         if not create:
             raise MentorError(f"database: no database at {path} (set --db or MENTORCLI_DB)")
-        _create_private(path)
+        created = Created(path, tuple(_create_private(path)))
     try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         conn.row_factory = sqlite3.Row
@@ -59,8 +93,16 @@ def connect(path: Path, *, create: bool) -> sqlite3.Connection:
         raise MentorError(f"database: {path} is not a mentorcli database ({e})") from None
     from mentorcli.store.migrations import migrate
 
-    migrate(conn)
-    return conn
+    try:
+        applied = migrate(conn)
+    except BaseException:
+        conn.close()
+        if created:
+            created.discard()
+        raise
+    if migrated is not None:
+        migrated.extend(applied)
+    return conn, created
 
 
 @contextmanager

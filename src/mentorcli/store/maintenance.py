@@ -18,6 +18,7 @@ from mentorcli.store.register import Register
 
 MAGIC = b"MENTORCLI-BACKUP-1\n"
 _SALT, _NONCE = 16, 12
+REPLACED = "replaced-"  # db restore keeps the file it replaces as NAME.replaced-STAMP
 
 
 # --- backup and restore ------------------------------------------------------------------
@@ -121,11 +122,9 @@ def restore(db: Path, source: Path, passphrase: str | None) -> Path | None:
             raise InputError(f"backup: {problems[0]}; nothing was replaced")
         kept = None
         if db.exists():
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-            kept = db.with_name(f"{db.name}.replaced-{stamp}")
+            kept = _new_replaced_name(db)
             live = sqlite3.connect(db, timeout=30)
             try:
-                _create_private(kept)
                 _copy(live, kept)
             finally:
                 live.close()
@@ -142,6 +141,26 @@ def restore(db: Path, source: Path, passphrase: str | None) -> Path | None:
     finally:
         if tmp is not None:
             tmp.unlink()
+
+
+def _new_replaced_name(db: Path) -> Path:
+    """A new file for the copy a restore replaces: by the second, with a counter within one second."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    for n in range(1, 1000):
+        kept = db.with_name(f"{db.name}.{REPLACED}{stamp}" + (f"-{n}" if n > 1 else ""))
+        try:
+            _create_private(kept)
+        except FileExistsError:
+            continue
+        return kept
+    raise MentorError(f"restore: too many copies named {db.name}.{REPLACED}{stamp}; remove some")
+
+
+def replaced_copies(db: Path) -> list[Path]:
+    """The copies earlier restores kept beside the database (they hold names erased since)."""
+    import glob
+
+    return sorted(db.parent.glob(f"{glob.escape(db.name)}.{REPLACED}*"))
 
 
 # --- checks ------------------------------------------------------------------------------

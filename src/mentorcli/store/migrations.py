@@ -174,6 +174,74 @@ def _erasure(db: Database) -> None:
     db.table("clients").add_column("erased", str)
 
 
+def _place_keys(db: Database) -> None:
+    """Residences as place keys and interpreters as ISO 639 codes (issue 19).
+
+    A value neither list knows is kept as it was; ``unmapped`` names it, on the stderr of the
+    command that migrates and in ``db info``, so the coordinator can correct it.
+    """
+    from mentorcli.core.casework import check_language
+    from mentorcli.core.clients import check_residence
+
+    conn = db.conn
+    for table, column, where, parse in (
+        ("clients", "residence", "", check_residence),
+        ("events", "value", "WHERE event = 'move'", check_residence),
+        ("activities", "interpreter", "WHERE interpreter IS NOT NULL", check_language),
+    ):
+        for (value,) in conn.execute(f"SELECT DISTINCT {column} FROM {table} {where}").fetchall():
+            key = _mapped(parse, value)
+            if key is not None and key != value:
+                extra = f"{where} AND" if where else "WHERE"
+                conn.execute(f"UPDATE {table} SET {column} = ? {extra} {column} = ?", (key, value))
+
+
+def _mapped(parse: Callable[[str], str | None], value: str) -> str | None:
+    from mentorcli.core.errors import InputError
+
+    try:
+        return parse(value)
+    except InputError:
+        return None
+
+
+# Where residences and interpreter languages are stored, each row named as the user knows it.
+_PLACES_AND_LANGUAGES = (
+    ("place", "residence", "SELECT 'client ' || code AS record, residence AS value FROM clients"),
+    (
+        "place",
+        "residence",
+        # A later move on the same day replaces an earlier one: only the one in force counts.
+        "SELECT 'client ' || c.code || ' move on ' || e.date AS record, e.value AS value FROM events e "
+        "JOIN clients c ON c.id = e.client_id WHERE e.event = 'move' AND e.id = (SELECT MAX(id) FROM events "
+        "WHERE client_id = e.client_id AND date = e.date AND event = 'move')",
+    ),
+    (
+        "language",
+        "interpreter",
+        "SELECT 'activity ' || id AS record, interpreter AS value FROM activities WHERE interpreter IS NOT NULL",
+    ),
+)
+
+
+def unmapped(conn: sqlite3.Connection) -> list[str]:
+    """Residences and interpreter languages that are not keys or codes of the lists, one line each."""
+    from mentorcli.core.casework import check_language
+    from mentorcli.core.clients import check_residence
+
+    lines = []
+    for kind, what, rows in _PLACES_AND_LANGUAGES:
+        check = check_residence if kind == "place" else check_language
+        # Each distinct value is checked once: a register holds many clients but few places.
+        values = [r[0] for r in conn.execute(f"SELECT DISTINCT value FROM ({rows})")]
+        bad = [v for v in values if _mapped(check, v) != v]
+        if bad:
+            marks = ", ".join("?" * len(bad))
+            found = conn.execute(f"SELECT record, value FROM ({rows}) WHERE value IN ({marks}) ORDER BY record", bad)
+            lines += [f"{r}: {what} '{v}' is kept as it was: it is not a known {kind}" for r, v in found]
+    return lines
+
+
 def _report_indexes(db: Database) -> None:
     """Indexes for what the reports, ``due`` and ``report caseload`` look up by day.
 
@@ -196,8 +264,15 @@ MIGRATIONS: list[tuple[str, Step]] = [
     ("0002_casework", _casework),
     ("0003_reports", _reports),
     ("0004_erasure", _erasure),
-    ("0005_report_indexes", _report_indexes),
+    ("0005_place_keys", _place_keys),
+    ("0006_report_indexes", _report_indexes),
 ]
+# What a step could not do, told to whoever runs the command that applies it.
+NOTICES: dict[str, Callable[[sqlite3.Connection], list[str]]] = {"0005_place_keys": unmapped}
+
+
+def notices(conn: sqlite3.Connection, applied: list[str]) -> list[str]:
+    return [line for name in applied if name in NOTICES for line in NOTICES[name](conn)]
 
 
 def _now() -> str:

@@ -14,12 +14,12 @@ from typing import Any
 from mentorcli.core import clients as fields
 from mentorcli.core.clients import Client
 from mentorcli.core.dates import fmt_lv
-from mentorcli.core.eligibility import ServiceEvent, Timeline, compute
+from mentorcli.core.eligibility import Episode, ServiceEvent, Timeline, Window, compute
 from mentorcli.core.errors import InputError, NotFound
 from mentorcli.core.events import check_event
 from mentorcli.core.legal import STATUS_EVENTS, StatusEvent
 from mentorcli.core.policy import PolicyHistory, Version, dump_value
-from mentorcli.store.db import connect, transaction
+from mentorcli.store.db import open_tracked, transaction
 
 SERVICE = ("intake", "resume", "exit")
 # Personal data and free text: the audit log records that these changed, never their values,
@@ -53,10 +53,12 @@ class Record:
 class Register:
     """An open database for one command: its connection, what "today" is, and who writes."""
 
-    def __init__(self, conn: sqlite3.Connection, today: date, command: str) -> None:
+    def __init__(self, conn: sqlite3.Connection, today: date, command: str, *, created: bool = False) -> None:
         self.conn = conn
+        self.created = created  # this command made the file
         self.today = today
         self.command = command
+        self.migrated: list[str] = []  # migration steps applied on opening it
         self._policies: PolicyHistory | None = None
 
     # --- audit --------------------------------------------------------------------------
@@ -206,6 +208,26 @@ class Register:
         )
         return tl
 
+    def stored_spans(self, ids: Iterable[int]) -> dict[int, tuple[list[Window], list[Episode]]]:
+        """The windows and episodes as last derived, of these clients, without deriving them again."""
+        wanted = sorted(set(ids))
+        out: dict[int, tuple[list[Window], list[Episode]]] = {cid: ([], []) for cid in wanted}
+        for chunk in (wanted[i : i + 500] for i in range(0, len(wanted), 500)):
+            marks = ",".join("?" * len(chunk))
+            for r in self.conn.execute(
+                f'SELECT client_id, kind, start, "end", ended_by FROM windows WHERE client_id IN ({marks}) '
+                "ORDER BY client_id, seq",
+                chunk,
+            ):
+                out[r[0]][0].append(Window(r[1], date.fromisoformat(r[2]), _day(r[3]), r[4]))
+            for r in self.conn.execute(
+                f'SELECT client_id, start, "end", end_reason, first FROM episodes WHERE client_id IN ({marks}) '
+                "ORDER BY client_id, seq",
+                chunk,
+            ):
+                out[r[0]][1].append(Episode(date.fromisoformat(r[1]), _day(r[2]), r[3], bool(r[4])))
+        return out
+
     def codes(self, where: str = "", params: Iterable[Any] = ()) -> list[str]:
         return [r[0] for r in self.conn.execute(f"SELECT code FROM clients {where} ORDER BY code", tuple(params))]
 
@@ -228,6 +250,10 @@ def _record(row: sqlite3.Row, events: Iterable[Sequence[Any]]) -> Record:
 
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
 
 
 _CLIENT_COLUMNS = (
@@ -284,24 +310,39 @@ def _client(row: sqlite3.Row) -> Client:
 
 @contextmanager
 def open_register(path: Path, today: date, command: str, *, write: bool, commit: bool = True) -> Iterator[Register]:
-    """The database for one command; a writing command runs in one transaction."""
-    conn = connect(path, create=write)
+    """The database for one command; a writing command runs in one transaction.
+
+    A file this command created is removed again unless the command wrote into it: a dry run, a
+    refused write or a write with nothing to do leaves nothing behind. ``Register.created`` then
+    tells the caller it made one.
+    """
+    migrated: list[str] = []
+    conn, created = open_tracked(path, create=write, migrated=migrated)
+    # Creating the schema is not a write of the command's own.
+    schema_only = conn.total_changes
+    kept = False
+    reg = Register(conn, today, command, created=created is not None)
+    reg.migrated = migrated
     try:
         if write and commit:
             with transaction(conn):
-                yield Register(conn, today, command)
+                yield reg
+            kept = conn.total_changes > schema_only
         elif write:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                yield Register(conn, today, command)
+                yield reg
             finally:
                 conn.execute("ROLLBACK")
         else:
             # A read sees one consistent snapshot even while another process writes.
             conn.execute("BEGIN")
             try:
-                yield Register(conn, today, command)
+                yield reg
             finally:
                 conn.execute("ROLLBACK")
     finally:
         conn.close()
+        if created and not kept:
+            created.discard()
+            reg.created = False

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from mentorcli.core.counting import ActivityFacts, ClientFacts, Inputs, StaffFacts, WindowFacts
-from mentorcli.core.eligibility import Episode
+from mentorcli.core.eligibility import Episode, not_served_in
 from mentorcli.core.errors import InputError
 from mentorcli.core.legal import STATUS_EVENTS, LegalTimeline, StatusEvent
 from mentorcli.store.register import Register
@@ -29,49 +32,97 @@ def _day(text: str | None) -> date | None:
 
 def client_facts(reg: Register, first: date, last: date) -> list[ClientFacts]:
     params = {"first": first.isoformat(), "end": min(last, reg.today).isoformat()}
+    return _facts(reg, _SERVED, params)
+
+
+_FACT_EVENTS = "event IN ('granted', 'refused', 'appealed', 'court', 'final-refusal', 'move')"
+_LEFT_LATVIA = "(event = 'exit' AND value = 'left-latvia')"
+_CLIENT_COLUMNS = "id, code, sex, born, country, route, family, residence, arrived"
+
+
+def population_facts(reg: Register, on: date) -> Iterator[ClientFacts]:
+    """Every client taken in by the day, one at a time, for ``report population`` (the core decides
+    who still counts on the day).
+
+    The population spans the whole history: the three tables are read side by side in client
+    order, so no client's facts outlive the counting of that client. Events after the day cannot
+    change a status or a residence on it.
+    """
+    conn = reg.conn
+    params = {"on": on.isoformat(), "end": min(on, reg.today).isoformat()}
+    episodes = conn.execute(
+        'SELECT client_id, start, "end", end_reason, first FROM episodes WHERE start <= :end ORDER BY client_id, seq',
+        params,
+    )
+    events = groupby(
+        conn.execute(
+            f"SELECT client_id, date, event, value FROM events WHERE date <= :on AND ({_FACT_EVENTS} OR {_LEFT_LATVIA}) "
+            "ORDER BY client_id, date, id",
+            params,
+        ),
+        key=itemgetter(0),
+    )
+    clients = conn.execute(f"SELECT {_CLIENT_COLUMNS} FROM clients ORDER BY id")
+    ev_id, ev_rows = next(events, (None, iter(())))
+    for cid, eps in groupby(episodes, key=itemgetter(0)):
+        row = next(r for r in clients if r[0] == cid)
+        while ev_id is not None and ev_id < cid:
+            ev_id, ev_rows = next(events, (None, iter(())))
+        yield _client(row, [_episode(r) for r in eps], list(ev_rows) if ev_id == cid else [])
+
+
+def _episode(r: Sequence[Any]) -> Episode:
+    return Episode(date.fromisoformat(r[1]), _day(r[2]), r[3], bool(r[4]))
+
+
+def _facts(reg: Register, clients: str, params: dict[str, str]) -> list[ClientFacts]:
+    """The facts of the clients whose ids the query ``clients`` selects, in three set-wise reads."""
     conn = reg.conn
     episodes: dict[int, list[Episode]] = defaultdict(list)
     for r in conn.execute(
-        f'SELECT client_id, start, "end", end_reason, first FROM episodes WHERE client_id IN ({_SERVED}) '
+        f'SELECT client_id, start, "end", end_reason, first FROM episodes WHERE client_id IN ({clients}) '
         "ORDER BY client_id, seq",
         params,
     ):
-        episodes[r[0]].append(Episode(date.fromisoformat(r[1]), _day(r[2]), r[3], bool(r[4])))
-    status: dict[int, list[StatusEvent]] = defaultdict(list)
-    moves: dict[int, list[tuple[date, str]]] = defaultdict(list)
+        episodes[r[0]].append(_episode(r))
+    events: dict[int, list[Sequence[Any]]] = defaultdict(list)
     for r in conn.execute(
-        f"SELECT client_id, date, event, value FROM events WHERE client_id IN ({_SERVED}) "
-        "AND event IN ('granted', 'refused', 'appealed', 'court', 'final-refusal', 'move') "
-        "ORDER BY client_id, date, id",
+        f"SELECT client_id, date, event, value FROM events WHERE client_id IN ({clients}) "
+        f"AND ({_FACT_EVENTS} OR {_LEFT_LATVIA}) ORDER BY client_id, date, id",
         params,
     ):
-        day = date.fromisoformat(r[1])
-        if r[2] in STATUS_EVENTS:
-            status[r[0]].append(StatusEvent(day, r[2], r[3]))
-        else:
-            moves[r[0]].append((day, r[3]))
-    facts = []
-    for r in conn.execute(
-        "SELECT id, code, sex, born, country, route, family, residence, arrived FROM clients "
-        f"WHERE id IN ({_SERVED}) ORDER BY code",
-        params,
-    ):
-        cid = r["id"]
-        facts.append(
-            ClientFacts(
-                code=r["code"],
-                sex=r["sex"],
-                born=date.fromisoformat(r["born"]),
-                country=r["country"],
-                route=r["route"],
-                family=r["family"],
-                residence=r["residence"],
-                moves=tuple(moves[cid]),
-                legal=LegalTimeline(date.fromisoformat(r["arrived"]), tuple(status[cid])),
-                episodes=tuple(episodes[cid]),
-            )
-        )
-    return facts
+        events[r[0]].append(r)
+    rows = conn.execute(f"SELECT {_CLIENT_COLUMNS} FROM clients WHERE id IN ({clients}) ORDER BY code", params)
+    return [_client(r, episodes[r[0]], events[r[0]]) for r in rows]
+
+
+def _client(row: Sequence[Any], episodes: list[Episode], events: Iterable[Sequence[Any]]) -> ClientFacts:
+    """One client's facts from its row, its episodes and its events in date order."""
+    status: list[StatusEvent] = []
+    moves: list[tuple[date, str]] = []
+    left: date | None = None
+    for _, text, event, value in events:
+        day = date.fromisoformat(text)
+        if event in STATUS_EVENTS:
+            status.append(StatusEvent(day, event, value))
+        elif event == "move":
+            moves.append((day, value))
+        elif left is None:
+            left = day
+    _, code, sex, born, country, route, family, residence, arrived = row
+    return ClientFacts(
+        code=code,
+        sex=sex,
+        born=date.fromisoformat(born),
+        country=country,
+        route=route,
+        family=family,
+        residence=residence,
+        moves=tuple(moves),
+        legal=LegalTimeline(date.fromisoformat(arrived), tuple(status)),
+        episodes=tuple(episodes),
+        left_latvia=left,
+    )
 
 
 def inputs(reg: Register, first: date, last: date) -> Inputs:
@@ -104,6 +155,27 @@ def windows(reg: Register, first: date, last: date) -> list[WindowFacts]:
             (end, first.isoformat()),
         )
     ]
+
+
+def not_served(reg: Register, first: date, last: date) -> list[dict[str, Any]]:
+    """Clients eligible in the period and served on none of its days (codes only, never names)."""
+    end = min(last, reg.today)
+    ids = {int(w.client) for w in windows(reg, first, last)}
+    codes = _codes(reg, ids)
+    out = []
+    for cid, (wins, eps) in reg.stored_spans(ids).items():
+        if left := not_served_in(first, end, wins, eps):
+            out.append({"code": codes[cid], "window": left.window, "since": left.since, "until": left.until})
+    return sorted(out, key=lambda r: r["code"])
+
+
+def _codes(reg: Register, ids: set[int]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    wanted = sorted(ids)
+    for chunk in (wanted[i : i + 500] for i in range(0, len(wanted), 500)):
+        marks = ",".join("?" * len(chunk))
+        found.update(reg.conn.execute(f"SELECT id, code FROM clients WHERE id IN ({marks})", chunk).fetchall())
+    return found
 
 
 def complexity(reg: Register, first: date, last: date) -> dict[str, int]:
