@@ -1,8 +1,8 @@
 """A synthetic national-scale database: N clients over ten years, their events, staff, assignments, activities.
 
-Deterministic (fixed seed). Every history passes the same core checks as the commands, and the derived
+Deterministic (fixed seed). Every history passes the same core checks as the commands, the derived
 windows and episodes are computed by the same core, and no staff member serves more clients than the
-policy's maximum on any day, so `db check` passes on the file and reports over the file mean what they mean in use.
+policy's maximum on any day: `db check` passes on the file, and reports over it mean what they mean in use.
 
     python benchmarks/generate.py --clients 100000 --out /tmp/bench-100k.db [--csv-dir DIR]
 """
