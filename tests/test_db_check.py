@@ -31,6 +31,12 @@ def test_a_maximum_lowered_by_policy_is_an_error(run: Run, tmp_path: Path) -> No
     assert res.code == 1
     assert f"mentor {MENTOR}: 20 clients on 2020-06-01 (maximum 19)" in res.err.splitlines()
     assert res.out == ""
+    # Every command counts the same: due shows it on that day, assign refuses one more from it.
+    due = [i for i in run("--today", "2020-06-01", "due", "--format", "json").json() if i.get("staff") == MENTOR]
+    assert [(i["kind"], i["load"], i["limit"]) for i in due] == [("over-maximum", 20, 19)]
+    clients(run, tmp_path, CODES[20:])
+    res = run("assign", CODES[20], "--worker", WORKER, "--mentor", MENTOR, "--from", "2020-06-01", ok=False)
+    assert res.code == 2 and "would have 21 clients on 01.06.2020 (maximum 19)" in res.err
 
 
 def test_an_overload_asked_for_with_force_is_a_warning(run: Run, tmp_path: Path) -> None:
