@@ -294,7 +294,7 @@ def test_plan_errors(run: Run, refused: Refused, tmp_path: Path) -> None:
         "2020-03-02",
         "--by",
         WORKER,
-        says="level: '4' is not a complexity level",
+        says="level: 4 is out of range (1 to 3)",
     )
     refused(
         "plan", "complexity", "C-01", "2", "--date", "2020-03-02", "--by", MENTOR, says="by: Anna Bērziņa is a mentor"
@@ -341,7 +341,7 @@ def test_plan_errors(run: Run, refused: Refused, tmp_path: Path) -> None:
     run("plan", "goal", "drop", "1", "--date", "2020-03-05")
     refused("plan", "goal", "done", "1", "--date", "2020-03-06", says="goal: 1 is already dropped (on 05.03.2020)")
     refused("plan", "goal", "edit", "1", says="nothing to change")
-    refused("plan", "goal", "done", "x", "--date", "2020-03-06", says="goal: 'x' is not a goal number")
+    refused("plan", "goal", "done", "x", "--date", "2020-03-06", says="goal: 'x' is not a whole number (1 to 999999999")
 
 
 # --- activities -----------------------------------------------------------------------------
@@ -415,7 +415,7 @@ def test_activity_errors(run: Run, refused: Refused, tmp_path: Path) -> None:
         *base,
         "--minutes",
         "0",
-        says="--minutes: '0' is not a number of minutes",
+        says="--minutes: 0 is out of range (1 to 1440)",
     )
     refused(
         "activity",

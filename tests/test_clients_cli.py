@@ -102,12 +102,63 @@ def test_a_grant_with_a_day_between_ends_the_episode_and_needs_a_resume(run: Run
     refused("client", "resume", "A", "--date", "2020-07-01", says="date")
 
 
-def test_temporary_protection_ends_the_asylum_seeker_window_and_opens_none(run: Run) -> None:
+def test_temporary_protection_is_the_status_but_neither_ends_nor_opens_a_window(run: Run) -> None:
+    """SPEC 3.1: a grant of a status the policy does not list changes the status and nothing else."""
     add_client(run, "A", arrived="2020-03-10", intake="2020-03-10")
     run("status", "grant", "A", "temporary-protection", "--date", "2020-04-01")
-    assert windows(run, "A") == [("asylum-seeker", "2020-03-10", "2020-04-01")]
-    assert episodes(run, "A") == [("2020-03-10", "2020-04-01", "eligibility-ended")]
-    assert show(run, "A")["status"] == "temporary-protection"
+    assert windows(run, "A") == [("asylum-seeker", "2020-03-10", "2020-06-10")]
+    assert episodes(run, "A") == [("2020-03-10", "2020-06-10", "eligibility-ended")]
+    assert show(run, "A", "--today", "2020-05-01")["status"] == "temporary-protection"
+    assert "the asylum-seeker window goes on" in run("client", "explain", "A").out
+    # The asylum application is still pending: refugee status may follow, and opens the status window.
+    run("status", "grant", "A", "refugee", "--date", "2020-06-11")
+    assert windows(run, "A") == [("asylum-seeker", "2020-03-10", "2020-06-10"), ("status", "2020-06-11", "2021-06-11")]
+    assert episodes(run, "A") == [("2020-03-10", "2021-06-11", "eligibility-ended")]
+    assert show(run, "A")["status"] == "refugee"
+
+
+def test_an_alternative_status_holder_appeals_and_is_upgraded_to_refugee(run: Run, refused: Refused) -> None:
+    """SPEC 2: appealed, court positive, granted refugee; the window runs from the first grant."""
+    add_client(run, "A", arrived="2020-03-10", intake="2020-03-10")
+    run("status", "grant", "A", "alternative", "--date", "2020-05-04")
+    refused("status", "grant", "A", "refugee", "--date", "2020-06-01", says="a status was already granted")
+    run("status", "appeal", "A", "--date", "2020-06-01")
+    assert show(run, "A", "--today", "2020-07-01")["awaiting_court"] is True
+    run("status", "court", "A", "positive", "--date", "2020-09-01")
+    refused("status", "grant", "A", "alternative", "--date", "2020-10-01", says="refugee status")
+    run("status", "grant", "A", "refugee", "--date", "2020-10-01")
+    view = show(run, "A")
+    assert view["status"] == "refugee" and view["eligible_until"] == "2021-05-04"
+    assert windows(run, "A") == [("asylum-seeker", "2020-03-10", "2020-05-04"), ("status", "2020-05-04", "2021-05-04")]
+    assert show(run, "A", "--today", "2020-09-30")["status"] == "alternative"
+    assert "still runs from the first grant on 04.05.2020" in run("client", "explain", "A").out
+
+
+def test_a_negative_judgment_leaves_the_alternative_status(run: Run, refused: Refused) -> None:
+    add_client(run, "A", arrived="2020-03-10", intake="2020-03-10")
+    run("status", "grant", "A", "alternative", "--date", "2020-05-04")
+    run("status", "appeal", "A", "--date", "2020-06-01")
+    run("status", "court", "A", "negative", "--date", "2020-09-01")
+    assert show(run, "A")["status"] == "alternative"
+    refused("status", "final-refusal", "A", "--date", "2020-10-01", says="no refusal that could become final")
+    refused("status", "appeal", "A", "--date", "2020-06-01", says="event")
+
+
+def test_a_refugee_cannot_appeal_for_refugee_status(refused: Refused, run: Run) -> None:
+    add_client(run, "A", arrived="2020-03-10", intake="2020-03-10")
+    run("status", "grant", "A", "refugee", "--date", "2020-05-04")
+    refused("status", "appeal", "A", "--date", "2020-06-01", says="there is no refusal to appeal")
+
+
+def test_a_second_move_on_a_day_corrects_the_first(run: Run, refused: Refused) -> None:
+    add_client(run, "A", arrived="2020-03-10", intake="2020-03-10")
+    run("client", "move", "A", "--residence", "riga", "--date", "2020-05-01")
+    done = run("client", "move", "A", "--residence", "cesis", "--date", "2020-05-01")
+    assert "corrects the move to Rīga" in done.out
+    assert show(run, "A")["residence"] == "cesis"
+    moves = [e for e in run("audit", "--client", "A", "--format", "json").json() if e["fields"].get("event") == "move"]
+    assert [(e["action"], e["fields"].get("replaces")) for e in moves] == [("add", None), ("correct", "riga")]
+    refused("client", "move", "A", "--residence", "cesis", "--date", "2020-05-01", says="already recorded")
 
 
 def test_resume_opens_the_first_episode_of_a_client_registered_without_intake(run: Run) -> None:

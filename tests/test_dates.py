@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
@@ -111,3 +111,22 @@ def test_add_months_ends_on_the_corresponding_day_or_the_last_of_the_month(d: da
 def test_add_months_is_monotone_in_the_start(a: date, b: date, n: int) -> None:
     first, second = sorted((a, b))
     assert add_months(first, n) <= add_months(second, n)
+
+
+def _add_months_by_hand(start: date, months: int) -> date:
+    """The month arithmetic the tool used before dateutil (kept here as the yardstick)."""
+    total = start.month - 1 + months
+    year, month = start.year + total // 12, total % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def test_add_months_gives_the_dates_it_always_gave_2015_to_2030() -> None:
+    """Moving to dateutil.relativedelta changed no date: every day of 2015-2030, the usual terms."""
+    day, last = date(2015, 1, 1), date(2030, 12, 31)
+    changed = []
+    while day <= last:
+        changed += [
+            (day, n) for n in (*range(25), 36, 48, 60, 120) if add_months(day, n) != _add_months_by_hand(day, n)
+        ]
+        day += timedelta(days=1)
+    assert changed == []

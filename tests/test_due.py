@@ -188,5 +188,5 @@ def test_due_table_and_errors(run: Run, refused: Refused, tmp_path: Path) -> Non
     add_client(run, "T-1", arrived="2021-10-01", intake="2021-10-01")
     table = run("due").out
     assert "eligibility-end" in table and "T-1" in table
-    refused("due", "--within", "-1", says="--within: -1 is negative")
+    refused("due", "--within", "-1", says="--within: '-1' is not a whole number (0 to 3660")
     refused("due", "--within", "soon", says="--within")

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mentorcli.core.eligibility import ServiceEvent, Timeline, compute
+from mentorcli.core.eligibility import ServiceEvent, Timeline, Window, compute
 from mentorcli.core.errors import InputError
 from mentorcli.core.legal import StatusEvent
 from mentorcli.core.policy import PolicyHistory, Version
@@ -77,6 +77,14 @@ class Outcome:
     horizon: date
 
 
+def first_eligible_grant(status: Sequence[StatusEvent], rules: Sequence[Rule]) -> StatusEvent | None:
+    """SPEC 3.1: only a status listed in eligible_statuses on its day counts; later grants
+    (an upgrade to refugee status) do not move the window."""
+    return next(
+        (e for e in status if e.event == "granted" and e.value in rule_on(rules, "eligible_statuses", e.date)), None
+    )
+
+
 def horizon_of(arrival: date, status: Sequence[StatusEvent], service: Sequence[ServiceEvent]) -> date:
     last = max([arrival, *(e.date for e in status), *(e.date for e in service)])
     return last + timedelta(days=3 * 366)
@@ -86,17 +94,18 @@ def reference(
     arrival: date, status: Sequence[StatusEvent], service: Sequence[ServiceEvent], rules: Sequence[Rule]
 ) -> Outcome:
     horizon = horizon_of(arrival, status, service)
-    grant = next((e for e in status if e.event == "granted"), None)
+    grant = first_eligible_grant(status, rules)
     final = next((e.date for e in status if e.event == "final-refusal"), None)
 
     as_months = rule_on(rules, "asylum_seeker_months", arrival)
     as_term = None if as_months == "until-status" else last_day_of_term(arrival, as_months)
     status_term: date | None = None
-    if grant and grant.value in rule_on(rules, "eligible_statuses", grant.date):
+    if grant:
         status_term = last_day_of_term(grant.date, rule_on(rules, "status_months", grant.date))
 
     def asylum_seeker(d: date) -> bool:
-        # Ends at the term, at any grant (both windows hold the grant day), at a final refusal.
+        # Ends at the term, at the first grant of an eligible status (both windows hold the
+        # grant day), at a final refusal. Another grant (temporary protection) ends nothing.
         return (
             arrival <= d
             and (as_term is None or d <= as_term)
@@ -214,8 +223,8 @@ def check_invariants(tl: Timeline, service: Sequence[ServiceEvent], rules: Seque
     for a, b in pairwise(eps):
         assert a.end is not None and a.end < b.start, "episodes overlap or are out of order"
     assert [e.first for e in eps] == [i == 0 for i in range(len(eps))]
-    grant = tl.legal.grant
-    opens_status = grant is not None and grant.value in rule_on(rules, "eligible_statuses", grant.date)
+    grant = first_eligible_grant(tl.legal.events, rules)
+    opens_status = grant is not None
     for ex in (e for e in service if e.event == "exit"):
         assert ex.reason
         if ex.reason in ENDS_ALL:
@@ -239,6 +248,7 @@ def check_invariants(tl: Timeline, service: Sequence[ServiceEvent], rules: Seque
 # --- generating histories -----------------------------------------------------------------
 
 GRANTS = ("refugee", "alternative", "temporary-protection")
+# "granted" draws any status; "granted-asylum" refugee or alternative; "granted-<status>" that one.
 STATUS_PATHS = (
     (),
     ("granted",),
@@ -252,6 +262,13 @@ STATUS_PATHS = (
     ("refused", "appealed", "court-negative", "final-refusal"),
     ("refused", "appealed", "court-positive", "granted"),
     ("refused", "appealed", "court-positive"),
+    # Temporary protection leaves the asylum application pending.
+    ("granted-temporary-protection", "granted-asylum"),
+    ("granted-temporary-protection", "refused", "appealed", "court-negative", "final-refusal"),
+    # An alternative-status holder appeals for refugee status.
+    ("granted-alternative", "appealed", "court-positive", "granted-refugee"),
+    ("granted-alternative", "appealed", "court-negative"),
+    ("granted-alternative", "appealed"),
 )
 
 
@@ -270,9 +287,11 @@ def policies_and_status(draw: st.DrawFn) -> tuple[date, list[StatusEvent], list[
     for step in draw(st.sampled_from(STATUS_PATHS)):
         near_end = window_end + draw(st.integers(-2, 3)) * DAY
         later = day + draw(st.integers(0, 120)) * DAY
-        day = near_end if step == "granted" and near_end >= day and draw(st.booleans()) else later
-        if step == "granted":
-            value = draw(st.sampled_from(GRANTS))
+        granted = step.startswith("granted")
+        day = near_end if granted and near_end >= day and draw(st.booleans()) else later
+        if granted:
+            kind = step.removeprefix("granted").removeprefix("-")
+            value = draw(st.sampled_from({"": GRANTS, "asylum": GRANTS[:2]}.get(kind, (kind,))))
             status.append(StatusEvent(day, "granted", value))
             if draw(st.booleans()):
                 key = draw(st.sampled_from(["status_months", "eligible_statuses"]))
@@ -397,10 +416,9 @@ def test_compute_refuses_what_the_reference_refuses(
     arrival, status, service, rules = h
     try:
         reference(arrival, status, service, rules)
-    except Refused as why:
+    except Refused:
         with pytest.raises(InputError):
             run_code(arrival, status, service, rules)
-        assert why
         return
     assert_agree(arrival, status, service, rules)
 
@@ -425,12 +443,31 @@ def test_until_status_keeps_the_asylum_seeker_window_open_until_a_grant() -> Non
     assert [(e.start, e.end, e.end_reason) for e in tl.episodes] == [(arrival, date(2022, 1, 20), "eligibility-ended")]
 
 
-def test_until_status_window_ends_with_a_temporary_protection_grant_and_opens_nothing() -> None:
+def test_until_status_window_goes_on_after_a_temporary_protection_grant() -> None:
     rules = [Rule("asylum_seeker_months", "until-status", date(2020, 1, 1))]
     tp = [StatusEvent(date(2020, 9, 1), "granted", "temporary-protection")]
     tl = assert_agree(date(2020, 3, 10), tp, [ServiceEvent(date(2020, 3, 10), "intake")], rules)
-    assert [(w.kind, w.end) for w in tl.windows] == [("asylum-seeker", date(2020, 9, 1))]
-    assert tl.episodes[0].end == date(2020, 9, 1)
+    assert [(w.kind, w.end) for w in tl.windows] == [("asylum-seeker", None)]
+    assert tl.episodes[0].end is None
+    then_refugee = [*tp, StatusEvent(date(2021, 2, 1), "granted", "refugee")]
+    tl = assert_agree(date(2020, 3, 10), then_refugee, [ServiceEvent(date(2020, 3, 10), "intake")], rules)
+    assert [(w.kind, w.end) for w in tl.windows] == [
+        ("asylum-seeker", date(2021, 2, 1)),
+        ("status", date(2022, 2, 1)),
+    ]
+
+
+def test_an_upgrade_to_refugee_status_keeps_the_window_of_the_first_grant() -> None:
+    alternative = date(2020, 5, 4)
+    status = [
+        StatusEvent(alternative, "granted", "alternative"),
+        StatusEvent(date(2020, 6, 1), "appealed"),
+        StatusEvent(date(2020, 9, 1), "court", "positive"),
+        StatusEvent(date(2020, 10, 1), "granted", "refugee"),
+    ]
+    tl = assert_agree(date(2020, 3, 10), status, [ServiceEvent(date(2020, 3, 10), "intake")], [])
+    assert tl.windows[-1] == Window("status", alternative, date(2021, 5, 4), "term")
+    assert tl.legal.status_on(date(2020, 9, 30)) == "alternative" and tl.legal.status_on(date(2020, 10, 1)) == "refugee"
 
 
 @pytest.mark.parametrize(

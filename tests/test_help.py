@@ -123,9 +123,9 @@ def test_choices_accept_any_case(run: Run) -> None:
 @pytest.mark.parametrize(
     ("args", "says"),
     [
-        (("due", "--within", "abc"), "--within: 'abc' is not a valid int"),
+        (("due", "--within", "abc"), "--within: 'abc' is not a whole number (0 to 3660, digits 0-9 only)"),
         (("report", "month", "2020-07", "--format", "pdf"), "--format: 'pdf' is not one of table, json, csv, md, xlsx"),
-        (("report", "year", "1800"), "year: 1800 is not in the range 1900<=x<=2999"),
+        (("report", "year", "1800"), "year: 1800 is out of range (1900 to 2100)"),
         (
             (
                 "client",

@@ -7,8 +7,9 @@ from typing import Annotated
 import typer
 
 from mentorcli.cli.common import STAFF_NAME, DateOpt, Format, FormatOpt, as_date, register
-from mentorcli.core.casework import check_language, check_minutes
+from mentorcli.core.casework import check_language
 from mentorcli.core.dates import fmt_lv
+from mentorcli.core.numbers import MINUTES, parse_int
 from mentorcli.render.output import render
 from mentorcli.store import casework
 
@@ -40,7 +41,8 @@ def add(
     """Log one activity for one client or several at once."""
     day = as_date(date)
     clients = [c.strip() for c in codes.split(",") if c.strip()]
-    values = check_minutes(minutes, "--minutes"), check_language(interpreter, "--interpreter")
+    spent = parse_int(minutes, "--minutes", MINUTES) if minutes is not None else None
+    values = spent, check_language(interpreter, "--interpreter")
     text = note.strip() if note and note.strip() else None
     with register(ctx, write=True) as reg:
         aid = casework.add_activity(reg, clients, kind, day, staff, *values, text)
@@ -61,8 +63,8 @@ def list_(
     format: FormatOpt = Format.table,
 ) -> None:
     """Activities, oldest first; notes only with --with-notes, client names never."""
-    first = as_date(start, "--from") if start else None
-    last = as_date(end, "--to") if end else None
+    first = as_date(start, "--from") if start is not None else None
+    last = as_date(end, "--to") if end is not None else None
     with register(ctx, write=False) as reg:
         rows = casework.list_activities(
             reg, code=client, by=staff, kind=kind, start=first, end=last, with_notes=with_notes

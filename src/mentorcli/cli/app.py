@@ -15,7 +15,7 @@ import typer.core
 from mentorcli import __version__
 from mentorcli.cli.common import ENV_LANG, Lang, Settings, today_from
 from mentorcli.cli.help import HELP_OPTIONS, bad_value, polish
-from mentorcli.core.errors import InputError, MentorError
+from mentorcli.core.errors import InputError, MentorError, one_line
 from mentorcli.store.db import resolve_path
 
 
@@ -31,7 +31,8 @@ def _quiet_stdout() -> None:
 
 
 def _fail(message: str, code: int) -> None:
-    typer.echo(f"mentorcli: {message}", err=True)
+    # One line whatever the message echoes back (a value with a line break in it).
+    typer.echo(f"mentorcli: {one_line(message)}", err=True)
     sys.exit(code)
 
 
@@ -64,7 +65,7 @@ class MentorGroup(typer.core.TyperGroup):
                 _fail(ours, 2)
             ctx = getattr(e, "ctx", None)
             where = ctx.command_path if ctx else "mentorcli"
-            typer.echo(f"{where}: {e.format_message()}".replace("\n", " "), err=True)  # type: ignore[attr-defined]
+            typer.echo(one_line(f"{where}: {e.format_message()}"), err=True)  # type: ignore[attr-defined]
             sys.exit(2)
         except _ClickException as e:
             _fail(e.format_message(), int(getattr(e, "exit_code", 1)))  # type: ignore[attr-defined]
@@ -115,7 +116,7 @@ def main_options(
     """Case register and reports of the social worker and social mentor service."""
     chosen = lang.value if lang else os.environ.get(ENV_LANG, "en")
     if chosen not in ("en", "lv"):
-        raise InputError(f"MENTORCLI_LANG: '{chosen}' is not en or lv")
+        raise InputError(f"'{chosen}' is not en or lv", field="MENTORCLI_LANG")
     ctx.obj = Settings(db=resolve_path(db), lang=chosen, today=today_from(today))
 
 

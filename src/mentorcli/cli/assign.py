@@ -26,7 +26,7 @@ def assign(
 ) -> None:
     """Assign a social worker and a mentor to a client; an open assignment ends the day before."""
     first = as_date(start, "--from")
-    last = as_date(end, "--to") if end else None
+    last = as_date(end, "--to") if end is not None else None
     with register(ctx, write=True) as reg:
         done = casework.assign(reg, code, worker, mentor, first, last, force=force)
     until = f" to {fmt_lv(done.period.end)}" if done.period.end else ""

@@ -19,17 +19,17 @@ def audit(
 ) -> None:
     """The log of changes: when, by which command, what and which fields (never personal data)."""
     where, params = [], []
-    if client:
+    if client is not None:
         where.append("record = ?")
         params.append(client)
-    if since:
+    if since is not None:
         where.append("at >= ?")
         params.append(as_date(since, "--since").isoformat())
     sql = "SELECT id, at, command, action, tbl AS 'table', record, fields FROM audit"
     if where:
         sql += " WHERE " + " AND ".join(where)
     with register(ctx, write=False) as reg:
-        if client:
+        if client is not None:
             reg.client_id(client)
         rows = [dict(r) for r in reg.conn.execute(sql + " ORDER BY id", params)]
     for r in rows:

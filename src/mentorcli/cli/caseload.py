@@ -20,5 +20,5 @@ def caseload(
 ) -> None:
     """Staff active on a day: clients assigned, limits from the policy, ok / over-maximum / under-minimum."""
     with register(ctx, write=False) as reg:
-        rows = casework.caseload(reg, as_date(on, "--on") if on else reg.today)
+        rows = casework.caseload(reg, as_date(on, "--on") if on is not None else reg.today)
     typer.echo(render(rows, format.value, COLUMNS))

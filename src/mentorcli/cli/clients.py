@@ -31,6 +31,7 @@ from mentorcli.core.legal import STATUSES
 from mentorcli.core.places import place_name
 from mentorcli.render.explain import explain_lines, explain_steps
 from mentorcli.render.output import render
+from mentorcli.store.db import overlaps
 
 app = typer.Typer(help="Register clients, follow their service episodes, explain their dates.", no_args_is_help=True)
 
@@ -118,32 +119,28 @@ def list_(
     with_names: WithNames = False,
 ) -> None:
     """Clients in the register, filtered; one row each."""
-    month = parse_month(served_in, "--served-in") if served_in else None
-    wanted_status = choice(status, STATUSES, "--status") if status else None
-    wanted_residence = fields.check_residence(residence) if residence else None
+    month = parse_month(served_in, "--served-in") if served_in is not None else None
+    wanted_status = choice(status, STATUSES, "--status") if status is not None else None
+    wanted_residence = fields.check_residence(residence) if residence is not None else None
     rows: list[dict[str, Any]] = []
     with register(ctx, write=False) as reg, many_objects():
         conditions: list[str] = []
-        params: list[Any] = []
-        if family:
-            conditions.append("family = ?")
-            params.append(family)
-        if month:
+        params: dict[str, Any] = {}
+        if family is not None:
+            conditions.append("family = :family")
+            params["family"] = fields.check_code(family, "--family")
+        if month is not None:
             # Only the clients whose stored episodes reach the month need their timeline derived.
-            conditions.append(
-                'id IN (SELECT client_id FROM episodes WHERE start <= ? AND ("end" IS NULL OR "end" >= ?))'
-            )
-            params += [min(month[1], reg.today).isoformat(), month[0].isoformat()]
+            conditions.append(f"id IN (SELECT client_id FROM episodes WHERE {overlaps(':first', ':end')})")
+            params.update(first=month[0].isoformat(), end=min(month[1], reg.today).isoformat())
         for rec in reg.records(" AND ".join(conditions), params):
             tl = reg.timeline(rec)
-            if month and not any(
-                e.start <= month[1] and e.start <= reg.today and e.last_day(reg.today) >= month[0] for e in tl.episodes
-            ):
+            if month is not None and not any(e.served_in(*month, reg.today) for e in tl.episodes):
                 continue
             view = client_view(rec, tl, reg.today, with_names=with_names)
-            if wanted_status and view["status"] != wanted_status:
+            if wanted_status is not None and view["status"] != wanted_status:
                 continue
-            if wanted_residence and view["residence"] != wanted_residence:
+            if wanted_residence is not None and view["residence"] != wanted_residence:
                 continue
             rows.append(view)
     columns = (*LIST_COLUMNS, "name") if with_names else LIST_COLUMNS
@@ -202,11 +199,13 @@ def edit(
 
 @app.command("move")
 def move(ctx: typer.Context, code: CodeArg, residence: ResidenceOpt, date: DateOpt) -> None:
-    """Record that the client lives somewhere else from a date."""
+    """Record that the client lives somewhere else from a date; a second move that day corrects the first."""
     where, day = fields.check_residence(residence), as_date(date)
     with register(ctx, write=True) as reg:
+        replaced = next((m.residence for m in reg.record(code).moves if m.date == day), None)
         reg.record_event(code, day, "move", where)
-    typer.echo(f"{code}: lives in {place_name(where)} from {fmt_lv(day)}")
+    tail = f" (corrects the move to {place_name(replaced)} recorded for that day)" if replaced else ""
+    typer.echo(f"{code}: lives in {place_name(where)} from {fmt_lv(day)}{tail}")
 
 
 @app.command("exit")
@@ -240,8 +239,9 @@ def explain(ctx: typer.Context, code: CodeArg, format: FormatOpt = Format.table)
     with register(ctx, write=False) as reg:
         rec = reg.record(code)
         tl = reg.timeline(rec)
+        policies = reg.policies
     if format == Format.table:
-        typer.echo("\n".join(explain_lines(code, tl, s.today, s.lang)))
+        typer.echo("\n".join(explain_lines(code, tl, policies, s.today, s.lang)))
     elif format == Format.json:
         typer.echo(
             render({"code": code, "eligible_until": tl.eligible_until, "steps": explain_steps(tl, s.lang)}, "json")

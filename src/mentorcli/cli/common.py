@@ -133,8 +133,10 @@ def progress(total: int, label: str, stream: TextIO | None = None) -> Iterator[C
 
 
 def today_from(option: str | None) -> date:
-    text = option or os.environ.get(ENV_TODAY)
-    return parse_date(text, "--today") if text else date.today()
+    if option is not None:
+        return parse_date(option, "--today")
+    env = os.environ.get(ENV_TODAY)
+    return parse_date(env, ENV_TODAY) if env else date.today()
 
 
 def as_date(text: str, field: str = "--date") -> date:
@@ -144,7 +146,7 @@ def as_date(text: str, field: str = "--date") -> date:
 def choice(text: str, allowed: tuple[str, ...], field: str) -> str:
     value = text.strip().lower()
     if value not in allowed:
-        raise InputError(f"{field}: '{text}' is not one of {', '.join(allowed)}")
+        raise InputError(f"'{text}' is not one of {', '.join(allowed)}", field=field)
     return value
 
 

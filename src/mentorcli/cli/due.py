@@ -8,7 +8,7 @@ import typer
 
 from mentorcli.cli.common import Format, FormatOpt, register
 from mentorcli.core.due import DEFAULT_WITHIN, due_items
-from mentorcli.core.errors import InputError
+from mentorcli.core.numbers import WITHIN_DAYS, parse_int
 from mentorcli.render.output import render
 from mentorcli.store import casework
 
@@ -17,12 +17,13 @@ COLUMNS = ("date", "kind", "code", "staff", "goal", "area", "load", "limit", "wi
 
 def due(
     ctx: typer.Context,
-    within: Annotated[int, typer.Option("--within", help="Days ahead to look, from today.")] = DEFAULT_WITHIN,
+    within: Annotated[
+        str, typer.Option("--within", help=f"Days ahead to look, from today ({WITHIN_DAYS[0]} to {WITHIN_DAYS[1]}).")
+    ] = str(DEFAULT_WITHIN),
     format: FormatOpt = Format.table,
 ) -> None:
     """What falls due from today to today + DAYS; overdue goals are always listed."""
-    if within < 0:
-        raise InputError(f"--within: {within} is negative")
+    days = parse_int(within, "--within", WITHIN_DAYS)
     with register(ctx, write=False) as reg:
-        items = due_items(reg.today, within, *casework.due_facts(reg, within), reg.policies)
+        items = due_items(reg.today, days, *casework.due_facts(reg, days), reg.policies)
     typer.echo(render(items, format.value, None if format.value == "json" else COLUMNS))

@@ -41,7 +41,7 @@ def export_command(
 ) -> None:
     """Export records with the columns of the import files; names only with --with-names."""
     if format is ExportFormat.xlsx and output is None:
-        raise InputError("--output: an xlsx workbook goes to a file; give --output FILE.xlsx")
+        raise InputError("an xlsx workbook goes to a file; give --output FILE.xlsx", field="--output")
     with register(ctx, write=False) as reg:
         sheet = export(reg, kind.value, with_names=with_names)
     if format is ExportFormat.xlsx:

@@ -13,7 +13,7 @@ from mentorcli.core.casework import SOCIAL_WORKER, check_language, check_minutes
 from mentorcli.core.clients import Client
 from mentorcli.core.countries import parse_country
 from mentorcli.core.dates import parse_birth
-from mentorcli.core.errors import InputError
+from mentorcli.core.errors import InputError, Problems
 from mentorcli.core.events import check_event
 from mentorcli.store import casework
 from mentorcli.store.importer import Row, apply_rows, check_fields, read_rows
@@ -74,9 +74,9 @@ def event_row(reg: Register, row: Row) -> None:
         try:
             check()
         except InputError as e:
-            errors.append(str(e))
+            errors.append(e)
     if errors:
-        raise InputError("\n".join(errors))
+        raise Problems(errors)
     reg.record_event(v["code"], as_date(v["date"], "date"), v["event"], v.get("value"))
 
 

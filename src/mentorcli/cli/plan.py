@@ -9,7 +9,7 @@ import typer
 from mentorcli.cli.common import STAFF_NAME, CodeArg, DateOpt, Format, FormatOpt, PlanArea, as_date, register
 from mentorcli.core.casework import check_area, check_complexity, check_text
 from mentorcli.core.dates import fmt_lv
-from mentorcli.core.errors import InputError
+from mentorcli.core.numbers import ROW_ID, parse_int
 from mentorcli.render.output import render
 from mentorcli.store import casework
 
@@ -52,9 +52,7 @@ def goal_add(
 
 
 def _goal_number(text: str) -> int:
-    if not text.strip().isdigit():
-        raise InputError(f"goal: '{text}' is not a goal number")
-    return int(text)
+    return parse_int(text, "goal", ROW_ID)
 
 
 def _close(ctx: typer.Context, goal: str, state: str, date: str) -> None:
@@ -86,7 +84,7 @@ def goal_edit(
     """Change a goal's due date or text."""
     if due is None and text is None:
         raise typer.BadParameter("nothing to change: give --due or --text")
-    new_due = as_date(due, "--due") if due else None
+    new_due = as_date(due, "--due") if due is not None else None
     new_text = check_text(text, "--text") if text is not None else None
     gid = _goal_number(goal)
     with register(ctx, write=True) as reg:

@@ -24,7 +24,7 @@ def show(
 ) -> None:
     """The policy in force on a day: every key with its value."""
     with register(ctx, write=False) as reg:
-        day = as_date(on, "--on") if on else reg.today
+        day = as_date(on, "--on") if on is not None else reg.today
         policy = reg.policies.on(day)
     if format == Format.json:
         out: dict[str, Any] = dict(policy.values)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Mapping
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,6 +17,7 @@ from mentorcli.core import counting
 from mentorcli.core.clients import check_not_future
 from mentorcli.core.dates import fmt_lv, parse_month
 from mentorcli.core.errors import InputError
+from mentorcli.core.numbers import YEARS, parse_int
 from mentorcli.core.policy import placeholder_rates
 from mentorcli.render.files import write_output
 from mentorcli.render.output import render
@@ -80,7 +82,7 @@ def _emit(
 ) -> None:
     """Print or write the report (xlsx only to a file)."""
     if fmt == ReportFormat.xlsx and output is None:
-        raise InputError("--output: xlsx is written to a file; give --output FILE.xlsx")
+        raise InputError("xlsx is written to a file; give --output FILE.xlsx", field="--output")
     _write(_render(ctx, fig, fmt, title, paragraph=paragraph), ctx, output, force)
 
 
@@ -95,7 +97,7 @@ def _write(data: bytes, ctx: typer.Context, output: Path | None, force: bool) ->
 def _period(d1: str, d2: str) -> tuple[Any, Any]:
     first, last = as_date(d1, "--from"), as_date(d2, "--to")
     if last < first:
-        raise InputError(f"--to: {d2} is before --from {d1}")
+        raise InputError(f"{d2} is before --from {d1}", field="--to")
     return first, last
 
 
@@ -143,23 +145,25 @@ def period(
 @app.command("year")
 def year(
     ctx: typer.Context,
-    year: Annotated[int, typer.Argument(help="The calendar year, e.g. 2017.", min=1900, max=2999)],
+    year: Annotated[str, typer.Argument(help="The calendar year, e.g. 2017.")],
     format: FormatOpt = ReportFormat.table,
     output: OutputOpt = None,
     compare: Annotated[
-        int | None,
-        typer.Option("--compare", help="Set this year beside another: both and the change.", min=1900, max=2999),
+        str | None,
+        typer.Option("--compare", help="Set this year beside another: both and the change."),
     ] = None,
     force: ForceOpt = False,
 ) -> None:
     """The period report over a calendar year, plus first_time (new in that year)."""
     from mentorcli.render import latvian
 
+    number = parse_int(year, "year", YEARS)
+    other = parse_int(compare, "--compare", YEARS) if compare is not None else None
     with register(ctx, write=False) as reg:
-        fig = _year(reg, year)
-        before = _year(reg, compare) if compare is not None else None
+        fig = _year(reg, number)
+        before = _year(reg, other) if other is not None else None
     if before is None:
-        _emit(ctx, fig, format, output, f"year {year}", force=force, paragraph=latvian.year_paragraph)
+        _emit(ctx, fig, format, output, f"year {number}", force=force, paragraph=latvian.year_paragraph)
         return
     cmp = counting.year_comparison(fig, before)
     if format == ReportFormat.json:
@@ -172,7 +176,7 @@ def year(
 
 
 def _year(reg: Register, year: int) -> dict[str, Any]:
-    first, last = as_date(f"{year}-01-01"), as_date(f"{year}-12-31")
+    first, last = date(year, 1, 1), date(year, 12, 31)
     return counting.year_report(store.inputs(reg, first, last), year, reg.today)
 
 
@@ -187,7 +191,7 @@ def _emit_comparison(
     headers, rows = comparison_for_people(cmp, lang)
     if fmt == ReportFormat.xlsx:
         if output is None:
-            raise InputError("--output: xlsx is written to a file; give --output FILE.xlsx")
+            raise InputError("xlsx is written to a file; give --output FILE.xlsx", field="--output")
         title = f"year {cmp['year']['year']} vs {cmp['compare']['year']}"
         _write(rows_xlsx(headers, rows, title), ctx, output, force)
         return

@@ -70,7 +70,7 @@ def list_(
     format: FormatOpt = Format.table,
 ) -> None:
     """The staff list: role, team (on the day, or today) and active period."""
-    day = as_date(on, "--on") if on else None
+    day = as_date(on, "--on") if on is not None else None
     with register(ctx, write=False) as reg:
         rows = casework.list_staff(reg, day)
     typer.echo(render(rows, format.value, None if format.value == "json" else COLUMNS))

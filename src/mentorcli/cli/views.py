@@ -17,7 +17,6 @@ def client_view(rec: Record, tl: Timeline, today: date, *, with_names: bool) -> 
     for e in tl.episodes:
         end, reason = e.as_of(today)
         episodes.append({"start": e.start, "end": end, "end_reason": reason})
-    served = any(e.start <= today and (e.as_of(today)[0] is None) for e in tl.episodes)
     view: dict[str, Any] = {
         "code": c.code,
         "sex": c.sex,
@@ -33,7 +32,7 @@ def client_view(rec: Record, tl: Timeline, today: date, *, with_names: bool) -> 
         "awaiting_court": tl.legal.awaiting_court_on(today),
         "eligible_until": tl.eligible_until,
         "eligible_today": tl.eligible_on(today),
-        "served_today": served,
+        "served_today": tl.served_on(today, today),
         "windows": [{"kind": w.kind, "start": w.start, "end": w.end} for w in tl.windows],
         "episodes": episodes,
     }

@@ -9,8 +9,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from mentorcli.core.dates import Period as Period  # the casework's periods are the one date-range type
 from mentorcli.core.errors import InputError
 from mentorcli.core.languages import parse_language
+from mentorcli.core.numbers import MINUTES, parse_int
 from mentorcli.core.policy import PolicyHistory
 
 ROLES = ("social-worker", "mentor")
@@ -52,27 +54,7 @@ MAXIMUM_KEY = {SOCIAL_WORKER: "caseload_max_social_worker", MENTOR: "caseload_ma
 MINIMUM_KEY = {SOCIAL_WORKER: "caseload_min_social_worker", MENTOR: "caseload_min_mentor"}
 OK, OVER_MAXIMUM, UNDER_MINIMUM = "ok", "over-maximum", "under-minimum"
 MAX_NAME = 80
-MAX_MINUTES = 24 * 60
 _TYPE_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-
-
-@dataclass(frozen=True)
-class Period:
-    """Days from ``start`` to ``end`` inclusive; ``end`` None: no end known yet."""
-
-    start: date
-    end: date | None = None
-
-    def contains(self, day: date) -> bool:
-        return self.start <= day and (self.end is None or day <= self.end)
-
-    def covers(self, other: Period) -> bool:
-        """Every day of ``other`` is a day of this period."""
-        if other.start < self.start:
-            return False
-        if self.end is None:
-            return True
-        return other.end is not None and other.end <= self.end
 
 
 @dataclass(frozen=True)
@@ -92,54 +74,48 @@ def check_name(text: str, field: str = "name") -> str:
     """
     name = " ".join(unicodedata.normalize("NFC", text).split())
     if not name:
-        raise InputError(f"{field}: a name is needed")
+        raise InputError("a name is needed", field=field)
     if len(name) > MAX_NAME or not all(c.isalpha() or c in " .'-" for c in name):
-        raise InputError(f"{field}: '{text}' is not a name (letters, spaces, . ' -; at most {MAX_NAME})")
+        raise InputError(f"'{text}' is not a name (letters, spaces, . ' -; at most {MAX_NAME})", field=field)
     return name
 
 
 def check_role(text: str, field: str = "role") -> str:
     role = text.strip().lower()
     if role not in ROLES:
-        raise InputError(f"{field}: '{text}' is not one of {', '.join(ROLES)}")
+        raise InputError(f"'{text}' is not one of {', '.join(ROLES)}", field=field)
     return role
 
 
-def check_complexity(text: str | int) -> int:
-    level = str(text).strip()
-    if level not in {str(n) for n in COMPLEXITY_LEVELS}:
-        raise InputError(f"level: '{text}' is not a complexity level (1, 2 or 3)")
-    return int(level)
+def check_complexity(text: str) -> int:
+    return parse_int(text, "level", (COMPLEXITY_LEVELS[0], COMPLEXITY_LEVELS[-1]))
 
 
 def check_area(text: str) -> str:
     area = text.strip().lower()
     if area not in PLAN_AREAS:
-        raise InputError(f"area: '{text}' is not one of {', '.join(PLAN_AREAS)}")
+        raise InputError(f"'{text}' is not one of {', '.join(PLAN_AREAS)}", field="area")
     return area
 
 
 def check_text(text: str, field: str = "text") -> str:
     value = text.strip()
     if not value:
-        raise InputError(f"{field}: the text is empty")
+        raise InputError("the text is empty", field=field)
     return value
 
 
 def check_type_name(text: str, field: str = "type") -> str:
     name = text.strip()
     if not _TYPE_NAME.match(name) or len(name) > 40:
-        raise InputError(f"{field}: '{text}' is not a type name (lower-case words joined by '-', e.g. job-fair)")
+        raise InputError(f"'{text}' is not a type name (lower-case words joined by '-', e.g. job-fair)", field=field)
     return name
 
 
 def check_minutes(text: str | None, field: str = "minutes") -> int | None:
-    if text is None or not str(text).strip():
+    if text is None or text == "":
         return None
-    value = str(text).strip()
-    if not value.isdigit() or not 0 < int(value) <= MAX_MINUTES:
-        raise InputError(f"{field}: '{text}' is not a number of minutes (1 to {MAX_MINUTES})")
-    return int(value)
+    return parse_int(text, field, MINUTES)
 
 
 def check_language(text: str | None, field: str = "interpreter") -> str | None:

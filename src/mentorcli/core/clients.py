@@ -38,7 +38,7 @@ def check_code(text: str, field: str = "code") -> str:
     code = text.strip()
     if not _CODE.match(code):
         raise InputError(
-            f"{field}: '{text}' is not a case code (letters, digits and . _ / -, at most 40, e.g. LSK-2016-0042)"
+            f"'{text}' is not a case code (letters, digits and . _ / -, at most 40, e.g. LSK-2016-0042)", field=field
         )
     return code
 
@@ -46,14 +46,14 @@ def check_code(text: str, field: str = "code") -> str:
 def check_sex(text: str) -> str:
     sex = text.strip().upper()
     if sex not in SEXES:
-        raise InputError(f"sex: '{text}' is not F or M")
+        raise InputError(f"'{text}' is not F or M", field="sex")
     return sex
 
 
 def check_route(text: str) -> str:
     route = text.strip().lower()
     if route not in ROUTES:
-        raise InputError(f"route: '{text}' is not one of {', '.join(ROUTES)}")
+        raise InputError(f"'{text}' is not one of {', '.join(ROUTES)}", field="route")
     return route
 
 
@@ -70,11 +70,11 @@ def check_family(text: str | None) -> str | None:
 
 def check_born(born: date, arrived: date) -> None:
     if born > arrived:
-        raise InputError(f"born: {born.isoformat()} is after arrival on {arrived.isoformat()}")
+        raise InputError(f"{born.isoformat()} is after arrival on {arrived.isoformat()}", field="born")
     if arrived.year - born.year > 120:
-        raise InputError(f"born: {born.isoformat()} is more than 120 years before arrival")
+        raise InputError(f"{born.isoformat()} is more than 120 years before arrival", field="born")
 
 
 def check_not_future(day: date, today: date, field: str) -> None:
     if day > today:
-        raise InputError(f"{field}: {day.isoformat()} is after today ({today.isoformat()})")
+        raise InputError(f"{day.isoformat()} is after today ({today.isoformat()})", field=field)

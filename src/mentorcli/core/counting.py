@@ -54,21 +54,11 @@ class ClientFacts:
 
     def last_served(self, first: date, last: date, today: date) -> date | None:
         """The client's last served day in ``first..last``, or None when not served in it."""
-        end = min(last, today)
-        best: date | None = None
-        for e in self.episodes:
-            if e.start > end:
-                continue
-            through = e.last_day(today)
-            if through < first:
-                continue
-            day = min(through, end)
-            if best is None or day > best:
-                best = day
-        return best
+        days = [min(e.last_day(today), last) for e in self.episodes if e.served_in(first, last, today)]
+        return max(days, default=None)
 
     def served_on(self, day: date, today: date) -> bool:
-        return self.last_served(day, day, today) == day
+        return any(e.served_on(day, today) for e in self.episodes)
 
     def ever_served_by(self, day: date, today: date) -> bool:
         return self.last_served(date.min, day, today) is not None

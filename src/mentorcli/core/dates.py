@@ -4,23 +4,34 @@ from __future__ import annotations
 
 import calendar
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from mentorcli.core.errors import InputError
+from mentorcli.core.numbers import YEARS
 
 ONE_DAY = timedelta(days=1)
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_LV = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})\.?$")
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-_YEAR = re.compile(r"^(\d{4})$")
+# [0-9], not \d: \d also matches other scripts' digits (١٢), which no date here is written in.
+_ISO = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
+_LV = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})\.?$")
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{1,2})$")
+_LV_MONTH = re.compile(r"^([0-9]{1,2})\.([0-9]{4})$")
+_YEAR = re.compile(r"^([0-9]{4})$")
+# Every date the tool reads lies in these years: events, births, report periods, "today". The
+# bounds keep every computed date (a term's end, today + --within) inside what Python can hold.
+FIRST_YEAR, LAST_YEAR = YEARS
 
 
 def _make(field: str, text: str, y: int, m: int, d: int) -> date:
+    if not FIRST_YEAR <= y <= LAST_YEAR:
+        raise InputError(f"'{text}': the year must be {FIRST_YEAR} to {LAST_YEAR}", field=field)
     try:
         return date(y, m, d)
     except ValueError:
-        raise InputError(f"{field}: '{text}' is not a real date") from None
+        raise InputError(f"'{text}' is not a real date", field=field) from None
 
 
 def parse_date(text: str, field: str = "date") -> date:
@@ -30,7 +41,7 @@ def parse_date(text: str, field: str = "date") -> date:
         return _make(field, text, int(m[1]), int(m[2]), int(m[3]))
     if m := _LV.match(s):
         return _make(field, text, int(m[3]), int(m[2]), int(m[1]))
-    raise InputError(f"{field}: '{text}' is not a date (use 2020-07-31 or 31.07.2020)")
+    raise InputError(f"'{text}' is not a date (use 2020-07-31 or 31.07.2020)", field=field)
 
 
 def parse_birth(text: str, field: str = "born") -> tuple[date, bool]:
@@ -44,14 +55,41 @@ def parse_birth(text: str, field: str = "born") -> tuple[date, bool]:
 def parse_month(text: str, field: str = "month") -> tuple[date, date]:
     """``2020-07`` (or ``07.2020``) as the first and last day of that month."""
     s = text.strip()
-    m = _MONTH.match(s) or re.match(r"^(\d{1,2})\.(\d{4})$", s)
+    m = _MONTH.match(s) or _LV_MONTH.match(s)
     if not m:
-        raise InputError(f"{field}: '{text}' is not a month (use 2020-07)")
+        raise InputError(f"'{text}' is not a month (use 2020-07)", field=field)
     y, mo = (int(m[1]), int(m[2])) if "-" in s else (int(m[2]), int(m[1]))
     if not 1 <= mo <= 12:
-        raise InputError(f"{field}: '{text}' is not a month (use 2020-07)")
+        raise InputError(f"'{text}' is not a month (use 2020-07)", field=field)
     first = _make(field, text, y, mo, 1)
     return first, month_end(first)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Days from ``start`` to ``end``, both included; ``end`` None: no end known yet.
+
+    The one date-range type: windows, episodes, assignments and staff periods are read with it,
+    so that "on day D" and "in a month" mean the same everywhere (SPEC 3.1, day boundaries).
+    """
+
+    start: date
+    end: date | None = None
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+    def overlaps(self, first: date, last: date) -> bool:
+        """Some day of ``first..last`` is a day of this period."""
+        return self.start <= last and (self.end is None or self.end >= first)
+
+    def covers(self, other: Period) -> bool:
+        """Every day of ``other`` is a day of this period."""
+        if other.start < self.start:
+            return False
+        if self.end is None:
+            return True
+        return other.end is not None and other.end <= self.end
 
 
 def month_end(d: date) -> date:
@@ -65,14 +103,8 @@ def add_months(start: date, months: int) -> date:
     the term ends on the corresponding date of its last month; where that month has no such
     date (31 January + 3 months), on the last day of that month.
     """
-    total = start.month - 1 + months
-    year, month = start.year + total // 12, total % 12 + 1
-    last = calendar.monthrange(year, month)[1]
-    return date(year, month, min(start.day, last))
-
-
-def add_days(start: date, days: int) -> date:
-    return start + timedelta(days=days)
+    # relativedelta clips to the month's last day exactly as the law reads (31.01 + 1 month: 29.02).
+    return start + relativedelta(months=months)
 
 
 def months_between(first: date, last: date) -> list[tuple[date, date]]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from mentorcli.core.dates import ONE_DAY, add_months, fmt_lv
+from mentorcli.core.dates import ONE_DAY, Period, add_months, fmt_lv
 from mentorcli.core.errors import InputError
 from mentorcli.core.legal import FINAL_REFUSAL, LegalTimeline, StatusEvent, check
 from mentorcli.core.policy import PolicyHistory
@@ -23,8 +23,6 @@ ENDS_ALL = frozenset({"left-latvia", FINAL_REFUSAL})
 ELIGIBILITY_ENDED = "eligibility-ended"
 # SPEC 9: handed over to the next provider, who serves the client from then on.
 TRANSFERRED = "transferred"
-END_REASONS = (*EXIT_REASONS, ELIGIBILITY_ENDED)
-SERVICE_EVENTS = ("intake", "resume", "exit")
 ASYLUM_SEEKER_WINDOW = "asylum-seeker"
 STATUS_WINDOW = "status"
 
@@ -61,6 +59,17 @@ class Episode:
         """The last day served so far: nobody is served in the future."""
         return today if self.end is None else min(self.end, today)
 
+    def served_in(self, first: date, last: date, today: date) -> bool:
+        """Served on some day of ``first..last``, as known on ``today``.
+
+        The one definition of "served": from the intake (or resume) day to the exit day, the
+        final-refusal day or the window's last day, all included, and never after today.
+        """
+        return self.start <= today and Period(self.start, self.last_day(today)).overlaps(first, last)
+
+    def served_on(self, day: date, today: date) -> bool:
+        return self.served_in(day, day, today)
+
 
 @dataclass(frozen=True)
 class Step:
@@ -85,9 +94,12 @@ class Timeline:
     def eligible_on(self, day: date) -> bool:
         return any(_contains(w, day) for w in self.windows)
 
+    def served_on(self, day: date, today: date) -> bool:
+        return any(e.served_on(day, today) for e in self.episodes)
+
 
 def _contains(w: Window | _Win, day: date) -> bool:
-    return w.start <= day and (w.end is None or day <= w.end)
+    return Period(w.start, w.end).contains(day)
 
 
 @dataclass
@@ -128,7 +140,7 @@ def compute(
 
     for day, _, ev, synthetic in events:
         if day < arrival:
-            raise InputError(f"date: {ev.event} on {fmt_lv(day)} is before arrival on {fmt_lv(arrival)}")
+            raise InputError(f"{ev.event} on {fmt_lv(day)} is before arrival on {fmt_lv(arrival)}", field="date")
         if open_start is not None:
             run_end = _run_end(wins, open_start)
             if run_end is not None and run_end < day:
@@ -137,16 +149,17 @@ def compute(
         where = f"{ev.event} on {fmt_lv(day)}"
         if ev.event in ("intake", "resume"):
             if ev.event == "intake" and (episodes or open_start is not None):
-                raise InputError(f"intake: {where}: the client was already taken in; use resume")
+                raise InputError(f"{where}: the client was already taken in; use resume", field="intake")
             if open_start is not None:
-                raise InputError(f"date: {where}: an episode is open since {fmt_lv(open_start)}")
+                raise InputError(f"{where}: an episode is open since {fmt_lv(open_start)}", field="date")
             win = next((w for w in wins if _contains(w, day)), None)
             if win is None:
-                raise InputError(f"date: {where}: the client is not eligible on that day")
+                raise InputError(f"{where}: the client is not eligible on that day", field="date")
             if win.exited:
                 raise InputError(
-                    f"date: {where}: the service ended by an exit in this {win.kind} window; "
-                    "a resume is possible only in a later window"
+                    f"{where}: the service ended by an exit in this {win.kind} window; "
+                    "a resume is possible only in a later window",
+                    field="date",
                 )
             open_start = day
             steps.append(Step(day, "episode-open", {"event": ev.event, "window": win.kind}))
@@ -157,7 +170,7 @@ def compute(
         elif not synthetic and reason != "left-latvia":
             last = episodes[-1] if episodes else None
             ended = f" (the last one ended on {fmt_lv(last.end)})" if last and last.end else ""
-            raise InputError(f"date: {where}: no episode is open on that day{ended}")
+            raise InputError(f"{where}: no episode is open on that day{ended}", field="date")
         _cut(wins, day, reason, steps)
 
     if open_start is not None:
@@ -171,6 +184,17 @@ def compute(
     return Timeline(legal, windows, tuple(episodes), tuple(steps))
 
 
+def eligible_grant(legal: LegalTimeline, policies: PolicyHistory) -> StatusEvent | None:
+    """The first grant of a status the policy in force on its day lists in ``eligible_statuses``.
+
+    It ends the asylum-seeker window and opens the status window. A grant of another status
+    (temporary protection, by default) changes the client's status and nothing else; a later
+    grant (refugee status after an appeal by an alternative-status holder) opens no new window:
+    the term follows the first "obtaining status" (SPEC 3.1).
+    """
+    return next((g for g in legal.grants if g.value in policies.on(g.date).eligible_statuses), None)
+
+
 def _windows(legal: LegalTimeline, policies: PolicyHistory, steps: list[Step]) -> list[_Win]:
     arrival = legal.arrival
     policy = policies.on(arrival)
@@ -178,12 +202,18 @@ def _windows(legal: LegalTimeline, policies: PolicyHistory, steps: list[Step]) -
     steps.append(
         Step(arrival, "asylum-seeker-window", {"months": months, "since": policy.since["asylum_seeker_months"]})
     )
+    grant = eligible_grant(legal, policies)
+    for other in legal.grants:
+        if other is grant:
+            continue
+        upgrade = grant is not None and other.date >= grant.date
+        rule = "status-upgrade" if upgrade else "status-not-eligible"
+        steps.append(Step(other.date, rule, {"status": other.value, "since": grant.date if grant else None}))
     ends: list[tuple[date, int, str]] = []
     if months is not None:
         term_end = add_months(arrival, months)
         steps.append(Step(term_end, "asylum-seeker-term-end", {"months": months}))
         ends.append((term_end, 2, "term"))
-    grant = legal.grant
     if grant:
         ends.append((grant.date, 1, "status-granted"))
     if legal.final_refusal:
@@ -199,29 +229,26 @@ def _windows(legal: LegalTimeline, policies: PolicyHistory, steps: list[Step]) -
 
     if grant:
         at_grant = policies.on(grant.date)
-        if grant.value in at_grant.eligible_statuses:
-            end = add_months(grant.date, at_grant.status_months)
-            wins.append(_Win(STATUS_WINDOW, grant.date, end, "term"))
-            steps.append(
-                Step(
-                    grant.date,
-                    "status-window",
-                    {
-                        "status": grant.value,
-                        "months": at_grant.status_months,
-                        "end": end,
-                        "since": at_grant.since["status_months"],
-                    },
-                )
+        end = add_months(grant.date, at_grant.status_months)
+        wins.append(_Win(STATUS_WINDOW, grant.date, end, "term"))
+        steps.append(
+            Step(
+                grant.date,
+                "status-window",
+                {
+                    "status": grant.value,
+                    "months": at_grant.status_months,
+                    "end": end,
+                    "since": at_grant.since["status_months"],
+                },
             )
-            prev_end = wins[0].end
-            assert prev_end is not None
-            if grant.date <= prev_end + ONE_DAY:
-                steps.append(Step(grant.date, "windows-join"))
-            else:
-                steps.append(Step(grant.date, "windows-gap", {"gap_from": prev_end + ONE_DAY}))
+        )
+        prev_end = wins[0].end
+        assert prev_end is not None
+        if grant.date <= prev_end + ONE_DAY:
+            steps.append(Step(grant.date, "windows-join"))
         else:
-            steps.append(Step(grant.date, "status-not-eligible", {"status": grant.value}))
+            steps.append(Step(grant.date, "windows-gap", {"gap_from": prev_end + ONE_DAY}))
     return wins
 
 

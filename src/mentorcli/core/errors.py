@@ -1,17 +1,48 @@
 """One error type for everything the user can get wrong or the tool can refuse."""
 
+from __future__ import annotations
+
+# Every character that ends a line for str.splitlines(), a terminal or a log reader.
+_LINE_BREAKS = {ord(c): c.encode("unicode_escape").decode() for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
+
+
+def one_line(text: str) -> str:
+    """A value echoed into a message stays on the message's one line (a newline shows as \\n)."""
+    return text.translate(_LINE_BREAKS)
+
 
 class MentorError(Exception):
     """Base of every error the CLI reports as one line. ``str(error)`` is the message."""
 
     exit_code = 1
 
+    def __init__(self, message: str) -> None:
+        super().__init__(one_line(message))
+
 
 class InputError(MentorError):
-    """Bad input: an unknown code, an impossible date, events out of order, a limit exceeded."""
+    """Bad input: an unknown code, an impossible date, events out of order, a limit exceeded.
+
+    ``field`` names what was wrong (an option, a CSV column) so that callers can place the error
+    without reading the message; ``reason`` is the message without it.
+    """
 
     exit_code = 2
+
+    def __init__(self, reason: str, *, field: str | None = None) -> None:
+        self.field = field
+        self.reason = one_line(reason)
+        super().__init__(f"{field}: {reason}" if field else reason)
 
 
 class NotFound(InputError):
     """A code or name that is not in the register."""
+
+
+class Problems(InputError):
+    """Several errors of one input at once (the columns of one CSV row), one line each."""
+
+    def __init__(self, errors: list[InputError]) -> None:
+        self.errors = errors
+        Exception.__init__(self, "\n".join(str(e) for e in errors))  # one line per error, each escaped
+        self.field, self.reason = None, str(self)

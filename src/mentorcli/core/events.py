@@ -16,7 +16,7 @@ def check_event(event: str, value: str | None) -> tuple[str, str | None]:
     ev = event.strip().lower()
     val = (value or "").strip()
     if ev not in EVENTS:
-        raise InputError(f"event: '{event}' is not one of {', '.join(EVENTS)}")
+        raise InputError(f"'{event}' is not one of {', '.join(EVENTS)}", field="event")
     allowed: tuple[str, ...] | None = {
         "granted": GRANTABLE,
         "court": COURT_OUTCOMES,
@@ -24,10 +24,10 @@ def check_event(event: str, value: str | None) -> tuple[str, str | None]:
     }.get(ev)
     if allowed is not None:
         if val.lower() not in allowed:
-            raise InputError(f"value: '{val}' is not one of {', '.join(allowed)} (for {ev})")
+            raise InputError(f"'{val}' is not one of {', '.join(allowed)} (for {ev})", field="value")
         return ev, val.lower()
     if ev == "move":
         return ev, check_residence(val)
     if val:
-        raise InputError(f"value: '{val}' is not expected for {ev} (leave it empty)")
+        raise InputError(f"'{val}' is not expected for {ev} (leave it empty)", field="value")
     return ev, None

@@ -25,6 +25,10 @@ class StatusEvent:
 
 # Where a case stands in the procedure; decides which decision may come next.
 _PENDING, _REFUSED, _APPEALED, _COURT_NEGATIVE, _GRANTED, _FINAL = range(6)
+# A holder of alternative status appealing for refugee status (SPEC 2): the appeal is before the
+# court, or the court found for the client and PMLP is to grant refugee status.
+_UPGRADE_APPEALED, _UPGRADE_PENDING = 6, 7
+ALTERNATIVE, REFUGEE, TEMPORARY_PROTECTION = "alternative", "refugee", "temporary-protection"
 
 
 @dataclass(frozen=True)
@@ -35,8 +39,13 @@ class LegalTimeline:
     events: tuple[StatusEvent, ...]
 
     @property
+    def grants(self) -> tuple[StatusEvent, ...]:
+        """Every grant in date order: temporary protection, the first status, an upgrade."""
+        return tuple(e for e in self.events if e.event == "granted")
+
+    @property
     def grant(self) -> StatusEvent | None:
-        return next((e for e in self.events if e.event == "granted"), None)
+        return next(iter(self.grants), None)
 
     @property
     def final_refusal(self) -> date | None:
@@ -68,42 +77,64 @@ class LegalTimeline:
 def check(arrival: date, events: Sequence[StatusEvent]) -> LegalTimeline:
     """Refuse decisions in an impossible order; events come sorted by date, then entry."""
     state = _PENDING
+    protected = False  # temporary protection granted: it does not decide the asylum application
+    held: str | None = None  # refugee or alternative status, once granted
     prev: date | None = None
     for e in events:
         where = f"{e.event} on {fmt_lv(e.date)}"
         if e.date < arrival:
-            raise InputError(f"date: {where} is before arrival on {fmt_lv(arrival)}")
+            raise InputError(f"{where} is before arrival on {fmt_lv(arrival)}", field="date")
         if prev is not None and e.date < prev:
-            raise InputError(f"date: {where} is before an earlier decision on {fmt_lv(prev)}")
+            raise InputError(f"{where} is before an earlier decision on {fmt_lv(prev)}", field="date")
         if state == _FINAL:
-            raise InputError(f"event: {where} comes after a final refusal")
-        state = _next_state(state, e, where)
+            raise InputError(f"{where} comes after a final refusal", field="event")
+        if e.event == "granted" and e.value == TEMPORARY_PROTECTION:
+            if protected:
+                raise InputError(f"{where}: temporary protection was already granted", field="event")
+            if state in (_GRANTED, _UPGRADE_APPEALED, _UPGRADE_PENDING):
+                raise InputError(f"{where}: the client already holds refugee or alternative status", field="event")
+            protected = True
+        else:
+            state = _next_state(state, e, where, held)
+            held = e.value if e.event == "granted" else held
         prev = e.date
     return LegalTimeline(arrival, tuple(events))
 
 
-def _next_state(state: int, e: StatusEvent, where: str) -> int:
+def _next_state(state: int, e: StatusEvent, where: str, held: str | None) -> int:
     if e.event == "granted":
-        if state == _GRANTED:
-            raise InputError(f"event: {where}: a status was already granted")
+        if state == _UPGRADE_PENDING:
+            if e.value != REFUGEE:
+                raise InputError(f"{where}: after the judgment PMLP decides on refugee status", field="event")
+            return _GRANTED
+        if state in (_GRANTED, _UPGRADE_APPEALED):
+            raise InputError(f"{where}: a status was already granted", field="event")
         if state in (_REFUSED, _APPEALED, _COURT_NEGATIVE):
-            raise InputError(f"event: {where}: the refusal stands (a court must decide first)")
+            raise InputError(f"{where}: the refusal stands (a court must decide first)", field="event")
         return _GRANTED
     if e.event == "refused":
         if state != _PENDING:
-            raise InputError(f"event: {where}: no application is pending at PMLP")
+            raise InputError(f"{where}: no application is pending at PMLP", field="event")
         return _REFUSED
     if e.event == "appealed":
+        if state == _GRANTED and held == ALTERNATIVE:
+            return _UPGRADE_APPEALED
         if state != _REFUSED:
-            raise InputError(f"event: {where}: there is no refusal to appeal")
+            raise InputError(
+                f"{where}: there is no refusal to appeal (nor alternative status to appeal for refugee status)",
+                field="event",
+            )
         return _APPEALED
     if e.event == "court":
+        if state == _UPGRADE_APPEALED:
+            # A positive judgment sends the case back to PMLP; a negative one leaves the status as it is.
+            return _UPGRADE_PENDING if e.value == "positive" else _GRANTED
         if state != _APPEALED:
-            raise InputError(f"event: {where}: there is no appeal before the court")
+            raise InputError(f"{where}: there is no appeal before the court", field="event")
         # A positive judgment sends the case back to PMLP for a new decision.
         return _PENDING if e.value == "positive" else _COURT_NEGATIVE
     if e.event == FINAL_REFUSAL:
         if state not in (_REFUSED, _COURT_NEGATIVE):
-            raise InputError(f"event: {where}: there is no refusal that could become final")
+            raise InputError(f"{where}: there is no refusal that could become final", field="event")
         return _FINAL
-    raise InputError(f"event: '{e.event}' is not a status event")
+    raise InputError(f"'{e.event}' is not a status event", field="event")

@@ -68,16 +68,16 @@ class Names:
             if len(values) == 1:
                 return values[0]
             if values:
-                raise InputError(f"{field}: '{text}' is ambiguous: {_either(self.label(v) for v in values)}")
+                raise InputError(f"'{text}' is ambiguous: {_either(self.label(v) for v in values)}", field=field)
         if not typed:
-            raise InputError(f"{field}: {self.what} is needed")
+            raise InputError(f"{self.what} is needed", field=field)
         key = fold(typed)
         # A name typed short of its last words (``cesu`` for Cēsu novads) comes first.
         close = [k for k in self._folded if k.startswith(key + " ")]
         close += difflib.get_close_matches(key, self._folded.keys(), n=6, cutoff=0.75)
         seen = list(dict.fromkeys(v for k in close for v in self._folded[k]))[:3]
         hint = f" (did you mean {_either(self.label(v) for v in seen)}?)" if seen else self.hint
-        raise self.error(f"{field}: '{text}' is not {self.what}{hint}")
+        raise self.error(f"'{text}' is not {self.what}{hint}", field=field)
 
 
 def _either(labels: Iterable[str]) -> str:

@@ -15,10 +15,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from mentorcli.core.errors import InputError
+from mentorcli.core.numbers import CASELOAD, POLICY_DAYS, POLICY_MONTHS, parse_int
 
 UNTIL_STATUS = "until-status"
 GRANTABLE = ("refugee", "alternative", "temporary-protection")
-POLICY_NAME = "sif-2016"
 # The earliest date a version can start from: the defaults are in force since "always".
 BEGINNING = date(1900, 1, 1)
 
@@ -40,6 +40,16 @@ DEFAULTS: dict[str, Any] = {
     "complexity_weights": ["1", "1.5", "2"],
 }
 INVOICE_RULES = ("per-client", "per-staff")
+MAX_AMOUNT = Decimal(1_000_000)  # EUR a rate, or a complexity weight
+_BOUNDS = {
+    "asylum_seeker_months": POLICY_MONTHS,
+    "status_months": POLICY_MONTHS,
+    "mucenieki_stay_days": POLICY_DAYS,
+    "caseload_max_social_worker": CASELOAD,
+    "caseload_max_mentor": CASELOAD,
+    "caseload_min_social_worker": CASELOAD,
+    "caseload_min_mentor": CASELOAD,
+}
 _MONEY_KEYS = ("rate_per_client", "rate_per_social_worker", "rate_per_mentor")
 
 DESCRIPTIONS = {
@@ -63,44 +73,47 @@ def parse_value(key: str, text: str) -> Any:
     """The value of ``key`` from its command-line spelling; refuses what the rules can't use."""
     if key not in DEFAULTS:
         known = ", ".join(sorted(DEFAULTS))
-        raise InputError(f"policy key: '{key}' is unknown (known: {known})")
+        raise InputError(f"'{key}' is unknown (known: {known})", field="policy key")
     raw = text.strip()
     if key == "eligible_statuses":
         items = [s.strip() for s in raw.split(",") if s.strip()]
         bad = [s for s in items if s not in GRANTABLE]
         if bad:
-            raise InputError(f"{key}: '{bad[0]}' is not a status ({', '.join(GRANTABLE)})")
+            raise InputError(f"'{bad[0]}' is not a status ({', '.join(GRANTABLE)})", field=key)
         return sorted(set(items))
     if key == "invoice_rule":
         if raw not in INVOICE_RULES:
-            raise InputError(f"{key}: '{text}' is not one of {', '.join(INVOICE_RULES)}")
+            raise InputError(f"'{text}' is not one of {', '.join(INVOICE_RULES)}", field=key)
         return raw
     if key in _MONEY_KEYS:
         amount = _decimal(key, raw)
         if amount != amount.quantize(Decimal("0.01")):
-            raise InputError(f"{key}: '{text}' has more than two decimals (EUR and cents)")
+            raise InputError(f"'{text}' has more than two decimals (EUR and cents)", field=key)
         return str(amount.quantize(Decimal("0.01")))
     if key == "complexity_weights":
         weights = [_decimal(key, w.strip()) for w in raw.split(",")]
         if len(weights) != 3:
-            raise InputError(f"{key}: '{text}' needs three weights, for levels 1,2,3 (e.g. 1,1.5,2)")
+            raise InputError(f"'{text}' needs three weights, for levels 1,2,3 (e.g. 1,1.5,2)", field=key)
         return [str(w) for w in weights]
     if key == "asylum_seeker_months" and raw == UNTIL_STATUS:
         return UNTIL_STATUS
-    if not raw.isdigit():
-        extra = f" or '{UNTIL_STATUS}'" if key == "asylum_seeker_months" else ""
-        raise InputError(f"{key}: '{text}' is not a whole number{extra}")
-    return int(raw)
+    if key == "asylum_seeker_months" and not text.isdigit():
+        raise InputError(f"'{text}' is not a whole number of months or '{UNTIL_STATUS}'", field=key)
+    return parse_int(text, key, _BOUNDS[key])
 
 
 def _decimal(key: str, text: str) -> Decimal:
     """A non-negative amount as an exact decimal: money must not pick up float rounding."""
     try:
-        value = Decimal(text)
+        # Decimal() also reads other scripts' digits; an amount is typed in 0-9.
+        value = Decimal(text) if text.isascii() else Decimal(-1)
     except InvalidOperation:
         value = Decimal(-1)
     if not value.is_finite() or value < 0:
-        raise InputError(f"{key}: '{text}' is not a non-negative number (e.g. 60.00)")
+        raise InputError(f"'{text}' is not a non-negative number (e.g. 60.00)", field=key)
+    # A bound keeps the sums and the rounding to cents exact (Decimal's context has 28 digits).
+    if value > MAX_AMOUNT:
+        raise InputError(f"{text} is out of range (0 to {MAX_AMOUNT})", field=key)
     return value
 
 
@@ -168,6 +181,10 @@ class PolicyHistory:
 
     def versions(self) -> list[Version]:
         return [v for vs in self._by_key.values() for v in vs]
+
+    def values_of(self, key: str) -> list[Any]:
+        """Every value ``key`` has had: the default and each version."""
+        return [DEFAULTS[key], *(v.value for v in self._by_key.get(key, ()))]
 
 
 def dump_value(value: Any) -> str:

@@ -6,23 +6,45 @@ from datetime import date
 from typing import Any
 
 from mentorcli.core.dates import fmt_lv
-from mentorcli.core.eligibility import Timeline
+from mentorcli.core.eligibility import Timeline, eligible_grant
+from mentorcli.core.policy import GRANTABLE, PolicyHistory
+from mentorcli.render.latvian import count
 
 RULE_EN = (
-    "Rule (policy sif-2016, SIF): an asylum seeker may receive the service for 3 months from arrival "
-    "or until refugee or alternative status is granted; after the grant, for 12 more months. Terms in "
+    "Rule (the policy in force; SIF): an asylum seeker may receive the service {asylum} "
+    "{statuses} status is granted; after the grant, for {status_months} more months. Terms in "
     "months count from the day after the event and end on the corresponding date of the last month, "
     "or on its last day where it has no such date (Administrative Procedure Law, sections 42-43). "
     "Leaving Latvia, declining, not keeping the plan and a final refusal end the service."
 )
 RULE_LV = (
-    "Noteikums (politika sif-2016, SIF): patvēruma meklētājs pakalpojumu var saņemt 3 mēnešus no "
-    "ierašanās vai līdz bēgļa vai alternatīvā statusa piešķiršanai; pēc statusa iegūšanas vēl 12 "
-    "mēnešus. Termiņu mēnešos skaita no nākamās dienas pēc notikuma, un tas beidzas pēdējā mēneša "
+    "Noteikums (spēkā esošā politika; SIF): patvēruma meklētājs pakalpojumu var saņemt {asylum} "
+    "{statuses} statusa piešķiršanai; pēc statusa iegūšanas vēl {status_months}. Termiņu mēnešos "
+    "skaita no nākamās dienas pēc notikuma, un tas beidzas pēdējā mēneša "
     "atbilstošajā datumā vai, ja tāda nav, mēneša pēdējā dienā (Administratīvā procesa likuma 42.-43. "
     "pants). Pakalpojums beidzas, ja persona pamet Latviju, atsakās, nepilda plānu vai stājas spēkā "
     "galīgais atteikums."
 )
+# A status as the Latvian sentence needs it: "līdz bēgļa vai alternatīvā statusa piešķiršanai".
+_LV_STATUS_GENITIVE = {"refugee": "bēgļa", "alternative": "alternatīvā", "temporary-protection": "pagaidu aizsardzības"}
+MONTH_LV = ("mēnesi", "mēnešus")  # accusative: "var saņemt 3 mēnešus"
+
+
+def rule_sentence(tl: Timeline, policies: PolicyHistory, today: date, lang: str) -> str:
+    """The rule as it applies to this client: the asylum-seeker term in force on arrival, the
+    eligible statuses and the status term in force on the grant (or today, before a grant)."""
+    on_arrival = policies.on(tl.legal.arrival)
+    grant = eligible_grant(tl.legal, policies)
+    on_grant = policies.on(grant.date if grant else today)
+    months, status_months = on_arrival.asylum_seeker_months, on_grant.status_months
+    statuses = [s for s in GRANTABLE if s in on_grant.eligible_statuses]  # refugee first, as the seeds say
+    if lang == "lv":
+        asylum = f"{count(months, MONTH_LV)} no ierašanās vai līdz" if months is not None else "no ierašanās līdz"
+        names = " vai ".join(_LV_STATUS_GENITIVE[s] for s in statuses)
+        return RULE_LV.format(asylum=asylum, statuses=names, status_months=count(status_months, MONTH_LV))
+    asylum = f"for {months} months from arrival or until" if months is not None else "from arrival until"
+    return RULE_EN.format(asylum=asylum, statuses=" or ".join(statuses), status_months=status_months)
+
 
 # Data words as a Latvian sentence needs them; English sentences use the CLI spelling.
 _LV_WORDS = {
@@ -52,7 +74,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "asylum-seeker-ended-by-final-refusal": "the refusal became final: the asylum-seeker window ends, and no later window opens",
         "asylum-seeker-open": "asylum_seeker_months = until-status: the asylum-seeker window lasts until status is decided",
         "status-window": "{status} status granted: the status window runs {months} months, to {end} inclusive (status_months since {since})",
-        "status-not-eligible": "{status} granted: not an eligible status under the policy in force, so no status window",
+        "status-not-eligible": "{status} granted: the status changes, but it is not an eligible status under the policy in force: the asylum-seeker window goes on and no status window opens",
+        "status-upgrade": "{status} status granted (after an appeal): the status changes; the status window still runs from the first grant on {since}",
         "windows-join": "the status came no later than the day after the asylum-seeker window: the windows join and an open episode runs on",
         "windows-gap": "days without eligibility from {gap_from}: an open episode ends with the asylum-seeker window; the service continues after 'client resume'",
         "episode-open": "{event}: a service episode opens in the {window} window",
@@ -70,7 +93,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "asylum-seeker-ended-by-final-refusal": "atteikums kļuvis galīgs: patvēruma meklētāja periods beidzas, vēlāka perioda nav",
         "asylum-seeker-open": "asylum_seeker_months = until-status: patvēruma meklētāja periods ilgst līdz lēmumam par statusu",
         "status-window": "lēmums par statusu ({status}): statusa periods ilgst {months} mēnešus, līdz {end} ieskaitot (status_months kopš {since})",
-        "status-not-eligible": "piešķirta {status}: saskaņā ar politiku tā nedod tiesības uz pakalpojumu",
+        "status-not-eligible": "piešķirta {status}: statuss mainās, bet saskaņā ar politiku tas nedod tiesības uz pakalpojumu: patvēruma meklētāja periods turpinās, statusa periods nesākas",
+        "status-upgrade": "piešķirts {status} (pēc pārsūdzības): statuss mainās; statusa periods joprojām skaitāms no pirmā lēmuma {since}",
         "windows-join": "statuss piešķirts ne vēlāk kā nākamajā dienā pēc patvēruma meklētāja perioda: periodi savienojas, epizode turpinās",
         "windows-gap": "no {gap_from} tiesību nav: epizode beidzas ar patvēruma meklētāja periodu; pakalpojums turpinās pēc 'client resume'",
         "episode-open": "{event}: sākas pakalpojuma epizode ({window} periodā)",
@@ -108,8 +132,8 @@ def explain_steps(tl: Timeline, lang: str) -> list[dict[str, Any]]:
     return out
 
 
-def explain_lines(code: str, tl: Timeline, today: date, lang: str) -> list[str]:
-    lines = [f"{code}", RULE_LV if lang == "lv" else RULE_EN, ""]
+def explain_lines(code: str, tl: Timeline, policies: PolicyHistory, today: date, lang: str) -> list[str]:
+    lines = [f"{code}", rule_sentence(tl, policies, today, lang), ""]
     lines += [f"{fmt_lv(s['date'])}  {s['text']}" for s in explain_steps(tl, lang)]
     lines.append("")
     lines.append(("šodien" if lang == "lv" else "today") + f" {fmt_lv(today)}")

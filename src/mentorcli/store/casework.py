@@ -33,6 +33,7 @@ from mentorcli.core.due import ClientFacts, OpenGoal, StaffLoad
 from mentorcli.core.eligibility import not_served_on
 from mentorcli.core.errors import InputError, NotFound
 from mentorcli.core.names import Names
+from mentorcli.store.db import overlaps
 from mentorcli.store.register import Register
 
 
@@ -85,7 +86,7 @@ JOIN episodes e ON e.client_id = a.client_id AND e.start <= a.start AND (e.end I
 # Assignments in effect on :day. The condition on the assignment's own end follows from the one on
 # the effective end; it is there so that SQLite searches the index on (end, start) instead of
 # reading every assignment.
-ON_DAY = 'start <= :day AND ("end" IS NULL OR "end" >= :day) AND (eff_end IS NULL OR eff_end >= :day)'
+ON_DAY = f"{overlaps(':day', ':day', end='eff_end')} AND {overlaps(':day', ':day')}"
 
 
 def _periods(reg: Register, where: str, params: Iterable[Any]) -> list[sqlite3.Row]:
@@ -111,17 +112,13 @@ def staff(reg: Register, name: str, field: str = "staff") -> Staff:
     return _staff(row)
 
 
-def _staff_by_id(reg: Register, sid: int) -> Staff:
-    return _staff(reg.conn.execute("SELECT * FROM staff WHERE id = ?", (sid,)).fetchone())
-
-
 def require(s: Staff, role: str | None, need: Period, field: str) -> None:
     """Refuse unless ``s`` has ``role`` and is active on every day of ``need``."""
     if role and s.role != role:
-        raise InputError(f"{field}: {s.name} is a {s.role}, not a {role}")
+        raise InputError(f"{s.name} is a {s.role}, not a {role}", field=field)
     if not s.period.covers(need):
         what = f"on {fmt_lv(need.start)}" if need.end == need.start else f"on every day from {_span(need)}"
-        raise InputError(f"{field}: {s.name} is active from {_span(s.period)}, not {what}")
+        raise InputError(f"{s.name} is active from {_span(s.period)}, not {what}", field=field)
 
 
 def add_staff(
@@ -129,11 +126,11 @@ def add_staff(
 ) -> Staff:
     name, role = check_name(name), check_role(role)
     if reg.conn.execute("SELECT 1 FROM staff WHERE name = ?", (name,)).fetchone():
-        raise InputError(f"name: {name} is already on the staff list")
+        raise InputError(f"{name} is already on the staff list", field="name")
     if team and role != MENTOR:
-        raise InputError(f"team: only a mentor belongs to a team ({name} is a {role})")
+        raise InputError(f"only a mentor belongs to a team ({name} is a {role})", field="team")
     if end is not None and end < start:
-        raise InputError(f"to: {fmt_lv(end)} is before the first day {fmt_lv(start)}")
+        raise InputError(f"{fmt_lv(end)} is before the first day {fmt_lv(start)}", field="to")
     cur = reg.conn.execute(
         "INSERT INTO staff (name, role, active_from, active_to) VALUES (?, ?, ?, ?)",
         (name, role, start.isoformat(), _iso(end)),
@@ -158,9 +155,11 @@ def set_team(reg: Register, mentor: str, worker: str, start: date) -> tuple[Staf
     ).fetchall()
     for r in rows:
         if date.fromisoformat(r["start"]) >= start:
-            raise InputError(f"from: {m.name} is in a team from {fmt_lv(date.fromisoformat(r['start']))} already")
+            raise InputError(
+                f"{m.name} is in a team from {fmt_lv(date.fromisoformat(r['start']))} already", field="from"
+            )
         if r["worker_id"] == w.id:
-            raise InputError(f"worker: {m.name} is already in the team of {w.name} on {fmt_lv(start)}")
+            raise InputError(f"{m.name} is already in the team of {w.name} on {fmt_lv(start)}", field="worker")
         reg.conn.execute("UPDATE teams SET end = ? WHERE id = ?", ((start - ONE_DAY).isoformat(), r["id"]))
     reg.conn.execute(
         "INSERT INTO teams (mentor_id, worker_id, start) VALUES (?, ?, ?)", (m.id, w.id, start.isoformat())
@@ -173,14 +172,15 @@ def end_staff(reg: Register, name: str, day: date) -> Staff:
     """The staff member's last day; refused while clients are assigned to them after it."""
     s = staff(reg, name)
     if s.period.end is not None:
-        raise InputError(f"date: {s.name} has already ended on {fmt_lv(s.period.end)}")
+        raise InputError(f"{s.name} has already ended on {fmt_lv(s.period.end)}", field="date")
     if day < s.period.start:
-        raise InputError(f"date: {fmt_lv(day)} is before {s.name}'s first day {fmt_lv(s.period.start)}")
+        raise InputError(f"{fmt_lv(day)} is before {s.name}'s first day {fmt_lv(s.period.start)}", field="date")
     later = _periods(reg, "(worker_id = ? OR mentor_id = ?) AND (eff_end IS NULL OR eff_end > ?)", (s.id, s.id, day))
     if later:
         raise InputError(
-            f"date: {s.name} still serves {len(later)} client(s) after {fmt_lv(day)} "
-            f"(e.g. {later[0]['code']}); assign them to someone else first"
+            f"{s.name} still serves {len(later)} client(s) after {fmt_lv(day)} "
+            f"(e.g. {later[0]['code']}); assign them to someone else first",
+            field="date",
         )
     reg.conn.execute("UPDATE staff SET active_to = ? WHERE id = ?", (day.isoformat(), s.id))
     reg.conn.execute(
@@ -226,8 +226,8 @@ def list_staff(reg: Register, on: date | None) -> list[dict[str, Any]]:
 # --- assignments ----------------------------------------------------------------------------
 def served_episode(reg: Register, cid: int, day: date) -> Period | None:
     row = reg.conn.execute(
-        "SELECT start, end FROM episodes WHERE client_id = ? AND start <= ? AND (end IS NULL OR end >= ?)",
-        (cid, day.isoformat(), day.isoformat()),
+        f"SELECT start, end FROM episodes WHERE client_id = :cid AND {overlaps(':day', ':day')}",
+        {"cid": cid, "day": day.isoformat()},
     ).fetchone()
     return Period(date.fromisoformat(row["start"]), _day(row["end"])) if row else None
 
@@ -236,7 +236,7 @@ def _served(reg: Register, code: str, day: date, field: str) -> tuple[int, Perio
     cid = reg.client_id(code)
     episode = served_episode(reg, cid, day)
     if episode is None:
-        raise InputError(f"{field}: {code} is not served on {fmt_lv(day)}")
+        raise InputError(f"{code} is not served on {fmt_lv(day)}", field=field)
     return cid, episode
 
 
@@ -265,7 +265,7 @@ def assign(
     policy allows on any day (unless ``force``).
     """
     if end is not None and end < start:
-        raise InputError(f"to: {fmt_lv(end)} is before {fmt_lv(start)}")
+        raise InputError(f"{fmt_lv(end)} is before {fmt_lv(start)}", field="to")
     cid, episode = _served(reg, code, start, "from")
     period = Period(start, _earlier(end, episode.end))
     w, m = staff(reg, worker, "worker"), staff(reg, mentor, "mentor")
@@ -275,7 +275,7 @@ def assign(
     for r in _periods(reg, "client_id = ? AND (eff_end IS NULL OR eff_end >= ?)", (cid, start)):
         began = date.fromisoformat(r["start"])
         if began > start:
-            raise InputError(f"from: {code} has an assignment from {fmt_lv(began)}; a new one must start later")
+            raise InputError(f"{code} has an assignment from {fmt_lv(began)}; a new one must start later", field="from")
         if began == start:
             reg.conn.execute("DELETE FROM assignments WHERE id = ?", (r["id"],))
             reg.audit("replace", "assignments", code, {"assignment": r["id"], "from": start})
@@ -290,7 +290,7 @@ def assign(
             continue
         what = f"{s.name} would have {over.load} clients on {fmt_lv(over.day)} (maximum {over.maximum})"
         if not force:
-            raise InputError(f"{field}: {what}; --force overrides")
+            raise InputError(f"{what}; --force overrides", field=field)
         overloads.append(over)
     cur = reg.conn.execute(
         "INSERT INTO assignments (client_id, worker_id, mentor_id, start, end, forced) VALUES (?, ?, ?, ?, ?, ?)",
@@ -321,7 +321,7 @@ def unassign(reg: Register, code: str, day: date) -> Period:
     cid = reg.client_id(code)
     rows = _periods(reg, "client_id = ? AND start <= ? AND (eff_end IS NULL OR eff_end >= ?)", (cid, day, day))
     if not rows:
-        raise InputError(f"date: {code} has no assignment active on {fmt_lv(day)}")
+        raise InputError(f"{code} has no assignment active on {fmt_lv(day)}", field="date")
     r = rows[-1]
     reg.conn.execute("UPDATE assignments SET end = ? WHERE id = ?", (day.isoformat(), r["id"]))
     reg.audit("unassign", "assignments", code, {"assignment": r["id"], "to": day})
@@ -417,7 +417,7 @@ def _goal(reg: Register, gid: int) -> sqlite3.Row:
         "SELECT g.*, c.code FROM goals g JOIN clients c ON c.id = g.client_id WHERE g.id = ?", (gid,)
     ).fetchone()
     if row is None:
-        raise NotFound(f"goal: there is no goal {gid}")
+        raise NotFound(f"there is no goal {gid}", field="goal")
     return row
 
 
@@ -426,7 +426,9 @@ def close_goal(reg: Register, gid: int, state: str, day: date) -> str:
     assert state in GOAL_STATES
     row = _goal(reg, gid)
     if row["state"] != "open":
-        raise InputError(f"goal: {gid} is already {row['state']} (on {fmt_lv(date.fromisoformat(row['closed_on']))})")
+        raise InputError(
+            f"{gid} is already {row['state']} (on {fmt_lv(date.fromisoformat(row['closed_on']))})", field="goal"
+        )
     check_not_future(day, reg.today, "date")
     reg.conn.execute("UPDATE goals SET state = ?, closed_on = ? WHERE id = ?", (state, day.isoformat(), gid))
     reg.audit(state, "goals", row["code"], {"goal": gid, "date": day})
@@ -480,7 +482,7 @@ def plan(reg: Register, code: str) -> dict[str, Any]:
 def add_activity_type(reg: Register, name: str) -> str:
     name = check_type_name(name, "name")
     if reg.conn.execute("SELECT 1 FROM activity_types WHERE name = ?", (name,)).fetchone():
-        raise InputError(f"name: '{name}' is already an activity type")
+        raise InputError(f"'{name}' is already an activity type", field="name")
     reg.conn.execute("INSERT INTO activity_types (name, builtin) VALUES (?, 0)", (name,))
     reg.audit("add", "activity_types", name)
     return name
@@ -494,7 +496,7 @@ def activity_types(reg: Register) -> list[dict[str, Any]]:
 def check_activity_type(reg: Register, text: str) -> str:
     name = text.strip().lower()
     if not reg.conn.execute("SELECT 1 FROM activity_types WHERE name = ?", (name,)).fetchone():
-        raise InputError(f"type: '{text}' is not an activity type (see: mentorcli activity type list)")
+        raise InputError(f"'{text}' is not an activity type (see: mentorcli activity type list)", field="type")
     return name
 
 
@@ -512,9 +514,9 @@ def add_activity(
     kind = check_activity_type(reg, kind)
     check_not_future(day, reg.today, "date")
     if not codes:
-        raise InputError("code: at least one client is needed")
+        raise InputError("at least one client is needed", field="code")
     if len(set(codes)) != len(codes):
-        raise InputError(f"code: a client is named twice in {','.join(codes)}")
+        raise InputError(f"a client is named twice in {','.join(codes)}", field="code")
     ids = [_served(reg, code, day, "code")[0] for code in codes]
     s = staff(reg, by)
     require(s, None, Period(day, day), "staff")
@@ -588,18 +590,8 @@ def due_facts(reg: Register, within: int) -> tuple[list[ClientFacts], list[OpenG
     """The facts ``core.due`` needs, read only for the clients that could have something due."""
     today, last = reg.today, reg.today + timedelta(days=within)
     t, l_ = today.isoformat(), last.isoformat()
-    served = {
-        r[0]
-        for r in reg.conn.execute(
-            "SELECT client_id FROM episodes WHERE start <= ? AND (end IS NULL OR end >= ?)", (t, t)
-        )
-    }
-    eligible = {
-        r[0]
-        for r in reg.conn.execute(
-            "SELECT client_id FROM windows WHERE start <= ? AND (end IS NULL OR end >= ?)", (t, t)
-        )
-    }
+    served = {r[0] for r in reg.conn.execute(f"SELECT client_id FROM episodes WHERE {overlaps(':t', ':t')}", {"t": t})}
+    eligible = {r[0] for r in reg.conn.execute(f"SELECT client_id FROM windows WHERE {overlaps(':t', ':t')}", {"t": t})}
     assigned = {
         r["client_id"]
         for r in reg.conn.execute(f"SELECT client_id, worker_id, mentor_id FROM ({PERIODS}) WHERE {ON_DAY}", {"day": t})
@@ -608,7 +600,7 @@ def due_facts(reg: Register, within: int) -> tuple[list[ClientFacts], list[OpenG
     ends: dict[int, list[date]] = {}
     for cid, end in reg.conn.execute("SELECT client_id, end FROM windows WHERE end BETWEEN ? AND ?", (t, l_)):
         ends.setdefault(cid, []).append(date.fromisoformat(end))
-    longest = max(int(v.value) for v in reg.policies.versions() if v.key == "mucenieki_stay_days")
+    longest = max(int(v) for v in reg.policies.values_of("mucenieki_stay_days"))
     grants = {
         cid: date.fromisoformat(day)
         for cid, day in reg.conn.execute(

@@ -105,6 +105,12 @@ def open_tracked(
     return conn, created
 
 
+def overlaps(first: str, last: str, start: str = "start", end: str = '"end"') -> str:
+    """SQL for ``core.dates.Period.overlaps``: the row's days ``start..end`` (both included; a NULL
+    end: no end yet) meet the days ``first..last`` (SQL parameters or expressions)."""
+    return f"({start} <= {last} AND ({end} IS NULL OR {end} >= {first}))"
+
+
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One command, one transaction: all of it is written, or none of it."""

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mentorcli.core.cells import unneutralise
-from mentorcli.core.errors import InputError, MentorError
+from mentorcli.core.errors import InputError, MentorError, Problems, one_line
 from mentorcli.store.register import Register
 
 EXTRA = "__extra__"
+# The csv module's own default limit on a cell, kept as the limit of a value.
+MAX_CELL = 131_072
 
 
 @dataclass(frozen=True)
@@ -28,18 +31,21 @@ class Row:
 
 
 class ImportFailed(InputError):
+    """Every bad row of a file: a heading line, then one line per problem."""
+
     def __init__(self, path: Path, problems: list[str]) -> None:
         head = f"import: {path.name}: {len(problems)} problem(s); nothing was written"
-        super().__init__("\n".join([head, *problems]))
+        Exception.__init__(self, "\n".join([head, *problems]))  # one line per problem, each escaped
+        self.field, self.reason = None, str(self)
 
 
 def _text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise InputError(f"file: '{path}' does not exist") from None
+        raise InputError(f"'{path}' does not exist", field="file") from None
     except IsADirectoryError:
-        raise InputError(f"file: '{path}' is a directory") from None
+        raise InputError(f"'{path}' is a directory", field="file") from None
     except UnicodeDecodeError as e:
         raise InputError(
             f"file: '{path}' is not UTF-8 text (byte {e.start + 1}); in Excel save as 'CSV UTF-8'"
@@ -60,16 +66,42 @@ def read_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...]) -
     _check_header(path, header, columns, required)
     rows = []
     line = reader.line_num + 1
-    for cells in reader:
+    for cells in _cells(reader):
         start, line = line, reader.line_num + 1  # a quoted cell may span lines
         if not any(c.strip() for c in cells):
             continue
+        _check_cells(path, start, header, cells)
         values = {h: unneutralise(cells[i]).strip() if i < len(cells) else "" for i, h in enumerate(header)}
         extra = [c for c in cells[len(header) :] if c.strip()]
         if extra:
             values[EXTRA] = f"{len(cells)} cells, but the header has {len(header)} columns"
         rows.append(Row(start, values))
     return rows
+
+
+def _cells(reader: Iterator[list[str]]) -> Iterator[list[str]]:
+    """The rows of ``reader``; a cell over the csv module's limit is read whole, then refused by
+    ``_check_cells`` with its row and column (the module itself would only say "field larger
+    than field limit")."""
+    limit = csv.field_size_limit(sys.maxsize)
+    try:
+        yield from reader
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _check_cells(path: Path, line: int, header: list[str], cells: list[str]) -> None:
+    """No value spans lines or exceeds the csv module's limit: no field of the register takes one."""
+    for i, cell in enumerate(cells):
+        column = header[i] if i < len(header) else f"cell {i + 1}"
+        if len(cell) > MAX_CELL:
+            raise InputError(
+                f"{len(cell)} characters; a value may have at most {MAX_CELL}", field=f"{path.name}:{line}: {column}"
+            )
+        if one_line(cell) != cell:
+            raise InputError(
+                f"'{cell[:40]}' spans lines; a value must stay on one line", field=f"{path.name}:{line}: {column}"
+            )
 
 
 def _check_header(path: Path, header: list[str], columns: tuple[str, ...], required: tuple[str, ...]) -> None:
@@ -114,11 +146,10 @@ def apply_rows(
             apply(row)
         except InputError as e:
             reg.conn.execute("ROLLBACK TO import_row")
-            for msg in str(e).splitlines():
-                field, _, reason = msg.partition(": ")
-                field = field.strip().lstrip("-")
-                column = field if field in row.values else first_column
-                problems.append((row.line, f"{path.name}:{row.line}: {column}: {reason if column == field else msg}"))
+            for err in e.errors if isinstance(e, Problems) else [e]:
+                field = (err.field or "").lstrip("-")
+                where = f"{field}: {err.reason}" if field in row.values else f"{first_column}: {err}"
+                problems.append((row.line, f"{path.name}:{row.line}: {where}"))
         reg.conn.execute("RELEASE import_row")
     if problems:
         # Rows may be applied out of file order (events go by date); the list goes by line.
@@ -129,13 +160,12 @@ def apply_rows(
 def check_fields(row: Row, checks: dict[str, Callable[[str], Any]]) -> dict[str, Any]:
     """Each column's check; every failure of the row is raised together, one line each."""
     values: dict[str, Any] = {}
-    errors: list[str] = []
+    errors: list[InputError] = []
     for column, check in checks.items():
         try:
             values[column] = check(row.values.get(column, ""))
         except InputError as e:
-            reason = str(e).partition(": ")[2] or str(e)
-            errors.append(f"{column}: {reason}")
+            errors.append(InputError(e.reason, field=column))
     if errors:
-        raise InputError("\n".join(errors))
+        raise Problems(errors)
     return values

@@ -66,7 +66,7 @@ def decrypt(blob: bytes, passphrase: str) -> bytes:
     try:
         return AESGCM(_key(passphrase, salt)).decrypt(nonce, sealed, MAGIC)
     except InvalidTag:
-        raise InputError("passphrase: wrong passphrase, or the backup is damaged") from None
+        raise InputError("wrong passphrase, or the backup is damaged", field="passphrase") from None
 
 
 def _key(passphrase: str, salt: bytes) -> bytes:
@@ -106,11 +106,13 @@ def check_backup(path: Path) -> list[str]:
 def restore(db: Path, source: Path, passphrase: str | None) -> Path | None:
     """Replace the database with a checked backup; the replaced file is kept beside it."""
     if not source.is_file():
-        raise InputError(f"path: '{source}' is not a file")
+        raise InputError(f"'{source}' is not a file", field="path")
     plain_path, tmp = source, None
     if is_encrypted(source):
         if passphrase is None:
-            raise InputError("passphrase: the backup is encrypted; set MENTORCLI_PASSPHRASE or answer the prompt")
+            raise InputError(
+                "the backup is encrypted; set MENTORCLI_PASSPHRASE or answer the prompt", field="passphrase"
+            )
         fd, name = tempfile.mkstemp(prefix="mentorcli-restore-", suffix=".db")
         os.close(fd)
         tmp = Path(name)
@@ -119,7 +121,7 @@ def restore(db: Path, source: Path, passphrase: str | None) -> Path | None:
     try:
         problems = check_backup(plain_path)
         if problems:
-            raise InputError(f"backup: {problems[0]}; nothing was replaced")
+            raise InputError(f"{problems[0]}; nothing was replaced", field="backup")
         kept = None
         if db.exists():
             kept = _new_replaced_name(db)

@@ -70,17 +70,12 @@ def _register(db: Database) -> None:
     )
     db.table("episodes").create_index(["start"])
     db.table("episodes").create_index(["end"])
+    # Versions set with `policy set`. The defaults live in core.policy alone (this step once
+    # copied them here too; 0006 removes those copies from older files).
     db.table("policy").create(
         {"id": int, "key": str, "value": str, "valid_from": str, "recorded": str},
         pk="id",
         not_null=["key", "value", "valid_from", "recorded"],
-    )
-    from mentorcli.core.policy import BEGINNING, DEFAULTS, dump_value
-
-    now = _now()
-    db.table("policy").insert_all(
-        {"key": k, "value": dump_value(v), "valid_from": BEGINNING.isoformat(), "recorded": now}
-        for k, v in DEFAULTS.items()
     )
     db.table("audit").create(
         {"id": int, "at": str, "command": str, "action": str, "tbl": str, "record": str, "fields": str},
@@ -242,6 +237,20 @@ def unmapped(conn: sqlite3.Connection) -> list[str]:
     return lines
 
 
+def _policy_defaults_in_code(db: Database) -> None:
+    """Drop the copies of the default policy that 0001 stored: core.policy is their one source.
+
+    Only rows equal to the default in force since the beginning go, so what is in force on any
+    day stays the same; a value the coordinator set stays a version of its own.
+    """
+    from mentorcli.core.policy import BEGINNING, DEFAULTS, dump_value
+
+    db.conn.executemany(
+        "DELETE FROM policy WHERE key = ? AND value = ? AND valid_from = ?",
+        [(k, dump_value(v), BEGINNING.isoformat()) for k, v in DEFAULTS.items()],
+    )
+
+
 def _report_indexes(db: Database) -> None:
     """Indexes for what the reports, ``due`` and ``report caseload`` look up by day.
 
@@ -265,7 +274,8 @@ MIGRATIONS: list[tuple[str, Step]] = [
     ("0003_reports", _reports),
     ("0004_erasure", _erasure),
     ("0005_place_keys", _place_keys),
-    ("0006_report_indexes", _report_indexes),
+    ("0006_policy_defaults_in_code", _policy_defaults_in_code),
+    ("0007_report_indexes", _report_indexes),
 ]
 # What a step could not do, told to whoever runs the command that applies it.
 NOTICES: dict[str, Callable[[sqlite3.Connection], list[str]]] = {"0005_place_keys": unmapped}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -102,7 +102,7 @@ class Register:
     def client_id(self, code: str) -> int:
         row = self.conn.execute("SELECT id FROM clients WHERE code = ?", (code,)).fetchone()
         if row is None:
-            raise NotFound(f"code: '{code}' is not in the register")
+            raise NotFound(f"'{code}' is not in the register", field="code")
         return int(row[0])
 
     def record(self, code: str) -> Record:
@@ -115,7 +115,7 @@ class Register:
         )
         return _record(row, events)
 
-    def records(self, where: str = "", params: Sequence[Any] = ()) -> Iterator[Record]:
+    def records(self, where: str = "", params: Sequence[Any] | Mapping[str, Any] = ()) -> Iterator[Record]:
         """The records of the clients ``where`` selects (all by default) in order of code.
 
         Two queries rather than three per client; ``where`` is a condition on ``clients``.
@@ -138,7 +138,7 @@ class Register:
         fields.check_born(client.born, client.arrived)
         fields.check_not_future(client.arrived, self.today, "arrived")
         if self.conn.execute("SELECT 1 FROM clients WHERE code = ?", (client.code,)).fetchone():
-            raise InputError(f"code: '{client.code}' is already in the register")
+            raise InputError(f"'{client.code}' is already in the register", field="code")
         values = _columns(client)
         cur = self.conn.execute(
             f"INSERT INTO clients ({', '.join(values)}, created) VALUES ({', '.join('?' * len(values))}, ?)",
@@ -150,8 +150,9 @@ class Register:
             try:
                 self.record_event(client.code, intake, "intake", None)
             except InputError as e:
-                field, _, reason = str(e).partition(": ")
-                raise InputError(f"intake: {reason}" if field == "date" else str(e)) from None
+                if e.field != "date":
+                    raise
+                raise InputError(e.reason, field="intake") from None
         else:
             self.refresh(self.record_by_id(cid))
         return cid
@@ -180,16 +181,28 @@ class Register:
             (cid, day.isoformat(), event, value),
         ).fetchone()
         if same:
-            raise InputError(f"event: {event} on {fmt_lv(day)} is already recorded for {code}")
+            raise InputError(f"{event} on {fmt_lv(day)} is already recorded for {code}", field="event")
+        changed: dict[str, Any] = {"date": day.isoformat(), "event": event, "value": value}
+        action = "add"
         if event == "move":
             rec = self.record_by_id(cid)
             if day < rec.client.arrived:
-                raise InputError(f"date: move on {fmt_lv(day)} is before arrival on {fmt_lv(rec.client.arrived)}")
+                raise InputError(
+                    f"move on {fmt_lv(day)} is before arrival on {fmt_lv(rec.client.arrived)}", field="date"
+                )
+            # One residence a day: a second move that day corrects the first (SPEC 2).
+            earlier = self.conn.execute(
+                "SELECT id, value FROM events WHERE client_id = ? AND date = ? AND event = 'move'",
+                (cid, day.isoformat()),
+            ).fetchone()
+            if earlier is not None:
+                self.conn.execute("DELETE FROM events WHERE id = ?", (earlier["id"],))
+                action, changed["replaces"] = "correct", earlier["value"]
         self.conn.execute(
             "INSERT INTO events (client_id, date, event, value, recorded) VALUES (?, ?, ?, ?, ?)",
             (cid, day.isoformat(), event, value, datetime.now(UTC).isoformat(timespec="seconds")),
         )
-        self.audit("add", "events", code, {"date": day.isoformat(), "event": event, "value": value})
+        self.audit(action, "events", code, changed)
         return self.refresh(self.record_by_id(cid))
 
     def refresh(self, rec: Record) -> Timeline:
@@ -228,8 +241,8 @@ class Register:
                 out[r[0]][1].append(Episode(date.fromisoformat(r[1]), _day(r[2]), r[3], bool(r[4])))
         return out
 
-    def codes(self, where: str = "", params: Iterable[Any] = ()) -> list[str]:
-        return [r[0] for r in self.conn.execute(f"SELECT code FROM clients {where} ORDER BY code", tuple(params))]
+    def codes(self, where: str = "", params: dict[str, Any] | None = None) -> list[str]:
+        return [r[0] for r in self.conn.execute(f"SELECT code FROM clients {where} ORDER BY code", params or {})]
 
 
 def _record(row: sqlite3.Row, events: Iterable[Sequence[Any]]) -> Record:

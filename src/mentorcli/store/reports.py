@@ -18,12 +18,13 @@ from mentorcli.core.counting import ActivityFacts, ClientFacts, Inputs, StaffFac
 from mentorcli.core.eligibility import Episode, not_served_in
 from mentorcli.core.errors import InputError
 from mentorcli.core.legal import STATUS_EVENTS, LegalTimeline, StatusEvent
+from mentorcli.store.db import overlaps
 from mentorcli.store.register import Register
 
 # Clients whose episodes overlap the period, as far as it has happened by "today".
 # No DISTINCT: ``IN`` needs none, and with it SQLite reads every episode in client order instead of
 # searching the index on (end, start, client_id).
-_SERVED = 'SELECT client_id FROM episodes WHERE start <= :end AND ("end" IS NULL OR "end" >= :first)'
+_SERVED = f"SELECT client_id FROM episodes WHERE {overlaps(':first', ':end')}"
 
 
 def _day(text: str | None) -> date | None:
@@ -151,8 +152,8 @@ def windows(reg: Register, first: date, last: date) -> list[WindowFacts]:
     return [
         WindowFacts(str(r[0]), date.fromisoformat(r[1]), _day(r[2]))
         for r in reg.conn.execute(
-            'SELECT client_id, start, "end" FROM windows WHERE start <= ? AND ("end" IS NULL OR "end" >= ?)',
-            (end, first.isoformat()),
+            f'SELECT client_id, start, "end" FROM windows WHERE {overlaps(":first", ":end")}',
+            {"first": first.isoformat(), "end": end},
         )
     ]
 
@@ -207,5 +208,5 @@ def last_saved(reg: Register, kind: str, period: str) -> tuple[str, dict[str, An
         (kind, period),
     ).fetchone()
     if row is None:
-        raise InputError(f"month: no {kind} report for {period} was saved (report {kind} {period} --save)")
+        raise InputError(f"no {kind} report for {period} was saved (report {kind} {period} --save)", field="month")
     return row[0], json.loads(row[1])
