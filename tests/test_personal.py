@@ -89,7 +89,9 @@ def test_the_move_loses_nothing_and_changes_nothing_else(
     migrate(conn)
     after = tables(conn)
     restored = put_back(after)
-    assert restored.pop("migrations")[:-1] == before.pop("migrations")
+    earlier = before.pop("migrations")
+    known = {m["name"] for m in earlier}
+    assert [m for m in restored.pop("migrations") if m["name"] in known] == earlier
     assert restored == before
     # A personal row is kept only where there was something to keep.
     for table in personal.TABLES:
