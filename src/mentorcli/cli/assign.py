@@ -8,7 +8,7 @@ import typer
 
 from mentorcli.cli.common import STAFF_NAME, CodeArg, DateOpt, as_date, register
 from mentorcli.core.dates import fmt_lv
-from mentorcli.store import casework
+from mentorcli.store import assignments as store
 
 
 def assign(
@@ -28,7 +28,7 @@ def assign(
     first = as_date(start, "--from")
     last = as_date(end, "--to") if end is not None else None
     with register(ctx, write=True) as reg:
-        done = casework.assign(reg, code, worker, mentor, first, last, force=force)
+        done = store.assign(reg, code, worker, mentor, first, last, force=force)
     until = f" to {fmt_lv(done.period.end)}" if done.period.end else ""
     previous = f"; the previous assignment ends on {fmt_lv(done.closed)}" if done.closed else ""
     typer.echo(f"{code}: assigned from {fmt_lv(first)}{until}{previous}")
@@ -40,5 +40,5 @@ def unassign(ctx: typer.Context, code: CodeArg, date: DateOpt) -> None:
     """End the client's assignment on a date (its last day)."""
     day = as_date(date)
     with register(ctx, write=True) as reg:
-        p = casework.unassign(reg, code, day)
+        p = store.unassign(reg, code, day)
     typer.echo(f"{code}: assignment from {fmt_lv(p.start)} ends on {fmt_lv(day)}")

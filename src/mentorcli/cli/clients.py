@@ -17,6 +17,7 @@ from mentorcli.cli.common import (
     Sex,
     as_date,
     choice,
+    many_objects,
     register,
     settings,
 )
@@ -28,9 +29,9 @@ from mentorcli.core.dates import fmt_lv, parse_birth, parse_month
 from mentorcli.core.eligibility import EXIT_REASONS
 from mentorcli.core.legal import STATUSES
 from mentorcli.core.places import place_name
-from mentorcli.render.explain import explain_lines, explain_steps
 from mentorcli.render.output import render
 from mentorcli.render.screen import listing
+from mentorcli.store import clients as store
 from mentorcli.store.db import overlaps
 
 app = typer.Typer(help="Register clients, follow their service episodes, explain their dates.", no_args_is_help=True)
@@ -88,8 +89,8 @@ def add(
         languages=languages.strip().lower() if languages else None,
     )
     with register(ctx, write=True) as reg:
-        reg.add_client(client, as_date(intake, "--intake") if intake else None)
-        tl = reg.timeline(reg.record(client.code))
+        store.add_client(reg, client, as_date(intake, "--intake") if intake else None)
+        tl = store.timeline(reg, store.record(reg, client.code))
     until = fmt_lv(tl.eligible_until) if tl.eligible_until else "a status decision"
     typer.echo(f"{client.code}: registered; eligible until {until}")
 
@@ -98,8 +99,8 @@ def add(
 def show(ctx: typer.Context, code: CodeArg, format: FormatOpt = Format.table, with_names: WithNames = False) -> None:
     """One client: status, eligibility windows, episodes."""
     with register(ctx, write=False) as reg:
-        rec = reg.record(code)
-        view = client_view(rec, reg.timeline(rec), reg.today, with_names=with_names)
+        rec = store.record(reg, code)
+        view = client_view(rec, store.timeline(reg, rec), reg.today, with_names=with_names)
     if format.value in ("json", "csv"):
         typer.echo(render(view, format.value))
     else:
@@ -128,7 +129,7 @@ def list_(
     wanted_status = choice(status, STATUSES, "--status") if status is not None else None
     wanted_residence = fields.check_residence(residence) if residence is not None else None
     rows: list[dict[str, Any]] = []
-    with register(ctx, write=False) as reg:
+    with register(ctx, write=False) as reg, many_objects():
         conditions: list[str] = []
         params: dict[str, Any] = {}
         if family is not None:
@@ -138,10 +139,8 @@ def list_(
             # Only the clients whose stored episodes reach the month need their timeline derived.
             conditions.append(f"id IN (SELECT client_id FROM episodes WHERE {overlaps(':first', ':end')})")
             params.update(first=month[0].isoformat(), end=min(month[1], reg.today).isoformat())
-        where = "WHERE " + " AND ".join(conditions) if conditions else ""
-        for code in reg.codes(where, params):
-            rec = reg.record(code)
-            tl = reg.timeline(rec)
+        for rec in store.records(reg, " AND ".join(conditions), params):
+            tl = store.timeline(reg, rec)
             if month is not None and not any(e.served_in(*month, reg.today) for e in tl.episodes):
                 continue
             view = client_view(rec, tl, reg.today, with_names=with_names)
@@ -196,7 +195,7 @@ def edit(
     if not changes:
         raise typer.BadParameter("nothing to change: give at least one option")
     with register(ctx, write=True) as reg:
-        reg.edit_client(code, changes)
+        store.edit_client(reg, code, changes)
     typer.echo(f"{code}: changed {', '.join(sorted(changes))}")
 
 
@@ -205,8 +204,8 @@ def move(ctx: typer.Context, code: CodeArg, residence: ResidenceOpt, date: DateO
     """Record that the client lives somewhere else from a date; a second move that day corrects the first."""
     where, day = fields.check_residence(residence), as_date(date)
     with register(ctx, write=True) as reg:
-        replaced = next((m.residence for m in reg.record(code).moves if m.date == day), None)
-        reg.record_event(code, day, "move", where)
+        replaced = next((m.residence for m in store.record(reg, code).moves if m.date == day), None)
+        store.record_event(reg, code, day, "move", where)
     tail = f" (corrects the move to {place_name(replaced)} recorded for that day)" if replaced else ""
     typer.echo(f"{code}: lives in {place_name(where)} from {fmt_lv(day)}{tail}")
 
@@ -221,7 +220,7 @@ def exit_(
     """End the open episode: the last day served is the exit date."""
     why, day = choice(reason, EXIT_REASONS, "--reason"), as_date(date)
     with register(ctx, write=True) as reg:
-        reg.record_event(code, day, "exit", why)
+        store.record_event(reg, code, day, "exit", why)
     typer.echo(f"{code}: exit ({why}) on {fmt_lv(day)}")
 
 
@@ -230,7 +229,7 @@ def resume(ctx: typer.Context, code: CodeArg, date: DateOpt) -> None:
     """Open a new episode (or the first, for a client registered without intake)."""
     day = as_date(date)
     with register(ctx, write=True) as reg:
-        tl = reg.record_event(code, day, "resume", None)
+        tl = store.record_event(reg, code, day, "resume", None)
     until = tl.episodes[-1].end
     typer.echo(f"{code}: served from {fmt_lv(day)}" + (f" until {fmt_lv(until)}" if until else ""))
 
@@ -238,10 +237,12 @@ def resume(ctx: typer.Context, code: CodeArg, date: DateOpt) -> None:
 @app.command("explain")
 def explain(ctx: typer.Context, code: CodeArg, format: FormatOpt = Format.table) -> None:
     """Why the eligibility dates are what they are: the chain of rules and dates."""
+    from mentorcli.render.explain import explain_lines, explain_steps
+
     s = settings(ctx)
     with register(ctx, write=False) as reg:
-        rec = reg.record(code)
-        tl = reg.timeline(rec)
+        rec = store.record(reg, code)
+        tl = store.timeline(reg, rec)
         policies = reg.policies
     if format == Format.table:
         typer.echo("\n".join(explain_lines(code, tl, policies, s.today, s.lang)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from functools import partial
@@ -10,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from mentorcli.cli.common import Format, FormatOpt, as_date, register, settings
+from mentorcli.cli.common import Format, FormatOpt, as_date, many_objects, progress, register, settings
 from mentorcli.core.errors import InputError
 from mentorcli.render.output import render
 from mentorcli.store import maintenance
@@ -74,15 +75,24 @@ def check(
     repair: Annotated[
         bool, typer.Option("--repair", help="Derive windows and episodes again from the events.")
     ] = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Also compare every index with its table (slow on a large file).")
+    ] = False,
 ) -> None:
-    """Integrity, foreign keys and the domain's rules; exit 1 and one line per problem."""
-    with register(ctx, write=repair) as reg:
+    """Integrity, foreign keys and the domain's rules: one line per problem on stderr.
+
+    Exit 1 when a rule is broken; warnings (an over-maximum that --force authorised, a caseload
+    under the minimum today) leave the exit status 0.
+    """
+    with register(ctx, write=repair) as reg, many_objects():
         if repair:
             typer.echo(f"derived again for {maintenance.repair(reg)} clients")
-        problems = maintenance.check(reg)
-    for p in problems:
-        typer.echo(p, err=True)
-    if problems:
+        total = reg.conn.execute("SELECT COUNT(*) FROM clients").fetchone()[0]
+        with progress(total, "checking") as step:
+            problems = maintenance.check(reg, full=full, progress=step)
+    for p in sorted(problems, key=lambda p: p.warning):
+        typer.echo(f"warning: {p.text}" if p.warning else p.text, err=True)
+    if any(not p.warning for p in problems):
         raise typer.Exit(1)
     typer.echo("ok")
 
@@ -110,6 +120,15 @@ def info(ctx: typer.Context, format: FormatOpt = Format.table) -> None:
 
         lang = settings(ctx).lang
         typer.echo(show(figures_screen(data, lang, label("h:database", lang)), format.value))
+
+
+@app.command("datasette")
+def datasette(ctx: typer.Context) -> None:
+    """Print Datasette metadata for this file: clients shown by code, the personal tables hidden."""
+    from mentorcli.store.personal import datasette_metadata
+
+    metadata = datasette_metadata(settings(ctx).db.stem)
+    typer.echo(json.dumps(metadata, indent=2, ensure_ascii=False))
 
 
 @app.command("purge")

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import Annotated, Any
 
 import typer
 
-from mentorcli.cli.common import as_date, register, settings
+from mentorcli.cli.common import as_date, progress, register, settings
 from mentorcli.core import clients as fields
 from mentorcli.core.casework import SOCIAL_WORKER, check_language, check_minutes, check_name, check_role
 from mentorcli.core.clients import Client
@@ -18,9 +15,12 @@ from mentorcli.core.countries import parse_country
 from mentorcli.core.dates import parse_birth
 from mentorcli.core.errors import InputError, Problems
 from mentorcli.core.events import check_event
-from mentorcli.store import casework
+from mentorcli.store.activities import add_activity
+from mentorcli.store.assignments import assign
+from mentorcli.store.clients import add_client, record_event
 from mentorcli.store.importer import Row, apply_rows, check_fields, read_rows
 from mentorcli.store.register import Register
+from mentorcli.store.staff import add_staff
 
 app = typer.Typer(
     help="Load records from CSV files (UTF-8, ',' or ';'); a bad row writes nothing.", no_args_is_help=True
@@ -67,7 +67,7 @@ def client_row(reg: Register, row: Row) -> None:
         family=v["family"],
         name=row.values.get("name") or None,
     )
-    reg.add_client(client, v["intake"])
+    add_client(reg, client, v["intake"])
 
 
 def event_row(reg: Register, row: Row) -> None:
@@ -80,7 +80,7 @@ def event_row(reg: Register, row: Row) -> None:
             errors.append(e)
     if errors:
         raise Problems(errors)
-    reg.record_event(v["code"], as_date(v["date"], "date"), v["event"], v.get("value"))
+    record_event(reg, v["code"], as_date(v["date"], "date"), v["event"], v.get("value"))
 
 
 def staff_row(reg: Register, row: Row) -> None:
@@ -93,12 +93,12 @@ def staff_row(reg: Register, row: Row) -> None:
             "to": _optional(lambda t: as_date(t, "to")),
         },
     )
-    casework.add_staff(reg, v["name"], v["role"], v["from"], row.values.get("team") or None, v["to"])
+    add_staff(reg, v["name"], v["role"], v["from"], row.values.get("team") or None, v["to"])
 
 
 def assignment_row(reg: Register, row: Row) -> None:
     v = check_fields(row, {"from": lambda t: as_date(t, "from"), "to": _optional(lambda t: as_date(t, "to"))})
-    casework.assign(reg, row.values["code"], row.values["worker"], row.values["mentor"], v["from"], v["to"])
+    assign(reg, row.values["code"], row.values["worker"], row.values["mentor"], v["from"], v["to"])
 
 
 def activity_row(reg: Register, row: Row) -> None:
@@ -112,7 +112,7 @@ def activity_row(reg: Register, row: Row) -> None:
         },
     )
     codes = [row.values["code"]]
-    casework.add_activity(
+    add_activity(
         reg, codes, row.values["type"], v["date"], row.values["staff"], v["minutes"], v["interpreter"], v["note"]
     )
 
@@ -123,8 +123,8 @@ def _run(
     db = settings(ctx).db
     fresh = not db.exists()  # nothing was written: then leave no empty database behind either
     try:
-        with register(ctx, write=True, commit=not dry_run) as reg, _progress(len(rows)) as progress:
-            n = apply_rows(reg, path, rows, lambda r: apply(reg, r), "code", unique=unique, progress=progress)
+        with register(ctx, write=True, commit=not dry_run) as reg, progress(len(rows), "importing") as step:
+            n = apply_rows(reg, path, rows, lambda r: apply(reg, r), "code", unique=unique, progress=step)
     except BaseException:
         if fresh:
             _remove(db)
@@ -133,24 +133,6 @@ def _run(
         _remove(db)
     verb = "would import" if dry_run else "imported"
     typer.echo(f"{path.name}: {verb} {n} {kind}")
-
-
-PROGRESS_FROM = 500
-
-
-@contextmanager
-def _progress(total: int, stream: TextIO | None = None) -> Iterator[Callable[[int], None] | None]:
-    """A progress bar for a long import on a terminal; nothing in a pipe or a log."""
-    stream = stream or sys.stderr
-    if total <= PROGRESS_FROM or not stream.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(file=stream), transient=True) as bar:
-        task = bar.add_task("importing", total=total)
-        yield lambda done: bar.update(task, completed=done)
 
 
 def _remove(db: Path) -> None:

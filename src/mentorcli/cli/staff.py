@@ -9,7 +9,7 @@ import typer
 from mentorcli.cli.common import STAFF_NAME, DateOpt, Format, FormatOpt, Role, as_date, register, settings
 from mentorcli.core.dates import fmt_lv
 from mentorcli.render.screen import listing
-from mentorcli.store import casework
+from mentorcli.store import staff as store
 
 app = typer.Typer(help="Social workers and mentors: active periods and teams.", no_args_is_help=True)
 
@@ -33,8 +33,8 @@ def add(
     """Add a social worker or a mentor, active from a date."""
     day = as_date(start, "--from")
     with register(ctx, write=True) as reg:
-        s = casework.add_staff(reg, name, str(role), day, team)
-        tail = f", in the team of {casework.staff(reg, team, 'team').name}" if team else ""
+        s = store.add_staff(reg, name, str(role), day, team)
+        tail = f", in the team of {store.staff(reg, team, 'team').name}" if team else ""
     typer.echo(f"{s.name}: {s.role} from {fmt_lv(day)}{tail}")
 
 
@@ -43,7 +43,7 @@ def end(ctx: typer.Context, name: StaffArg, date: DateOpt) -> None:
     """Record a staff member's last day (refused while clients are still assigned to them after it)."""
     day = as_date(date)
     with register(ctx, write=True) as reg:
-        s = casework.end_staff(reg, name, day)
+        s = store.end_staff(reg, name, day)
     typer.echo(f"{s.name}: last day {fmt_lv(day)}")
 
 
@@ -59,7 +59,7 @@ def team(
     """Move a mentor to a social worker's team from a date (the previous team ends the day before)."""
     day = as_date(start, "--from")
     with register(ctx, write=True) as reg:
-        m, w = casework.set_team(reg, mentor, worker, day)
+        m, w = store.set_team(reg, mentor, worker, day)
     typer.echo(f"{m.name}: in the team of {w.name} from {fmt_lv(day)}")
 
 
@@ -72,5 +72,5 @@ def list_(
     """The staff list: role, team (on the day, or today) and active period."""
     day = as_date(on, "--on") if on is not None else None
     with register(ctx, write=False) as reg:
-        rows = casework.list_staff(reg, day)
+        rows = store.list_staff(reg, day)
     typer.echo(listing(rows, format.value, COLUMNS, settings(ctx).lang))

@@ -11,6 +11,7 @@ from mentorcli.core.dates import fmt_lv
 from mentorcli.core.eligibility import not_served_on
 from mentorcli.core.legal import COURT_OUTCOMES, FINAL_REFUSAL
 from mentorcli.core.policy import GRANTABLE
+from mentorcli.store.clients import record_event
 
 app = typer.Typer(
     help="Record decisions on legal status: grant, refusal, appeal, court, final refusal.", no_args_is_help=True
@@ -20,7 +21,7 @@ app = typer.Typer(
 def _record(ctx: typer.Context, code: str, date: str, event: str, value: str | None) -> None:
     day = as_date(date)
     with register(ctx, write=True) as reg:
-        tl = reg.record_event(code, day, event, value)
+        tl = record_event(reg, code, day, event, value)
         today = reg.today
     what = f"{event} {value}" if value else event
     until = tl.eligible_until

@@ -18,11 +18,14 @@ from mentorcli.core.counting import ActivityFacts, ClientFacts, Inputs, StaffFac
 from mentorcli.core.eligibility import Episode, not_served_in
 from mentorcli.core.errors import InputError
 from mentorcli.core.legal import STATUS_EVENTS, LegalTimeline, StatusEvent
+from mentorcli.store.clients import stored_spans
 from mentorcli.store.db import overlaps
 from mentorcli.store.register import Register
 
 # Clients whose episodes overlap the period, as far as it has happened by "today".
-_SERVED = f"SELECT DISTINCT client_id FROM episodes WHERE {overlaps(':first', ':end')}"
+# No DISTINCT: ``IN`` needs none, and with it SQLite reads every episode in client order instead of
+# searching the index on (end, start, client_id).
+_SERVED = f"SELECT client_id FROM episodes WHERE {overlaps(':first', ':end')}"
 
 
 def _day(text: str | None) -> date | None:
@@ -162,7 +165,7 @@ def not_served(reg: Register, first: date, last: date) -> list[dict[str, Any]]:
     ids = {int(w.client) for w in windows(reg, first, last)}
     codes = _codes(reg, ids)
     out = []
-    for cid, (wins, eps) in reg.stored_spans(ids).items():
+    for cid, (wins, eps) in stored_spans(reg, ids).items():
         if left := not_served_in(first, end, wins, eps):
             out.append({"code": codes[cid], "window": left.window, "since": left.since, "until": left.until})
     return sorted(out, key=lambda r: r["code"])
