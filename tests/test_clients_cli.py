@@ -425,7 +425,7 @@ def test_an_arrival_or_intake_after_today_is_refused(run: Run, refused: Refused)
 
 
 # Each order rule of the status decisions: the history before, and the event refused after it.
-ORDER = {
+ORDER: dict[str, tuple[list[tuple[str, ...]], tuple[str, ...]]] = {
     "grant twice": ([("grant", "A", "refugee", "--date", "2020-04-01")], ("grant", "A", "alternative")),
     "grant after a refusal": ([("refuse", "A", "--date", "2020-04-01")], ("grant", "A", "refugee")),
     "grant during an appeal": (
@@ -463,12 +463,14 @@ ORDER = {
     ),
     "final refusal after a grant": ([("grant", "A", "refugee", "--date", "2020-04-01")], ("final-refusal", "A")),
 }
-AFTER_FINAL = [
+AFTER_FINAL: list[tuple[str, ...]] = [
     ("refuse", "A", "--date", "2020-04-01"),
     ("final-refusal", "A", "--date", "2020-04-02"),
 ]
 for _what in ("grant", "refuse", "appeal", "court", "final-refusal"):
-    _args = {"grant": ("grant", "A", "refugee"), "court": ("court", "A", "negative")}.get(_what, (_what, "A"))
+    _args: tuple[str, ...] = {"grant": ("grant", "A", "refugee"), "court": ("court", "A", "negative")}.get(
+        _what, (_what, "A")
+    )
     ORDER[f"{_what} after a final refusal"] = (AFTER_FINAL, _args)
 
 

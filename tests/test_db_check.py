@@ -17,7 +17,7 @@ CODES = [f"C-{i:02d}" for i in range(1, 22)]
 
 def _state(run: Run, on: str) -> str:
     rows = run("report", "caseload", "--on", on, "--format", "json").json()
-    return next(r["state"] for r in rows if r["staff"] == MENTOR)
+    return str(next(r["state"] for r in rows if r["staff"] == MENTOR))
 
 
 def test_a_maximum_lowered_by_policy_is_an_error(run: Run, tmp_path: Path) -> None:

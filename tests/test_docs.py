@@ -1,4 +1,5 @@
-"""Docs that cannot drift: every command has help, and the README names every command."""
+"""Docs that cannot drift: every command has help, the README names every command, and the generated
+pages of docs/ are what the code generates now."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ from pathlib import Path
 
 import pytest
 import typer
+from cogapp import Cog
 
 from mentorcli.cli.app import app
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+DOCS = ROOT / "docs"
 
 
 def commands() -> list[tuple[str, object]]:
@@ -45,3 +49,15 @@ def test_the_readme_names_every_command() -> None:
     text = README.read_text(encoding="utf-8")
     missing = [p for p, _ in commands() if p not in text]
     assert not missing, f"README.md does not mention: {', '.join(missing)}"
+
+
+def test_the_generated_pages_are_current(capsys: pytest.CaptureFixture[str]) -> None:
+    pages = sorted(str(p) for p in DOCS.glob("*.md"))
+    status = Cog().main(["cog", "--check", "-I", str(DOCS), *pages])
+    assert status == 0, f"stale generated docs, run `make docs`:\n{capsys.readouterr().out}"
+
+
+def test_the_command_reference_has_every_command() -> None:
+    text = (DOCS / "commands.md").read_text(encoding="utf-8")
+    missing = [p for p, _ in commands() if f"## mentorcli {p}\n" not in text]
+    assert not missing, f"docs/commands.md lacks: {', '.join(missing)}"

@@ -6,6 +6,7 @@ import json
 import os
 import sqlite3
 import stat
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -158,7 +159,7 @@ def test_xlsx(run: Run, tmp_path: Path) -> None:
     r2 = next(r for r in rows if r[0] == "R-2")
     assert r2[1] == "'=cmd|' /C calc'!A0"  # text, never a formula
     assert r2[3] == "1961"
-    assert r2[5] is not None and r2[5].date().isoformat() == "2020-03-10"
+    assert isinstance(r2[5], datetime) and r2[5].date().isoformat() == "2020-03-10"
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
 
 

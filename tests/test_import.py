@@ -20,10 +20,10 @@ def write(tmp_path: Path, name: str, *lines: str, encoding: str = "utf-8") -> Pa
     return path
 
 
-def failed(run: Run, db_path: Path, *args: str) -> list[str]:
+def failed(run: Run, db_path: Path, *args: str | Path) -> list[str]:
     """An import that must write nothing: exit 2, no traceback; returns the problem lines."""
     before = snapshot(db_path)
-    res = run(*args, ok=False)
+    res = run(*map(str, args), ok=False)
     assert res.code == 2, res.err
     assert "Traceback" not in res.err
     assert snapshot(db_path) == before, "a failed import changed the database"

@@ -215,7 +215,7 @@ def test_interpreter_languages_in_activities_csv_and_refusals(run: Run, tmp_path
 def test_the_list_holds_the_municipalities_of_iso_3166_2_lv() -> None:
     import pycountry
 
-    iso = {s.code for s in pycountry.subdivisions.get(country_code="LV")}
+    iso = {s.code for s in pycountry.subdivisions.get(country_code="LV")}  # type: ignore[no-untyped-call]
     listed = {p.iso_3166_2 for p in places().values() if p.iso_3166_2}
     assert listed == iso and len(iso) == 43
     kinds = [p.kind for p in places().values()]

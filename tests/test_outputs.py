@@ -12,7 +12,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from tests.conftest import Run, add_client, snapshot
+
+from conftest import Run, add_client, snapshot
 
 
 def dump(db: Path) -> list[str]:

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from bench_file import make
 from mentorcli.cli.app import app
-from mentorcli.store import register
+from mentorcli.store import db, register
 
 # Tables that stay small whatever the caseload: reading them whole is cheaper than any index.
 SMALL = {"staff", "teams", "policy", "activity_types", "migrations"}
@@ -72,7 +72,7 @@ def test_no_report_query_reads_a_whole_large_table(
     command: list[str], bench: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sent: list[str] = []
-    opened = register.open_tracked
+    opened = db.open_tracked
 
     def traced(path: Path, **how: Any) -> tuple[sqlite3.Connection, Any]:
         conn, created = opened(path, **how)

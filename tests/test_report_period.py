@@ -32,7 +32,9 @@ def _iso(d: date) -> str:
     return d.isoformat()
 
 
-def _household_events(fate: str, route: str, a: int, b: int, first_day: int | None) -> tuple[str, str, tuple]:
+def _household_events(
+    fate: str, route: str, a: int, b: int, first_day: int | None
+) -> tuple[str, str, tuple[tuple[str, str, str], ...]]:
     """Arrival, intake and events of a household served from month ``a`` to month ``b``.
 
     left: leaves Latvia on the 20th of month b (with status first when relocated or served longer

@@ -3,14 +3,14 @@ same program for that command line."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from mentorcli.cli.app import COMMANDS, build, named_command
 
 
-def _tree(
-    cmd: typer.core.TyperGroup | typer.core.TyperCommand, path: tuple[str, ...] = ()
-) -> dict[tuple[str, ...], list[str]]:
+def _tree(cmd: Any, path: tuple[str, ...] = ()) -> dict[tuple[str, ...], list[str]]:
     out = {path: sorted(p.name or "" for p in cmd.params)}
     for name, sub in getattr(cmd, "commands", {}).items():
         out.update(_tree(sub, (*path, name)))
@@ -21,7 +21,7 @@ def test_a_narrowed_program_mounts_the_named_command_exactly_as_the_full_one() -
     full = _tree(typer.main.get_command(build()))
     checked = 0
     for top in COMMANDS:
-        subs = [p[1] for p in full if len(p) == 2 and p[0] == top] or [None]
+        subs: list[str | None] = [p[1] for p in full if len(p) == 2 and p[0] == top] or [None]
         for sub in subs:
             argv = ["--db", "x.db", top, *([sub] if sub else []), "--format", "json"]
             assert named_command(argv) == (top, sub)
