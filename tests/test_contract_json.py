@@ -13,7 +13,11 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
 from conftest import Run
+
+pytestmark = pytest.mark.slow  # runs every read command on the examples
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 CONTRACT = Path(__file__).parent / "snapshots" / "contract"

@@ -120,6 +120,7 @@ def _add_months_by_hand(start: date, months: int) -> date:
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
+@pytest.mark.slow
 def test_add_months_gives_the_dates_it_always_gave_2015_to_2030() -> None:
     """Moving to dateutil.relativedelta changed no date: every day of 2015-2030, the usual terms."""
     day, last = date(2015, 1, 1), date(2030, 12, 31)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from bench_file import TODAY, make
 from casework_helpers import MENTOR, WORKER, assign, assign_many, clients, team
 from conftest import Run
@@ -64,6 +66,7 @@ def test_a_caseload_under_the_minimum_today_is_a_warning(run: Run, tmp_path: Pat
     assert f"warning: social-worker {WORKER}: 2 clients today (minimum 30)" in res.err.splitlines()
 
 
+@pytest.mark.slow
 def test_the_benchmark_file_keeps_every_rule(run: Run, tmp_path: Path) -> None:
     db = make(tmp_path / "bench.db", 2000)
     res = run("--db", str(db), "--today", TODAY, "db", "check", "--full")

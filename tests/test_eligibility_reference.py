@@ -385,6 +385,7 @@ def resumed_histories(
 # --- the properties -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(valid_histories(), resumed_histories()))
 def test_compute_agrees_with_the_day_by_day_reference(
@@ -408,6 +409,7 @@ def any_service(draw: st.DrawFn) -> tuple[date, list[StatusEvent], list[ServiceE
     return arrival, status, service, rules
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(any_service())
 def test_compute_refuses_what_the_reference_refuses(

@@ -28,6 +28,7 @@ def rows(kind: str) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
+@pytest.mark.slow
 def test_the_files_are_what_generate_py_writes(tmp_path: Path) -> None:
     spec = importlib.util.spec_from_file_location("generate", EXAMPLES / "generate.py")
     assert spec and spec.loader
@@ -181,6 +182,7 @@ def test_staff_assignments_and_activities_keep_the_casework_rules(imported: Path
     assert {a["type"] for a in acts} == set(BUILTIN_ACTIVITY_TYPES)
 
 
+@pytest.mark.slow
 def test_demo_imports_the_examples_and_shows_the_busiest_month(run: Run, tmp_path: Path) -> None:
     kept = tmp_path / "demo.db"
     out = run("demo", "--keep", kept).out
@@ -198,6 +200,7 @@ def test_demo_imports_the_examples_and_shows_the_busiest_month(run: Run, tmp_pat
     assert res.code == 1 and "exists already" in res.err
 
 
+@pytest.mark.slow
 def test_demo_loads_every_example_file_and_reports_the_busiest_month(run: Run) -> None:
     out = run("demo").out
     for kind, n in (("clients", 446), ("events", 985), ("staff", 13), ("assignments", 538), ("activities", 1739)):

@@ -76,6 +76,7 @@ def export_text(run: Run, *args: str) -> str:
     return run("export", *args).out
 
 
+@pytest.mark.slow
 def test_clients_and_events_make_the_round_trip(run: Run, tmp_path: Path) -> None:
     caseload(run, tmp_path)
     first = tmp_path / "first"

@@ -24,6 +24,8 @@ from conftest import snapshot
 from mentorcli.cli.app import app
 from mentorcli.core.errors import one_line
 
+pytestmark = pytest.mark.slow  # hypothesis throws hostile values at every command
+
 TODAY = "2021-12-31"
 V = object()  # the slot a hostile value goes into
 

@@ -14,6 +14,8 @@ import pytest
 
 from conftest import Run, add_client
 
+pytestmark = pytest.mark.slow  # runs the month-end script in subprocesses
+
 SCRIPT = Path(__file__).resolve().parents[1] / "examples" / "month-end.sh"
 EXAMPLES = SCRIPT.parent
 # Stands in for mentorcli: writes down how it was called, fails where told to.

@@ -52,6 +52,7 @@ def agree(run: Run, code: str, last_served: str) -> None:
         assert said == dict.fromkeys(said, want), f"{day}: {said}"
 
 
+@pytest.mark.slow
 def test_every_command_counts_the_exit_day_as_served(run: Run) -> None:
     """The contradiction of issue 12: `client show` said served_today false on the exit day."""
     team(run)
@@ -61,6 +62,7 @@ def test_every_command_counts_the_exit_day_as_served(run: Run) -> None:
     agree(run, "A", "2020-04-30")
 
 
+@pytest.mark.slow
 def test_every_command_counts_the_window_end_as_served(run: Run) -> None:
     team(run)
     add_client(run, "A", arrived="2020-03-10", intake="2020-03-10")  # the window ends 10.06.2020
@@ -72,6 +74,7 @@ def test_every_command_counts_the_window_end_as_served(run: Run) -> None:
         assert shown["eligible_today"] == (day <= "2020-06-10")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("grant", "months", "until"), [("2020-05-31", 12, "2021-05-31"), ("2020-06-01", 24, "2022-06-01")]
 )
@@ -103,6 +106,7 @@ def test_explain_states_the_policy_in_force(run: Run) -> None:
     assert "service from arrival until refugee status is granted" in rule and "alternative" not in rule
 
 
+@pytest.mark.slow
 def test_every_command_follows_a_lowered_caseload_maximum_from_its_first_day(run: Run) -> None:
     team(run)
     for code in ("A", "B", "C"):

@@ -18,6 +18,8 @@ from bench_file import make
 from mentorcli.cli.app import app
 from mentorcli.store import db, register
 
+pytestmark = pytest.mark.slow  # builds the benchmark file
+
 # Tables that stay small whatever the caseload: reading them whole is cheaper than any index.
 SMALL = {"staff", "teams", "policy", "activity_types", "migrations"}
 # A day inside the generated years, so that `due` and `report capacity` find clients to read.

@@ -143,6 +143,7 @@ def test_bad_period_and_month_are_refused(refused, run: Run) -> None:  # type: i
     refused("report", "capacity", "July", says="month")
 
 
+@pytest.mark.slow
 def test_chart_writes_a_png(run: Run, tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     add_client(run, "A", intake="2020-03-10")

@@ -259,6 +259,7 @@ def _sums(fig: dict, whole: int) -> None:  # type: ignore[type-arg]
     assert fig["new"] + fig["resumed"] + fig["continuing"] == whole
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(caseloads())
 def test_parts_sum_to_the_whole(case: tuple[list[ClientFacts], date, date, date]) -> None:

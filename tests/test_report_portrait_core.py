@@ -169,6 +169,7 @@ def _in_latvia_until_they_leave(c: ClientFacts) -> ClientFacts:
     return c
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(caseloads(), st.integers(0, 700))
 def test_population_parts_sum_to_the_whole(case: tuple[list[ClientFacts], date, date, date], offset: int) -> None:
@@ -185,6 +186,7 @@ def test_population_parts_sum_to_the_whole(case: tuple[list[ClientFacts], date, 
     assert fig["served_now"] == counting.active_on(clients, on, today)["served"]
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(caseloads(), caseloads())
 def test_change_is_year_minus_compare_for_every_number(

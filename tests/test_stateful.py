@@ -13,12 +13,15 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from typer.testing import CliRunner
 
 from mentorcli.cli.app import app
+
+pytestmark = pytest.mark.slow  # a hypothesis state machine driving the whole CLI
 
 TODAY = date(2021, 12, 31)
 MONTHS = ("2020-03", "2020-07", "2021-01", "2021-12")

@@ -114,6 +114,7 @@ def test_purge_erases_by_retention_date(run: Run, db_path: Path) -> None:
             assert b"Qqxyzzy" not in f.read_bytes(), f.name
 
 
+@pytest.mark.slow
 def test_backup_taken_during_writes_is_sound(tmp_path: Path, run: Run, db_path: Path) -> None:
     add_client(run, "SEED")
     writer = cli(db_path, "import", "clients", str(clients_csv(tmp_path / "big.csv", 1500)))
@@ -163,6 +164,7 @@ def test_restore_refuses_a_file_that_is_not_a_sound_database(tmp_path: Path, run
     assert not list(db_path.parent.glob("*.replaced-*"))
 
 
+@pytest.mark.slow
 def test_two_writers_and_a_reader_at_once(tmp_path: Path, run: Run, db_path: Path) -> None:
     add_client(run, "SEED")
     a = cli(db_path, "import", "clients", str(clients_csv(tmp_path / "a.csv", 400, "A")))
@@ -177,6 +179,7 @@ def test_two_writers_and_a_reader_at_once(tmp_path: Path, run: Run, db_path: Pat
     assert len(run("client", "list", "--format", "json").json()) == 801
 
 
+@pytest.mark.slow
 def test_kill_during_an_import_leaves_nothing_of_it(tmp_path: Path, run: Run, db_path: Path) -> None:
     add_client(run, "SEED")
     run("db", "check")
