@@ -62,7 +62,7 @@ def test_every_bad_row_is_named_and_nothing_is_written(
         "B-5,,M,1990-05-01,SY,2020-03-10,relocation,mucenieki,,2020-09-01",
     )
     lines = failed(run, db_path, "import", "clients", f)
-    assert lines[0] == "mentorcli: import: clients.csv: 5 problem(s); nothing was written"
+    assert lines[0] == "mentorcli: import: clients.csv: 5 problems; nothing was written"
     assert lines[1:5] == [
         "clients.csv:3: sex: 'X' is not F or M",
         "clients.csv:5: country: 'Atlantis' is not a country",

@@ -15,8 +15,11 @@ import typer.core
 from mentorcli import __version__
 from mentorcli.cli.common import ENV_LANG, Lang, Settings, today_from
 from mentorcli.cli.help import HELP_OPTIONS, bad_value, polish
-from mentorcli.core.errors import InputError, MentorError, one_line
+from mentorcli.core.errors import InputError, MentorError, Problems, one_line
+from mentorcli.core.messages import N_
+from mentorcli.render.i18n import LANGUAGES, language, tr, use
 from mentorcli.store.db import resolve_path
+from mentorcli.store.settings import peek_language
 
 
 def _quiet_stdout() -> None:
@@ -32,8 +35,49 @@ def _quiet_stdout() -> None:
 
 def _fail(message: str, code: int) -> None:
     # One line whatever the message echoes back (a value with a line break in it).
-    typer.echo(f"mentorcli: {one_line(message)}", err=True)
+    typer.echo(f"mentorcli: {one_line(tr(message))}", err=True)
     sys.exit(code)
+
+
+def said(error: MentorError) -> str:
+    """The error's message in the user's language, each of several problems on its own line."""
+    if isinstance(error, Problems):
+        return "\n".join(one_line(said(e)) for e in error.errors)
+    if lines := getattr(error, "lines", None):
+        return "\n".join(one_line(tr(line)) for line in lines)
+    if isinstance(error, InputError) and error.field:
+        return f"{error.field}: {tr(error.reason)}"
+    return tr(error.message)
+
+
+def _option(argv: Sequence[str], name: str) -> str | None:
+    """The value of a global option, looked for before the command name."""
+    args = iter(argv)
+    for a in args:
+        if a == name:
+            return next(args, None)
+        if a.startswith(f"{name}="):
+            return a.split("=", 1)[1]
+        if a in _GLOBAL_WITH_VALUE:
+            next(args, None)
+        elif not a.startswith("-"):
+            break
+    return None
+
+
+def chosen_language(argv: Sequence[str]) -> str:
+    """``--lang``, else ``MENTORCLI_LANG``, else the database's ``lang`` setting, else English.
+
+    Decided before click parses anything, so that its help and its errors speak it too; a value
+    that is not a language falls back to English here and is refused by ``main_options``.
+    """
+    for given in (_option(argv, "--lang"), os.environ.get(ENV_LANG)):
+        if given:
+            return given if given in LANGUAGES else "en"
+    try:
+        return peek_language(resolve_path(_option(argv, "--db"))) or "en"
+    except (OSError, ValueError):
+        return "en"
 
 
 # Typer 0.29 carries its own copy of click; its exception classes are reached through the public
@@ -54,6 +98,7 @@ class MentorGroup(typer.core.TyperGroup):
         windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
+        use(chosen_language(sys.argv[1:] if args is None else args))
         polish(self)
         try:
             rv = super().main(args, prog_name or "mentorcli", complete_var, False, windows_expand_args, **extra)
@@ -70,11 +115,11 @@ class MentorGroup(typer.core.TyperGroup):
         except _ClickException as e:
             _fail(e.format_message(), int(getattr(e, "exit_code", 1)))  # type: ignore[attr-defined]
         except typer.Abort:
-            _fail("aborted", 1)
+            _fail(N_("aborted"), 1)
         except MentorError as e:
-            _fail(str(e), e.exit_code)
+            _fail(said(e), e.exit_code)
         except sqlite3.OperationalError as e:
-            _fail(f"database: {e}", 1)
+            _fail(N_("database: {reason}", reason=e), 1)
         except BrokenPipeError:
             # `mentorcli … | head`: the reader has what it wanted; nothing more to say.
             _quiet_stdout()
@@ -84,11 +129,14 @@ class MentorGroup(typer.core.TyperGroup):
                 _fail(f"{e.filename}: {(e.strerror or str(e)).lower()}", 1)
             # Only writing to stdout fails without a file name (a full disk, a closed terminal).
             _quiet_stdout()
-            _fail(f"cannot write the output: {(e.strerror or str(e)).lower()}", 1)
+            _fail(N_("cannot write the output: {reason}", reason=(e.strerror or str(e)).lower()), 1)
         except Exception as e:  # the last line of defence: no traceback reaches a user
             if os.environ.get("MENTORCLI_DEBUG"):
                 raise
-            _fail(f"internal error: {type(e).__name__}: {e} (MENTORCLI_DEBUG=1 shows more)", 1)
+            _fail(
+                N_("internal error: {kind}: {reason} (MENTORCLI_DEBUG=1 shows more)", kind=type(e).__name__, reason=e),
+                1,
+            )
         sys.exit(rv if isinstance(rv, int) else 0)
 
 
@@ -114,9 +162,10 @@ def main_options(
     ] = False,
 ) -> None:
     """Case register and reports of the social worker and social mentor service."""
-    chosen = lang.value if lang else os.environ.get(ENV_LANG, "en")
-    if chosen not in ("en", "lv"):
-        raise InputError(f"'{chosen}' is not en or lv", field="MENTORCLI_LANG")
+    chosen = lang.value if lang else os.environ.get(ENV_LANG) or language()
+    if chosen not in LANGUAGES:
+        raise InputError(N_("'{value}' is not en or lv", value=chosen), field="MENTORCLI_LANG")
+    use(chosen)
     ctx.obj = Settings(db=resolve_path(db), lang=chosen, today=today_from(today))
 
 

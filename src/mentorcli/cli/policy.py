@@ -6,8 +6,9 @@ from typing import Annotated, Any
 
 import typer
 
-from mentorcli.cli.common import Format, FormatOpt, as_date, register
+from mentorcli.cli.common import Format, FormatOpt, as_date, register, say
 from mentorcli.core.dates import fmt_lv
+from mentorcli.core.messages import N_
 from mentorcli.core.policy import BEGINNING, DESCRIPTIONS, parse_value
 from mentorcli.render.output import render
 
@@ -55,4 +56,4 @@ def set_(
     start = as_date(valid_from, "--from")
     with register(ctx, write=True) as reg:
         reg.set_policy(key, parsed, start)
-    typer.echo(f"{key} = {value} from {fmt_lv(start)}")
+    say(N_("{key} = {value} from {day}", key=key, value=value, day=start))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from mentorcli.core.messages import N_
 from mentorcli.core.names import Names
 
 # User-assigned codes of ISO 3166-1 (never a real country): stateless and unknown.
@@ -56,7 +57,7 @@ def _names() -> Names:
     import pycountry
 
     lv = _latvian()
-    names = Names("a country", label=lambda code: f"{code} ({country_name(code)})")
+    names = Names(N_("a country"), label=lambda code: f"{code} ({country_name(code)})")
     for c in pycountry.countries:
         for n in (c.name, getattr(c, "common_name", ""), getattr(c, "official_name", "")):
             if n:

@@ -17,6 +17,7 @@ class MentorError(Exception):
     exit_code = 1
 
     def __init__(self, message: str) -> None:
+        self.message = message  # as given: a core.messages.Msg keeps what its translation needs
         super().__init__(one_line(message))
 
 
@@ -31,8 +32,9 @@ class InputError(MentorError):
 
     def __init__(self, reason: str, *, field: str | None = None) -> None:
         self.field = field
-        self.reason = one_line(reason)
+        self.reason = reason
         super().__init__(f"{field}: {reason}" if field else reason)
+        self.message = reason
 
 
 class NotFound(InputError):
@@ -46,3 +48,4 @@ class Problems(InputError):
         self.errors = errors
         Exception.__init__(self, "\n".join(str(e) for e in errors))  # one line per error, each escaped
         self.field, self.reason = None, str(self)
+        self.message = self.reason

@@ -18,6 +18,7 @@ from mentorcli.core.casework import (
     MAXIMUM_KEY,
     MENTOR,
     MINIMUM_KEY,
+    ROLE_WORDS,
     SOCIAL_WORKER,
     Overload,
     Period,
@@ -28,10 +29,11 @@ from mentorcli.core.casework import (
     first_overload,
 )
 from mentorcli.core.clients import check_not_future
-from mentorcli.core.dates import ONE_DAY, fmt_lv
+from mentorcli.core.dates import ONE_DAY
 from mentorcli.core.due import ClientFacts, OpenGoal, StaffLoad
 from mentorcli.core.eligibility import not_served_on
 from mentorcli.core.errors import InputError, NotFound
+from mentorcli.core.messages import N_, NP_
 from mentorcli.core.names import Names
 from mentorcli.store.db import overlaps
 from mentorcli.store.register import Register
@@ -59,7 +61,7 @@ def _iso(day: date | None) -> str | None:
 
 
 def _span(p: Period) -> str:
-    return f"{fmt_lv(p.start)} to {fmt_lv(p.end)}" if p.end else f"{fmt_lv(p.start)} on"
+    return N_("{start} to {end}", start=p.start, end=p.end) if p.end else N_("{start} on", start=p.start)
 
 
 def _earlier(a: date | None, b: date | None) -> date | None:
@@ -99,7 +101,7 @@ def staff(reg: Register, name: str, field: str = "staff") -> Staff:
     typed = check_name(name, field)
     row = reg.conn.execute("SELECT * FROM staff WHERE name = ?", (typed,)).fetchone()
     if row is None:
-        everyone = Names("on the staff list", error=NotFound)
+        everyone = Names(N_("on the staff list"), error=NotFound)
         everyone.extend((n, n) for (n,) in reg.conn.execute("SELECT name FROM staff ORDER BY name"))
         found = everyone.find(typed, field)
         row = reg.conn.execute("SELECT * FROM staff WHERE name = ?", (found,)).fetchone()
@@ -109,10 +111,25 @@ def staff(reg: Register, name: str, field: str = "staff") -> Staff:
 def require(s: Staff, role: str | None, need: Period, field: str) -> None:
     """Refuse unless ``s`` has ``role`` and is active on every day of ``need``."""
     if role and s.role != role:
-        raise InputError(f"{s.name} is a {s.role}, not a {role}", field=field)
+        raise InputError(
+            N_("{name} is a {role}, not a {wanted}", name=s.name, role=ROLE_WORDS[s.role], wanted=ROLE_WORDS[role]),
+            field=field,
+        )
     if not s.period.covers(need):
-        what = f"on {fmt_lv(need.start)}" if need.end == need.start else f"on every day from {_span(need)}"
-        raise InputError(f"{s.name} is active from {_span(s.period)}, not {what}", field=field)
+        if need.end == need.start:
+            raise InputError(
+                N_("{name} is active from {span}, not on {day}", name=s.name, span=_span(s.period), day=need.start),
+                field=field,
+            )
+        raise InputError(
+            N_(
+                "{name} is active from {span}, not on every day from {need}",
+                name=s.name,
+                span=_span(s.period),
+                need=_span(need),
+            ),
+            field=field,
+        )
 
 
 def add_staff(
@@ -120,11 +137,13 @@ def add_staff(
 ) -> Staff:
     name, role = check_name(name), check_role(role)
     if reg.conn.execute("SELECT 1 FROM staff WHERE name = ?", (name,)).fetchone():
-        raise InputError(f"{name} is already on the staff list", field="name")
+        raise InputError(N_("{name} is already on the staff list", name=name), field="name")
     if team and role != MENTOR:
-        raise InputError(f"only a mentor belongs to a team ({name} is a {role})", field="team")
+        raise InputError(
+            N_("only a mentor belongs to a team ({name} is a {role})", name=name, role=ROLE_WORDS[role]), field="team"
+        )
     if end is not None and end < start:
-        raise InputError(f"{fmt_lv(end)} is before the first day {fmt_lv(start)}", field="to")
+        raise InputError(N_("{end} is before the first day {start}", end=end, start=start), field="to")
     cur = reg.conn.execute(
         "INSERT INTO staff (name, role, active_from, active_to) VALUES (?, ?, ?, ?)",
         (name, role, start.isoformat(), _iso(end)),
@@ -150,10 +169,14 @@ def set_team(reg: Register, mentor: str, worker: str, start: date) -> tuple[Staf
     for r in rows:
         if date.fromisoformat(r["start"]) >= start:
             raise InputError(
-                f"{m.name} is in a team from {fmt_lv(date.fromisoformat(r['start']))} already", field="from"
+                N_("{name} is in a team from {day} already", name=m.name, day=date.fromisoformat(r["start"])),
+                field="from",
             )
         if r["worker_id"] == w.id:
-            raise InputError(f"{m.name} is already in the team of {w.name} on {fmt_lv(start)}", field="worker")
+            raise InputError(
+                N_("{name} is already in the team of {worker} on {day}", name=m.name, worker=w.name, day=start),
+                field="worker",
+            )
         reg.conn.execute("UPDATE teams SET end = ? WHERE id = ?", ((start - ONE_DAY).isoformat(), r["id"]))
     reg.conn.execute(
         "INSERT INTO teams (mentor_id, worker_id, start) VALUES (?, ?, ?)", (m.id, w.id, start.isoformat())
@@ -166,14 +189,22 @@ def end_staff(reg: Register, name: str, day: date) -> Staff:
     """The staff member's last day; refused while clients are assigned to them after it."""
     s = staff(reg, name)
     if s.period.end is not None:
-        raise InputError(f"{s.name} has already ended on {fmt_lv(s.period.end)}", field="date")
+        raise InputError(N_("{name} has already ended on {day}", name=s.name, day=s.period.end), field="date")
     if day < s.period.start:
-        raise InputError(f"{fmt_lv(day)} is before {s.name}'s first day {fmt_lv(s.period.start)}", field="date")
+        raise InputError(
+            N_("{day} is before {name}'s first day {start}", day=day, name=s.name, start=s.period.start), field="date"
+        )
     later = _periods(reg, "(worker_id = ? OR mentor_id = ?) AND (eff_end IS NULL OR eff_end > ?)", (s.id, s.id, day))
     if later:
         raise InputError(
-            f"{s.name} still serves {len(later)} client(s) after {fmt_lv(day)} "
-            f"(e.g. {later[0]['code']}); assign them to someone else first",
+            NP_(
+                "{name} still serves {n} client after {day} (e.g. {code}); assign them to someone else first",
+                "{name} still serves {n} clients after {day} (e.g. {code}); assign them to someone else first",
+                len(later),
+                name=s.name,
+                day=day,
+                code=later[0]["code"],
+            ),
             field="date",
         )
     reg.conn.execute("UPDATE staff SET active_to = ? WHERE id = ?", (day.isoformat(), s.id))
@@ -230,7 +261,7 @@ def _served(reg: Register, code: str, day: date, field: str) -> tuple[int, Perio
     cid = reg.client_id(code)
     episode = served_episode(reg, cid, day)
     if episode is None:
-        raise InputError(f"{code} is not served on {fmt_lv(day)}", field=field)
+        raise InputError(N_("{code} is not served on {day}", code=code, day=day), field=field)
     return cid, episode
 
 
@@ -259,7 +290,7 @@ def assign(
     policy allows on any day (unless ``force``).
     """
     if end is not None and end < start:
-        raise InputError(f"{fmt_lv(end)} is before {fmt_lv(start)}", field="to")
+        raise InputError(N_("{end} is before {start}", end=end, start=start), field="to")
     cid, episode = _served(reg, code, start, "from")
     period = Period(start, _earlier(end, episode.end))
     w, m = staff(reg, worker, "worker"), staff(reg, mentor, "mentor")
@@ -269,7 +300,10 @@ def assign(
     for r in _periods(reg, "client_id = ? AND (eff_end IS NULL OR eff_end >= ?)", (cid, start)):
         began = date.fromisoformat(r["start"])
         if began > start:
-            raise InputError(f"{code} has an assignment from {fmt_lv(began)}; a new one must start later", field="from")
+            raise InputError(
+                N_("{code} has an assignment from {day}; a new one must start later", code=code, day=began),
+                field="from",
+            )
         if began == start:
             reg.conn.execute("DELETE FROM assignments WHERE id = ?", (r["id"],))
             reg.audit("replace", "assignments", code, {"assignment": r["id"], "from": start})
@@ -282,9 +316,18 @@ def assign(
         over = first_overload(s.role, period, _others(reg, column, s.id, period), reg.policies)
         if over is None:
             continue
-        what = f"{s.name} would have {over.load} clients on {fmt_lv(over.day)} (maximum {over.maximum})"
         if not force:
-            raise InputError(f"{what}; --force overrides", field=field)
+            raise InputError(
+                NP_(
+                    "{name} would have {n} client on {day} (maximum {maximum}); --force overrides",
+                    "{name} would have {n} clients on {day} (maximum {maximum}); --force overrides",
+                    over.load,
+                    name=s.name,
+                    day=over.day,
+                    maximum=over.maximum,
+                ),
+                field=field,
+            )
         overloads.append(over)
     cur = reg.conn.execute(
         "INSERT INTO assignments (client_id, worker_id, mentor_id, start, end, forced) VALUES (?, ?, ?, ?, ?, ?)",
@@ -315,7 +358,7 @@ def unassign(reg: Register, code: str, day: date) -> Period:
     cid = reg.client_id(code)
     rows = _periods(reg, "client_id = ? AND start <= ? AND (eff_end IS NULL OR eff_end >= ?)", (cid, day, day))
     if not rows:
-        raise InputError(f"{code} has no assignment active on {fmt_lv(day)}", field="date")
+        raise InputError(N_("{code} has no assignment active on {day}", code=code, day=day), field="date")
     r = rows[-1]
     reg.conn.execute("UPDATE assignments SET end = ? WHERE id = ?", (day.isoformat(), r["id"]))
     reg.audit("unassign", "assignments", code, {"assignment": r["id"], "to": day})
@@ -398,7 +441,7 @@ def _goal(reg: Register, gid: int) -> sqlite3.Row:
         "SELECT g.*, c.code FROM goals g JOIN clients c ON c.id = g.client_id WHERE g.id = ?", (gid,)
     ).fetchone()
     if row is None:
-        raise NotFound(f"there is no goal {gid}", field="goal")
+        raise NotFound(N_("there is no goal {goal}", goal=gid), field="goal")
     return row
 
 
@@ -408,7 +451,13 @@ def close_goal(reg: Register, gid: int, state: str, day: date) -> str:
     row = _goal(reg, gid)
     if row["state"] != "open":
         raise InputError(
-            f"{gid} is already {row['state']} (on {fmt_lv(date.fromisoformat(row['closed_on']))})", field="goal"
+            N_(
+                "{goal} is already {state} (on {day})",
+                goal=gid,
+                state=row["state"],
+                day=date.fromisoformat(row["closed_on"]),
+            ),
+            field="goal",
         )
     check_not_future(day, reg.today, "date")
     reg.conn.execute("UPDATE goals SET state = ?, closed_on = ? WHERE id = ?", (state, day.isoformat(), gid))
@@ -463,7 +512,7 @@ def plan(reg: Register, code: str) -> dict[str, Any]:
 def add_activity_type(reg: Register, name: str) -> str:
     name = check_type_name(name, "name")
     if reg.conn.execute("SELECT 1 FROM activity_types WHERE name = ?", (name,)).fetchone():
-        raise InputError(f"'{name}' is already an activity type", field="name")
+        raise InputError(N_("'{value}' is already an activity type", value=name), field="name")
     reg.conn.execute("INSERT INTO activity_types (name, builtin) VALUES (?, 0)", (name,))
     reg.audit("add", "activity_types", name)
     return name
@@ -477,7 +526,9 @@ def activity_types(reg: Register) -> list[dict[str, Any]]:
 def check_activity_type(reg: Register, text: str) -> str:
     name = text.strip().lower()
     if not reg.conn.execute("SELECT 1 FROM activity_types WHERE name = ?", (name,)).fetchone():
-        raise InputError(f"'{text}' is not an activity type (see: mentorcli activity type list)", field="type")
+        raise InputError(
+            N_("'{value}' is not an activity type (see: mentorcli activity type list)", value=text), field="type"
+        )
     return name
 
 
@@ -495,9 +546,9 @@ def add_activity(
     kind = check_activity_type(reg, kind)
     check_not_future(day, reg.today, "date")
     if not codes:
-        raise InputError("at least one client is needed", field="code")
+        raise InputError(N_("at least one client is needed"), field="code")
     if len(set(codes)) != len(codes):
-        raise InputError(f"a client is named twice in {','.join(codes)}", field="code")
+        raise InputError(N_("a client is named twice in {codes}", codes=",".join(codes)), field="code")
     ids = [_served(reg, code, day, "code")[0] for code in codes]
     s = staff(reg, by)
     require(s, None, Period(day, day), "staff")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from mentorcli.core.dates import fmt_lv
 from mentorcli.core.errors import InputError, MentorError
+from mentorcli.core.messages import N_
 from mentorcli.store.db import _create_private
 from mentorcli.store.migrations import MIGRATIONS
 from mentorcli.store.register import Register
@@ -65,7 +66,7 @@ def decrypt(blob: bytes, passphrase: str) -> bytes:
     try:
         return AESGCM(_key(passphrase, salt)).decrypt(nonce, sealed, MAGIC)
     except InvalidTag:
-        raise InputError("wrong passphrase, or the backup is damaged", field="passphrase") from None
+        raise InputError(N_("wrong passphrase, or the backup is damaged"), field="passphrase") from None
 
 
 def _key(passphrase: str, salt: bytes) -> bytes:
@@ -105,12 +106,12 @@ def check_backup(path: Path) -> list[str]:
 def restore(db: Path, source: Path, passphrase: str | None) -> Path | None:
     """Replace the database with a checked backup; the replaced file is kept beside it."""
     if not source.is_file():
-        raise InputError(f"'{source}' is not a file", field="path")
+        raise InputError(N_("'{value}' is not a file", value=source), field="path")
     plain_path, tmp = source, None
     if is_encrypted(source):
         if passphrase is None:
             raise InputError(
-                "the backup is encrypted; set MENTORCLI_PASSPHRASE or answer the prompt", field="passphrase"
+                N_("the backup is encrypted; set MENTORCLI_PASSPHRASE or answer the prompt"), field="passphrase"
             )
         fd, name = tempfile.mkstemp(prefix="mentorcli-restore-", suffix=".db")
         os.close(fd)
@@ -120,7 +121,7 @@ def restore(db: Path, source: Path, passphrase: str | None) -> Path | None:
     try:
         problems = check_backup(plain_path)
         if problems:
-            raise InputError(f"{problems[0]}; nothing was replaced", field="backup")
+            raise InputError(N_("{problem}; nothing was replaced", problem=problems[0]), field="backup")
         kept = None
         if db.exists():
             kept = _new_replaced_name(db)
@@ -154,7 +155,7 @@ def _new_replaced_name(db: Path) -> Path:
         except FileExistsError:
             continue
         return kept
-    raise MentorError(f"restore: too many copies named {db.name}.{REPLACED}{stamp}; remove some")
+    raise MentorError(N_("restore: too many copies named {name}; remove some", name=f"{db.name}.{REPLACED}{stamp}"))
 
 
 def replaced_copies(db: Path) -> list[Path]:

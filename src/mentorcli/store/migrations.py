@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from mentorcli.core.errors import MentorError
+from mentorcli.core.messages import N_
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -251,6 +252,11 @@ def _policy_defaults_in_code(db: Database) -> None:
     )
 
 
+def _settings(db: Database) -> None:
+    """Settings of this register that are not rules (the language of its texts)."""
+    db.table("settings").create({"key": str, "value": str}, pk="key", not_null=["value"])
+
+
 MIGRATIONS: list[tuple[str, Step]] = [
     ("0001_register", _register),
     ("0002_casework", _casework),
@@ -258,6 +264,7 @@ MIGRATIONS: list[tuple[str, Step]] = [
     ("0004_erasure", _erasure),
     ("0005_place_keys", _place_keys),
     ("0006_policy_defaults_in_code", _policy_defaults_in_code),
+    ("0007_settings", _settings),
 ]
 # What a step could not do, told to whoever runs the command that applies it.
 NOTICES: dict[str, Callable[[sqlite3.Connection], list[str]]] = {"0005_place_keys": unmapped}
@@ -282,8 +289,11 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
         return []
     if version > len(MIGRATIONS):
         raise MentorError(
-            f"database: schema version {version} is newer than this mentorcli knows "
-            f"({len(MIGRATIONS)}); upgrade mentorcli"
+            N_(
+                "database: schema version {version} is newer than this mentorcli knows ({known}); upgrade mentorcli",
+                version=version,
+                known=len(MIGRATIONS),
+            )
         )
     from sqlite_utils import Database
 

@@ -13,11 +13,11 @@ from typing import Any
 
 from mentorcli.core import clients as fields
 from mentorcli.core.clients import Client
-from mentorcli.core.dates import fmt_lv
 from mentorcli.core.eligibility import Episode, ServiceEvent, Timeline, Window, compute
 from mentorcli.core.errors import InputError, NotFound
 from mentorcli.core.events import check_event
 from mentorcli.core.legal import STATUS_EVENTS, StatusEvent
+from mentorcli.core.messages import N_
 from mentorcli.core.policy import PolicyHistory, Version, dump_value
 from mentorcli.store.db import open_tracked, transaction
 
@@ -102,7 +102,7 @@ class Register:
     def client_id(self, code: str) -> int:
         row = self.conn.execute("SELECT id FROM clients WHERE code = ?", (code,)).fetchone()
         if row is None:
-            raise NotFound(f"'{code}' is not in the register", field="code")
+            raise NotFound(N_("'{value}' is not in the register", value=code), field="code")
         return int(row[0])
 
     def record(self, code: str) -> Record:
@@ -132,7 +132,7 @@ class Register:
         fields.check_born(client.born, client.arrived)
         fields.check_not_future(client.arrived, self.today, "arrived")
         if self.conn.execute("SELECT 1 FROM clients WHERE code = ?", (client.code,)).fetchone():
-            raise InputError(f"'{client.code}' is already in the register", field="code")
+            raise InputError(N_("'{value}' is already in the register", value=client.code), field="code")
         values = _columns(client)
         cur = self.conn.execute(
             f"INSERT INTO clients ({', '.join(values)}, created) VALUES ({', '.join('?' * len(values))}, ?)",
@@ -175,14 +175,17 @@ class Register:
             (cid, day.isoformat(), event, value),
         ).fetchone()
         if same:
-            raise InputError(f"{event} on {fmt_lv(day)} is already recorded for {code}", field="event")
+            raise InputError(
+                N_("{event} on {day} is already recorded for {code}", event=event, day=day, code=code), field="event"
+            )
         changed: dict[str, Any] = {"date": day.isoformat(), "event": event, "value": value}
         action = "add"
         if event == "move":
             rec = self.record_by_id(cid)
             if day < rec.client.arrived:
                 raise InputError(
-                    f"move on {fmt_lv(day)} is before arrival on {fmt_lv(rec.client.arrived)}", field="date"
+                    N_("move on {day} is before arrival on {arrival}", day=day, arrival=rec.client.arrived),
+                    field="date",
                 )
             # One residence a day: a second move that day corrects the first (SPEC 2).
             earlier = self.conn.execute(
