@@ -191,12 +191,13 @@ def casework(db: Path) -> None:
             [(ids["R-3"], 1, 2, "2019-06-10", "2019-11-30"), (ids["R-1"], 4, 3, "2020-03-10", None)],
         )
         conn.execute(
-            "INSERT INTO activities (id, date, type, staff_id, minutes, interpreter, note) "
-            "VALUES (1, '2020-03-12', 'accompany-medical', 3, 90, 'ar', '+ asked about the family doctor')"
+            "INSERT INTO activities (id, date, type, staff_id, minutes, interpreter) "
+            "VALUES (1, '2020-03-12', 'accompany-medical', 3, 90, 'ar')"
         )
+        conn.execute("INSERT INTO personal_activities VALUES (1, '+ asked about the family doctor')")
         conn.execute(
-            "INSERT INTO activities (id, date, type, staff_id, minutes, interpreter, note) "
-            "VALUES (2, '2020-03-11', 'documents-pmlp', 2, NULL, NULL, NULL)"
+            "INSERT INTO activities (id, date, type, staff_id, minutes, interpreter) "
+            "VALUES (2, '2020-03-11', 'documents-pmlp', 2, NULL, NULL)"
         )
         conn.executemany(
             "INSERT INTO activity_clients (activity_id, client_id) VALUES (?, ?)",
@@ -211,15 +212,15 @@ def casework(db: Path) -> None:
             (ids["R-1"],),
         )
         conn.execute(
-            "INSERT INTO goals (client_id, area, text, due, state, closed_on) "
-            "VALUES (?, 'housing', 'Flat in Riga', '2020-09-01', 'done', '2020-08-15')",
+            "INSERT INTO goals (id, client_id, area, due, state, closed_on) "
+            "VALUES (1, ?, 'housing', '2020-09-01', 'done', '2020-08-15')",
             (ids["R-1"],),
         )
         conn.execute(
-            "INSERT INTO goals (client_id, area, text, due, state, closed_on) "
-            "VALUES (?, 'language', '@ A2 course', NULL, 'open', NULL)",
+            "INSERT INTO goals (id, client_id, area, due, state, closed_on) VALUES (2, ?, 'language', NULL, 'open', NULL)",
             (ids["R-2"],),
         )
+        conn.executemany("INSERT INTO personal_goals VALUES (?, ?)", [(1, "Flat in Riga"), (2, "@ A2 course")])
     conn.close()
 
 

@@ -118,7 +118,7 @@ def test_erase_names_the_replaced_copies_and_purge_removes_them(run: Run, db_pat
     assert kept.name in res.err and "mentorcli db purge --replaced" in res.err
     assert "backups" in res.err
     with sqlite3.connect(kept) as copy:
-        assert copy.execute("SELECT name FROM clients").fetchall() == [("Amina Example",)]
+        assert copy.execute("SELECT name FROM personal_clients").fetchall() == [("Amina Example",)]
     dry = run("db", "purge", "--replaced", "--dry-run")
     assert str(kept) in dry.out and "would delete 1 replaced copy" in dry.out
     assert kept.exists()

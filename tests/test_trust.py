@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Run, add_client
+from mentorcli.store import personal
 from mentorcli.store.migrations import MIGRATIONS
 
 NAME = "Zainab Qqxyzzy-Haddad"
@@ -63,8 +64,14 @@ def test_the_audit_log_records_each_change_without_personal_data(run: Run, db_pa
 
 def test_erase_leaves_no_trace_of_the_name_and_keeps_the_counts(run: Run, db_path: Path) -> None:
     add_client(run, "A-1", name=NAME, languages="arabic,kurmanji", intake="2020-03-10", family="FAM-7")
-    add_client(run, "A-2", intake="2020-03-10", family="FAM-7")
+    add_client(run, "A-2", name="Kept Qqkept", intake="2020-03-10", family="FAM-7")
     run("status", "grant", "A-1", "refugee", "--date", "2020-06-11")
+    run("staff", "add", "Jānis Ozoliņš", "--role", "mentor", "--from", "2020-01-01")
+    run("plan", "goal", "add", "A-1", "--area", "housing", "--due", "2020-09-01", "--text", "Flat for Qqxyzzy")
+    run("plan", "goal", "add", "A-2", "--area", "housing", "--due", "2020-09-01", "--text", "Flat for Qqkept")
+    visit = ("--type", "social-service", "--date", "2020-04-01", "--staff", "Jānis Ozoliņš")
+    run("activity", "add", "A-1,A-2", *visit, "--note", "Qqxyzzy family visit")
+    run("activity", "add", "A-2", *visit, "--note", "Qqkept alone")
     before = run("client", "list", "--format", "json").json()
 
     run("client", "erase", "A-1", "--yes")
@@ -78,13 +85,19 @@ def test_erase_leaves_no_trace_of_the_name_and_keeps_the_counts(run: Run, db_pat
     for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
         for row in conn.execute(f'SELECT * FROM "{table}"'):
             assert not any(isinstance(v, str) and "Qqxyzzy" in v for v in row), table
+    # The other client keeps their own personal data; the family visit's note named both, so it is gone.
+    assert {t: conn.execute(f"SELECT * FROM {t}").fetchall() for t in personal.TABLES} == {
+        "personal_clients": [(2, "Kept Qqkept", None)],
+        "personal_goals": [(2, "Flat for Qqkept")],
+        "personal_activities": [(2, "Qqkept alone")],
+    }
     conn.close()
     for f in db_path.parent.iterdir():
         if f.name.startswith(db_path.name):
             assert b"Qqxyzzy" not in f.read_bytes(), f.name
 
 
-def test_purge_erases_by_retention_date(run: Run) -> None:
+def test_purge_erases_by_retention_date(run: Run, db_path: Path) -> None:
     add_client(run, "OLD", name=NAME, arrived="2019-01-10", intake="2019-01-10")
     add_client(run, "NEW", name="Still Served", arrived="2021-11-01", intake="2021-11-01")
     dry = run("db", "purge", "--ended-before", "2021-01-01", "--dry-run")
@@ -93,6 +106,12 @@ def test_purge_erases_by_retention_date(run: Run) -> None:
     run("db", "purge", "--ended-before", "2021-01-01")
     assert run("client", "show", "OLD", "--with-names", "--format", "json").json()["name"] is None
     assert run("client", "show", "NEW", "--with-names", "--format", "json").json()["name"] == "Still Served"
+    assert sqlite3.connect(db_path).execute("SELECT client_id, name FROM personal_clients").fetchall() == [
+        (2, "Still Served")
+    ]
+    for f in db_path.parent.iterdir():
+        if f.name.startswith(db_path.name):
+            assert b"Qqxyzzy" not in f.read_bytes(), f.name
 
 
 def test_backup_taken_during_writes_is_sound(tmp_path: Path, run: Run, db_path: Path) -> None:
@@ -182,9 +201,17 @@ def test_a_database_of_every_schema_version_opens_and_migrates(version: int, tmp
     shown = run("--db", str(db), "client", "show", "OLD-1", "--with-names", "--format", "json").json()
     assert shown["name"] == "Fixture Person"
     assert shown["episodes"] == [{"start": "2020-03-10", "end": "2021-06-11", "end_reason": "eligibility-ended"}]
+    listed = run("--db", str(db), "client", "list", "--with-names", "--format", "json").json()
+    assert [c["name"] for c in listed] == ["Fixture Person"]
+    exported = run("--db", str(db), "export", "clients", "--with-names").out
+    assert "OLD-1,Fixture Person," in exported
+    assert "Fixture Person" not in run("--db", str(db), "export", "clients").out
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     assert [r[0] for r in conn.execute("SELECT name FROM migrations ORDER BY name")] == [n for n, _ in MIGRATIONS]
+    # The name has moved, not been copied: the register itself holds it nowhere.
+    assert conn.execute("SELECT client_id, name FROM personal_clients").fetchall() == [(1, "Fixture Person")]
+    assert "name" not in {r[1] for r in conn.execute("PRAGMA table_info(clients)")}
     conn.close()
     assert run("--db", str(db), "db", "check").out.strip() == "ok"
 

@@ -11,7 +11,7 @@ from mentorcli.core.casework import check_language
 from mentorcli.core.messages import N_
 from mentorcli.core.numbers import MINUTES, parse_int
 from mentorcli.render.output import render
-from mentorcli.store import casework
+from mentorcli.store import activities as store
 
 app = typer.Typer(help="Log the support given: visits, accompanying, registrations.", no_args_is_help=True)
 type_app = typer.Typer(help="The kinds of activity: built in, and added by the coordinator.", no_args_is_help=True)
@@ -45,7 +45,7 @@ def add(
     values = spent, check_language(interpreter, "--interpreter")
     text = note.strip() if note and note.strip() else None
     with register(ctx, write=True) as reg:
-        aid = casework.add_activity(reg, clients, kind, day, staff, *values, text)
+        aid = store.add_activity(reg, clients, kind, day, staff, *values, text)
     say(
         N_(
             "activity {id}: {kind} on {day} for {codes}",
@@ -74,7 +74,7 @@ def list_(
     first = as_date(start, "--from") if start is not None else None
     last = as_date(end, "--to") if end is not None else None
     with register(ctx, write=False) as reg:
-        rows = casework.list_activities(
+        rows = store.list_activities(
             reg, code=client, by=staff, kind=kind, start=first, end=last, with_notes=with_notes
         )
     columns = (*COLUMNS, "note") if with_notes else COLUMNS
@@ -88,7 +88,7 @@ def type_add(
 ) -> None:
     """Add a kind of activity to the list."""
     with register(ctx, write=True) as reg:
-        added = casework.add_activity_type(reg, name)
+        added = store.add_activity_type(reg, name)
     say(N_("activity type {name}: added", name=added))
 
 
@@ -96,5 +96,5 @@ def type_add(
 def type_list(ctx: typer.Context, format: FormatOpt = Format.table) -> None:
     """The kinds of activity: built in first."""
     with register(ctx, write=False) as reg:
-        rows = casework.activity_types(reg)
+        rows = store.activity_types(reg)
     typer.echo(render(rows, format.value, ("name", "builtin")))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import importlib
 import os
 import sqlite3
@@ -11,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 import typer.core
+from typer.main import get_command_name
 
 from mentorcli import __version__
 from mentorcli.cli.common import ENV_LANG, Lang, Settings, today_from
@@ -34,20 +36,21 @@ def _quiet_stdout() -> None:
 
 
 def _fail(message: str, code: int) -> None:
-    # One line whatever the message echoes back (a value with a line break in it).
-    typer.echo(f"mentorcli: {one_line(tr(message))}", err=True)
+    # A MentorError is one line already (an import's list of bad rows: one line each); the other
+    # messages are made one line where they are raised, below.
+    typer.echo(f"mentorcli: {message}", err=True)
     sys.exit(code)
 
 
 def said(error: MentorError) -> str:
-    """The error's message in the user's language, each of several problems on its own line."""
+    """The error's message in the user's language: one line, or one line for each of its problems."""
     if isinstance(error, Problems):
-        return "\n".join(one_line(said(e)) for e in error.errors)
+        return "\n".join(said(e) for e in error.errors)
     if lines := getattr(error, "lines", None):
         return "\n".join(one_line(tr(line)) for line in lines)
     if isinstance(error, InputError) and error.field:
-        return f"{error.field}: {tr(error.reason)}"
-    return tr(error.message)
+        return one_line(f"{error.field}: {tr(error.reason)}")
+    return one_line(tr(error.message))
 
 
 def _option(argv: Sequence[str], name: str) -> str | None:
@@ -107,36 +110,36 @@ class MentorGroup(typer.core.TyperGroup):
                 typer.echo(e.format_message(), err=True)  # type: ignore[attr-defined]
                 sys.exit(2)
             if ours := bad_value(e):
-                _fail(ours, 2)
+                _fail(one_line(ours), 2)
             ctx = getattr(e, "ctx", None)
             where = ctx.command_path if ctx else "mentorcli"
             typer.echo(one_line(f"{where}: {e.format_message()}"), err=True)  # type: ignore[attr-defined]
             sys.exit(2)
         except _ClickException as e:
-            _fail(e.format_message(), int(getattr(e, "exit_code", 1)))  # type: ignore[attr-defined]
+            _fail(one_line(e.format_message()), int(getattr(e, "exit_code", 1)))  # type: ignore[attr-defined]
         except typer.Abort:
-            _fail(N_("aborted"), 1)
+            _fail(tr(N_("aborted")), 1)
         except MentorError as e:
             _fail(said(e), e.exit_code)
         except sqlite3.OperationalError as e:
-            _fail(N_("database: {reason}", reason=e), 1)
+            _fail(one_line(tr(N_("database: {reason}", reason=e))), 1)
         except BrokenPipeError:
             # `mentorcli … | head`: the reader has what it wanted; nothing more to say.
             _quiet_stdout()
             sys.exit(1)
         except OSError as e:
             if e.filename is not None:
-                _fail(f"{e.filename}: {(e.strerror or str(e)).lower()}", 1)
+                _fail(one_line(f"{e.filename}: {(e.strerror or str(e)).lower()}"), 1)
             # Only writing to stdout fails without a file name (a full disk, a closed terminal).
             _quiet_stdout()
-            _fail(N_("cannot write the output: {reason}", reason=(e.strerror or str(e)).lower()), 1)
+            _fail(tr(N_("cannot write the output: {reason}", reason=(e.strerror or str(e)).lower())), 1)
         except Exception as e:  # the last line of defence: no traceback reaches a user
             if os.environ.get("MENTORCLI_DEBUG"):
                 raise
-            _fail(
-                N_("internal error: {kind}: {reason} (MENTORCLI_DEBUG=1 shows more)", kind=type(e).__name__, reason=e),
-                1,
+            internal = N_(
+                "internal error: {kind}: {reason} (MENTORCLI_DEBUG=1 shows more)", kind=type(e).__name__, reason=e
             )
+            _fail(one_line(tr(internal)), 1)
         sys.exit(rv if isinstance(rv, int) else 0)
 
 
@@ -192,8 +195,9 @@ COMMANDS: dict[str, tuple[str, str, bool]] = {
 _GLOBAL_WITH_VALUE = ("--db", "--lang", "--today")
 
 
-def build(only: str | None = None) -> typer.Typer:
-    """The program with every command, or with the one top-level command ``only``."""
+def build(only: str | None = None, sub: str | None = None) -> typer.Typer:
+    """The program with every command, or with the one top-level command ``only`` (of a group, with
+    only its subcommand ``sub`` when ``sub`` names one)."""
     root = typer.Typer(
         cls=MentorGroup,
         name="mentorcli",
@@ -209,21 +213,43 @@ def build(only: str | None = None) -> typer.Typer:
         if only is None or name == only:
             target = getattr(importlib.import_module(f"mentorcli.cli.{module}"), attr)
             if group:
-                root.add_typer(target, name=name)
+                root.add_typer(_narrowed(target, sub), name=name)
             else:
                 root.command(name)(target)
     return root
 
 
-def named_command(argv: Sequence[str]) -> str | None:
-    """The top-level command an argument list names, past the global options; None if none."""
+def _narrowed(group: typer.Typer, sub: str | None) -> typer.Typer:
+    """The group with only the subcommand ``sub`` mounted; all of it when ``sub`` names none.
+
+    Typer reads the signature of every mounted command on every call: building the ten other
+    `client` commands cost `client show` more than reading its client.
+    """
+    if sub is None:
+        return group
+    commands = [c for c in group.registered_commands if (c.name or get_command_name(c.callback.__name__)) == sub]  # type: ignore[union-attr]
+    groups = [g for g in group.registered_groups if g.name == sub]
+    if not commands and not groups:
+        return group
+    narrowed = copy.copy(group)
+    narrowed.registered_commands = commands
+    narrowed.registered_groups = groups
+    return narrowed
+
+
+def named_command(argv: Sequence[str]) -> tuple[str | None, str | None]:
+    """The top-level command an argument list names past the global options, and the word after
+    it when that is not an option; None where there is none."""
     args = iter(argv)
     for a in args:
         if a in _GLOBAL_WITH_VALUE:
             next(args, None)
         elif not a.startswith("-"):
-            return a if a in COMMANDS else None
-    return None
+            if a not in COMMANDS:
+                return None, None
+            after = next(args, None)
+            return a, after if after is not None and not after.startswith("-") else None
+    return None, None
 
 
 def __getattr__(name: str) -> Any:
@@ -235,4 +261,4 @@ def __getattr__(name: str) -> Any:
 
 def main() -> None:
     completing = any(k.startswith("_MENTORCLI_COMPLETE") for k in os.environ)
-    build(None if completing else named_command(sys.argv[1:]))()
+    build(*((None, None) if completing else named_command(sys.argv[1:])))()

@@ -9,7 +9,7 @@ import typer
 from mentorcli.cli.common import STAFF_NAME, CodeArg, DateOpt, as_date, register, say
 from mentorcli.core.casework import ROLE_WORDS
 from mentorcli.core.messages import N_
-from mentorcli.store import casework
+from mentorcli.store import assignments as store
 
 
 def assign(
@@ -29,7 +29,7 @@ def assign(
     first = as_date(start, "--from")
     last = as_date(end, "--to") if end is not None else None
     with register(ctx, write=True) as reg:
-        done = casework.assign(reg, code, worker, mentor, first, last, force=force)
+        done = store.assign(reg, code, worker, mentor, first, last, force=force)
     if done.period.end:
         said = N_("{code}: assigned from {start} to {end}", code=code, start=first, end=done.period.end)
     else:
@@ -54,5 +54,5 @@ def unassign(ctx: typer.Context, code: CodeArg, date: DateOpt) -> None:
     """End the client's assignment on a date (its last day)."""
     day = as_date(date)
     with register(ctx, write=True) as reg:
-        p = casework.unassign(reg, code, day)
+        p = store.unassign(reg, code, day)
     say(N_("{code}: assignment from {start} ends on {day}", code=code, start=p.start, day=day))

@@ -9,6 +9,7 @@ import typer
 
 from mentorcli.cli.common import Format, FormatOpt, as_date, register
 from mentorcli.render.output import render
+from mentorcli.store.clients import client_id
 
 
 def audit(
@@ -30,7 +31,7 @@ def audit(
         sql += " WHERE " + " AND ".join(where)
     with register(ctx, write=False) as reg:
         if client is not None:
-            reg.client_id(client)
+            client_id(reg, client)
         rows = [dict(r) for r in reg.conn.execute(sql + " ORDER BY id", params)]
     for r in rows:
         r["fields"] = json.loads(r["fields"] or "{}")

@@ -8,7 +8,7 @@ import typer
 
 from mentorcli.cli.common import Format, FormatOpt, as_date, register
 from mentorcli.render.output import render
-from mentorcli.store import casework
+from mentorcli.store import caseload as store
 
 COLUMNS = ("staff", "role", "team", "load", "minimum", "maximum", "state")
 
@@ -20,5 +20,5 @@ def caseload(
 ) -> None:
     """Staff active on a day: clients assigned, limits from the policy, ok / over-maximum / under-minimum."""
     with register(ctx, write=False) as reg:
-        rows = casework.caseload(reg, as_date(on, "--on") if on is not None else reg.today)
+        rows = store.caseload(reg, as_date(on, "--on") if on is not None else reg.today)
     typer.echo(render(rows, format.value, COLUMNS))

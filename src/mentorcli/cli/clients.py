@@ -30,9 +30,9 @@ from mentorcli.core.eligibility import EXIT_REASONS
 from mentorcli.core.legal import STATUSES
 from mentorcli.core.messages import N_, NP_
 from mentorcli.core.places import place_name
-from mentorcli.render.explain import explain_lines, explain_steps
 from mentorcli.render.i18n import tr
 from mentorcli.render.output import render
+from mentorcli.store import clients as store
 from mentorcli.store.db import overlaps
 
 app = typer.Typer(help="Register clients, follow their service episodes, explain their dates.", no_args_is_help=True)
@@ -90,8 +90,8 @@ def add(
         languages=languages.strip().lower() if languages else None,
     )
     with register(ctx, write=True) as reg:
-        reg.add_client(client, as_date(intake, "--intake") if intake else None)
-        tl = reg.timeline(reg.record(client.code))
+        store.add_client(reg, client, as_date(intake, "--intake") if intake else None)
+        tl = store.timeline(reg, store.record(reg, client.code))
     if tl.eligible_until:
         say(N_("{code}: registered; eligible until {day}", code=client.code, day=tl.eligible_until))
     else:
@@ -102,8 +102,8 @@ def add(
 def show(ctx: typer.Context, code: CodeArg, format: FormatOpt = Format.table, with_names: WithNames = False) -> None:
     """One client: status, eligibility windows, episodes."""
     with register(ctx, write=False) as reg:
-        rec = reg.record(code)
-        view = client_view(rec, reg.timeline(rec), reg.today, with_names=with_names)
+        rec = store.record(reg, code)
+        view = client_view(rec, store.timeline(reg, rec), reg.today, with_names=with_names)
     typer.echo(render(for_people(view, format.value), format.value))
 
 
@@ -138,9 +138,9 @@ def list_(
             conditions.append(f"id IN (SELECT client_id FROM episodes WHERE {overlaps(':first', ':end')})")
             params.update(first=month[0].isoformat(), end=min(month[1], reg.today).isoformat())
         where = "WHERE " + " AND ".join(conditions) if conditions else ""
-        for code in reg.codes(where, params):
-            rec = reg.record(code)
-            tl = reg.timeline(rec)
+        for code in store.codes(reg, where, params):
+            rec = store.record(reg, code)
+            tl = store.timeline(reg, rec)
             if month is not None and not any(e.served_in(*month, reg.today) for e in tl.episodes):
                 continue
             view = client_view(rec, tl, reg.today, with_names=with_names)
@@ -199,7 +199,7 @@ def edit(
     if not changes:
         raise typer.BadParameter(tr(N_("nothing to change: give at least one option")))
     with register(ctx, write=True) as reg:
-        reg.edit_client(code, changes)
+        store.edit_client(reg, code, changes)
     say(N_("{code}: changed {fields}", code=code, fields=", ".join(sorted(changes))))
 
 
@@ -208,8 +208,8 @@ def move(ctx: typer.Context, code: CodeArg, residence: ResidenceOpt, date: DateO
     """Record that the client lives somewhere else from a date; a second move that day corrects the first."""
     where, day = fields.check_residence(residence), as_date(date)
     with register(ctx, write=True) as reg:
-        replaced = next((m.residence for m in reg.record(code).moves if m.date == day), None)
-        reg.record_event(code, day, "move", where)
+        replaced = next((m.residence for m in store.record(reg, code).moves if m.date == day), None)
+        store.record_event(reg, code, day, "move", where)
     said = N_("{code}: lives in {place} from {day}", code=code, place=place_name(where), day=day)
     if replaced:
         said = N_("{said} (corrects the move to {place} recorded for that day)", said=said, place=place_name(replaced))
@@ -226,7 +226,7 @@ def exit_(
     """End the open episode: the last day served is the exit date."""
     why, day = choice(reason, EXIT_REASONS, "--reason"), as_date(date)
     with register(ctx, write=True) as reg:
-        reg.record_event(code, day, "exit", why)
+        store.record_event(reg, code, day, "exit", why)
     say(N_("{code}: exit ({reason}) on {day}", code=code, reason=why, day=day))
 
 
@@ -235,7 +235,7 @@ def resume(ctx: typer.Context, code: CodeArg, date: DateOpt) -> None:
     """Open a new episode (or the first, for a client registered without intake)."""
     day = as_date(date)
     with register(ctx, write=True) as reg:
-        tl = reg.record_event(code, day, "resume", None)
+        tl = store.record_event(reg, code, day, "resume", None)
     until = tl.episodes[-1].end
     if until:
         say(N_("{code}: served from {day} until {end}", code=code, day=day, end=until))
@@ -246,10 +246,12 @@ def resume(ctx: typer.Context, code: CodeArg, date: DateOpt) -> None:
 @app.command("explain")
 def explain(ctx: typer.Context, code: CodeArg, format: FormatOpt = Format.table) -> None:
     """Why the eligibility dates are what they are: the chain of rules and dates."""
+    from mentorcli.render.explain import explain_lines, explain_steps
+
     s = settings(ctx)
     with register(ctx, write=False) as reg:
-        rec = reg.record(code)
-        tl = reg.timeline(rec)
+        rec = store.record(reg, code)
+        tl = store.timeline(reg, rec)
         policies = reg.policies
     if format == Format.table:
         typer.echo("\n".join(explain_lines(code, tl, policies, s.today, s.lang)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from functools import partial
@@ -117,6 +118,15 @@ def info(ctx: typer.Context, format: FormatOpt = Format.table) -> None:
     data["unmapped"] = kept
     data["settings"] = chosen
     typer.echo(render(data, format.value))
+
+
+@app.command("datasette")
+def datasette(ctx: typer.Context) -> None:
+    """Print Datasette metadata for this file: clients shown by code, the personal tables hidden."""
+    from mentorcli.store.personal import datasette_metadata
+
+    metadata = datasette_metadata(settings(ctx).db.stem)
+    typer.echo(json.dumps(metadata, indent=2, ensure_ascii=False))
 
 
 @app.command("purge")

@@ -10,7 +10,7 @@ from mentorcli.cli.common import Format, FormatOpt, register
 from mentorcli.core.due import DEFAULT_WITHIN, due_items
 from mentorcli.core.numbers import WITHIN_DAYS, parse_int
 from mentorcli.render.output import render
-from mentorcli.store import casework
+from mentorcli.store import due as store
 
 COLUMNS = ("date", "kind", "code", "staff", "goal", "area", "load", "limit", "window", "since", "until")
 
@@ -25,5 +25,5 @@ def due(
     """What falls due from today to today + DAYS; overdue goals are always listed."""
     days = parse_int(within, "--within", WITHIN_DAYS)
     with register(ctx, write=False) as reg:
-        items = due_items(reg.today, days, *casework.due_facts(reg, days), reg.policies)
+        items = due_items(reg.today, days, *store.due_facts(reg, days), reg.policies)
     typer.echo(render(items, format.value, None if format.value == "json" else COLUMNS))

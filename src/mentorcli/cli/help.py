@@ -79,6 +79,7 @@ EXAMPLES: dict[str, str] = {
     "db check": "mentorcli db check",
     "db info": "mentorcli db info --format json",
     "db purge": "mentorcli db purge --ended-before 2016-01-01 --dry-run",
+    "db datasette": "mentorcli db datasette > metadata.json",
 }
 
 # Metavars by what the value is; anything else shows its own name in capitals.

@@ -19,9 +19,12 @@ from mentorcli.core.dates import parse_birth
 from mentorcli.core.errors import InputError, Problems
 from mentorcli.core.events import check_event
 from mentorcli.core.messages import NP_
-from mentorcli.store import casework
+from mentorcli.store.activities import add_activity
+from mentorcli.store.assignments import assign
+from mentorcli.store.clients import add_client, record_event
 from mentorcli.store.importer import Row, apply_rows, check_fields, read_rows
 from mentorcli.store.register import Register
+from mentorcli.store.staff import add_staff
 
 app = typer.Typer(
     help="Load records from CSV files (UTF-8, ',' or ';'); a bad row writes nothing.", no_args_is_help=True
@@ -68,7 +71,7 @@ def client_row(reg: Register, row: Row) -> None:
         family=v["family"],
         name=row.values.get("name") or None,
     )
-    reg.add_client(client, v["intake"])
+    add_client(reg, client, v["intake"])
 
 
 def event_row(reg: Register, row: Row) -> None:
@@ -81,7 +84,7 @@ def event_row(reg: Register, row: Row) -> None:
             errors.append(e)
     if errors:
         raise Problems(errors)
-    reg.record_event(v["code"], as_date(v["date"], "date"), v["event"], v.get("value"))
+    record_event(reg, v["code"], as_date(v["date"], "date"), v["event"], v.get("value"))
 
 
 def staff_row(reg: Register, row: Row) -> None:
@@ -94,12 +97,12 @@ def staff_row(reg: Register, row: Row) -> None:
             "to": _optional(lambda t: as_date(t, "to")),
         },
     )
-    casework.add_staff(reg, v["name"], v["role"], v["from"], row.values.get("team") or None, v["to"])
+    add_staff(reg, v["name"], v["role"], v["from"], row.values.get("team") or None, v["to"])
 
 
 def assignment_row(reg: Register, row: Row) -> None:
     v = check_fields(row, {"from": lambda t: as_date(t, "from"), "to": _optional(lambda t: as_date(t, "to"))})
-    casework.assign(reg, row.values["code"], row.values["worker"], row.values["mentor"], v["from"], v["to"])
+    assign(reg, row.values["code"], row.values["worker"], row.values["mentor"], v["from"], v["to"])
 
 
 def activity_row(reg: Register, row: Row) -> None:
@@ -113,7 +116,7 @@ def activity_row(reg: Register, row: Row) -> None:
         },
     )
     codes = [row.values["code"]]
-    casework.add_activity(
+    add_activity(
         reg, codes, row.values["type"], v["date"], row.values["staff"], v["minutes"], v["interpreter"], v["note"]
     )
 

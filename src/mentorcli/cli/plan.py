@@ -12,7 +12,7 @@ from mentorcli.core.messages import N_
 from mentorcli.core.numbers import ROW_ID, parse_int
 from mentorcli.render.i18n import tr
 from mentorcli.render.output import render
-from mentorcli.store import casework
+from mentorcli.store import plans as store
 
 app = typer.Typer(help="The inclusion plan of a client: case complexity and goals.", no_args_is_help=True)
 goal_app = typer.Typer(help="Goals of the plan: add, mark done or dropped, edit.", no_args_is_help=True)
@@ -33,7 +33,7 @@ def complexity(
     """Record the social worker's assessment of the case complexity (1-3)."""
     value, day = check_complexity(level), as_date(date)
     with register(ctx, write=True) as reg:
-        casework.set_complexity(reg, code, value, day, by)
+        store.set_complexity(reg, code, value, day, by)
     say(N_("{code}: complexity {level} from {day}", code=code, level=value, day=day))
 
 
@@ -48,7 +48,7 @@ def goal_add(
     """Add a goal to the client's plan; prints the goal's number."""
     values = check_area(str(area)), as_date(due, "--due"), check_text(text, "--text")
     with register(ctx, write=True) as reg:
-        gid = casework.add_goal(reg, code, *values)
+        gid = store.add_goal(reg, code, *values)
     typer.echo(gid)
 
 
@@ -59,7 +59,7 @@ def _goal_number(text: str) -> int:
 def _close(ctx: typer.Context, goal: str, state: str, date: str) -> None:
     gid, day = _goal_number(goal), as_date(date)
     with register(ctx, write=True) as reg:
-        code = casework.close_goal(reg, gid, state, day)
+        code = store.close_goal(reg, gid, state, day)
     said = N_("{code}: goal {goal} done on {day}", code=code, goal=gid, day=day) if state == "done" else None
     say(said or N_("{code}: goal {goal} dropped on {day}", code=code, goal=gid, day=day))
 
@@ -90,7 +90,7 @@ def goal_edit(
     new_text = check_text(text, "--text") if text is not None else None
     gid = _goal_number(goal)
     with register(ctx, write=True) as reg:
-        code = casework.edit_goal(reg, gid, new_due, new_text)
+        code = store.edit_goal(reg, gid, new_due, new_text)
     say(N_("{code}: goal {goal} changed", code=code, goal=goal))
 
 
@@ -98,7 +98,7 @@ def goal_edit(
 def show(ctx: typer.Context, code: CodeArg, format: FormatOpt = Format.table) -> None:
     """The plan of one client: complexity history, goals, assignments."""
     with register(ctx, write=False) as reg:
-        view = casework.plan(reg, code)
+        view = store.plan(reg, code)
     if format.value == "json":
         typer.echo(render(view, "json"))
         return

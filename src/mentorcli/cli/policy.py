@@ -11,6 +11,7 @@ from mentorcli.core.dates import fmt_lv
 from mentorcli.core.messages import N_
 from mentorcli.core.policy import BEGINNING, DESCRIPTIONS, parse_value
 from mentorcli.render.output import render
+from mentorcli.store.policy import set_policy
 
 app = typer.Typer(
     help="Show or change the rules in force (durations, statuses, caseload limits).", no_args_is_help=True
@@ -55,5 +56,5 @@ def set_(
     parsed = parse_value(key, value)
     start = as_date(valid_from, "--from")
     with register(ctx, write=True) as reg:
-        reg.set_policy(key, parsed, start)
+        set_policy(reg, key, parsed, start)
     say(N_("{key} = {value} from {day}", key=key, value=value, day=start))

@@ -10,7 +10,7 @@ from mentorcli.cli.common import STAFF_NAME, DateOpt, Format, FormatOpt, Role, a
 from mentorcli.core.casework import ROLE_WORDS
 from mentorcli.core.messages import N_
 from mentorcli.render.output import render
-from mentorcli.store import casework
+from mentorcli.store import staff as store
 
 app = typer.Typer(help="Social workers and mentors: active periods and teams.", no_args_is_help=True)
 
@@ -34,10 +34,10 @@ def add(
     """Add a social worker or a mentor, active from a date."""
     day = as_date(start, "--from")
     with register(ctx, write=True) as reg:
-        s = casework.add_staff(reg, name, str(role), day, team)
+        s = store.add_staff(reg, name, str(role), day, team)
         said = N_("{name}: {role} from {day}", name=s.name, role=ROLE_WORDS[s.role], day=day)
         if team:
-            said = N_("{said}, in the team of {worker}", said=said, worker=casework.staff(reg, team, "team").name)
+            said = N_("{said}, in the team of {worker}", said=said, worker=store.staff(reg, team, "team").name)
     say(said)
 
 
@@ -46,7 +46,7 @@ def end(ctx: typer.Context, name: StaffArg, date: DateOpt) -> None:
     """Record a staff member's last day (refused while clients are still assigned to them after it)."""
     day = as_date(date)
     with register(ctx, write=True) as reg:
-        s = casework.end_staff(reg, name, day)
+        s = store.end_staff(reg, name, day)
     say(N_("{name}: last day {day}", name=s.name, day=day))
 
 
@@ -62,7 +62,7 @@ def team(
     """Move a mentor to a social worker's team from a date (the previous team ends the day before)."""
     day = as_date(start, "--from")
     with register(ctx, write=True) as reg:
-        m, w = casework.set_team(reg, mentor, worker, day)
+        m, w = store.set_team(reg, mentor, worker, day)
     say(N_("{name}: in the team of {worker} from {day}", name=m.name, worker=w.name, day=day))
 
 
@@ -75,5 +75,5 @@ def list_(
     """The staff list: role, team (on the day, or today) and active period."""
     day = as_date(on, "--on") if on is not None else None
     with register(ctx, write=False) as reg:
-        rows = casework.list_staff(reg, day)
+        rows = store.list_staff(reg, day)
     typer.echo(render(rows, format.value, None if format.value == "json" else COLUMNS))

@@ -13,6 +13,7 @@ from mentorcli.core.legal import COURT_OUTCOMES, FINAL_REFUSAL
 from mentorcli.core.messages import N_
 from mentorcli.core.policy import GRANTABLE
 from mentorcli.render.i18n import tr
+from mentorcli.store.clients import record_event
 
 app = typer.Typer(
     help="Record decisions on legal status: grant, refusal, appeal, court, final refusal.", no_args_is_help=True
@@ -35,7 +36,7 @@ RECORDED = {
 def _record(ctx: typer.Context, code: str, date: str, event: str, value: str | None) -> None:
     day = as_date(date)
     with register(ctx, write=True) as reg:
-        tl = reg.record_event(code, day, event, value)
+        tl = record_event(reg, code, day, event, value)
         today = reg.today
     parts = [N_("{code}: {what} on {day}", code=code, what=RECORDED[event, value], day=day)]
     until = tl.eligible_until

@@ -8,7 +8,7 @@ from typing import Any
 from mentorcli.core.dates import age_on
 from mentorcli.core.eligibility import Timeline
 from mentorcli.core.places import place_name
-from mentorcli.store.register import Record
+from mentorcli.store.clients import Record
 
 
 def client_view(rec: Record, tl: Timeline, today: date, *, with_names: bool) -> dict[str, Any]:

@@ -11,7 +11,6 @@ from datetime import date
 
 from mentorcli.core.dates import Period as Period  # the casework's periods are the one date-range type
 from mentorcli.core.errors import InputError
-from mentorcli.core.languages import parse_language
 from mentorcli.core.messages import N_
 from mentorcli.core.numbers import MINUTES, parse_int
 from mentorcli.core.policy import PolicyHistory
@@ -131,6 +130,8 @@ def check_language(text: str | None, field: str = "interpreter") -> str | None:
     """An interpreter's language as its ISO 639 code; empty: no interpreter."""
     if text is None or not text.strip():
         return None
+    from mentorcli.core.languages import parse_language  # its tables load only for an interpreter
+
     return parse_language(text, field)
 
 

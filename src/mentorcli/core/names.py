@@ -7,7 +7,6 @@ refused with its candidates (never a prompt: scripts run without a terminal).
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -82,6 +81,8 @@ class Names:
         key = fold(typed)
         # A name typed short of its last words (``cesu`` for Cēsu novads) comes first.
         close = [k for k in self._folded if k.startswith(key + " ")]
+        import difflib  # only a refusal needs it: kept off every command's start-up
+
         close += difflib.get_close_matches(key, self._folded.keys(), n=6, cutoff=0.75)
         seen = list(dict.fromkeys(v for k in close for v in self._folded[k]))[:3]
         if seen:

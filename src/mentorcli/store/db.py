@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from mentorcli.core.errors import MentorError
@@ -14,6 +15,15 @@ from mentorcli.core.messages import N_
 
 ENV_DB = "MENTORCLI_DB"
 BUSY_TIMEOUT_MS = 30_000
+
+
+# Days are stored as ISO text, and "no day" (an open end) as NULL.
+def day_or_none(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def iso_or_none(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def default_path() -> Path:

@@ -71,7 +71,9 @@ def _intakes_in_clients_csv(reg: Register) -> dict[int, str]:
 def _clients(reg: Register, with_names: bool) -> list[dict[str, Any]]:
     intakes = _intakes_in_clients_csv(reg)
     rows = []
-    for r in reg.conn.execute("SELECT * FROM clients ORDER BY code"):
+    for r in reg.conn.execute(
+        "SELECT c.*, p.name FROM clients c LEFT JOIN personal_clients p ON p.client_id = c.id ORDER BY c.code"
+    ):
         rows.append(
             {
                 "code": r["code"],
@@ -122,8 +124,9 @@ def _assignments(reg: Register, with_names: bool) -> list[dict[str, Any]]:
 def _activities(reg: Register, with_names: bool) -> list[dict[str, Any]]:
     # One row per client: an activity for a whole family is one row per member (SPEC 6).
     rows = reg.conn.execute(
-        "SELECT c.code, a.date, a.type, s.name AS staff, a.minutes, a.interpreter, a.note "
-        "FROM activities a JOIN activity_clients ac ON ac.activity_id = a.id "
+        "SELECT c.code, a.date, a.type, s.name AS staff, a.minutes, a.interpreter, n.note "
+        "FROM activities a LEFT JOIN personal_activities n ON n.activity_id = a.id "
+        "JOIN activity_clients ac ON ac.activity_id = a.id "
         "JOIN clients c ON c.id = ac.client_id LEFT JOIN staff s ON s.id = a.staff_id "
         "ORDER BY a.date, a.id, c.code"
     )
@@ -137,8 +140,9 @@ def _plans(reg: Register, with_names: bool) -> list[dict[str, Any]]:
         "ORDER BY c.code, p.date, p.id"
     ).fetchall()
     goals = reg.conn.execute(
-        "SELECT c.code, 'goal' AS kind, g.area, g.due, g.state, g.closed_on AS closed, g.text "
-        "FROM goals g JOIN clients c ON c.id = g.client_id ORDER BY c.code, g.id"
+        "SELECT c.code, 'goal' AS kind, g.area, g.due, g.state, g.closed_on AS closed, t.text "
+        "FROM goals g JOIN clients c ON c.id = g.client_id LEFT JOIN personal_goals t ON t.goal_id = g.id "
+        "ORDER BY c.code, g.id"
     ).fetchall()
     rows = [dict(r) for r in assessments] + [{**dict(r), "text": r["text"] if with_names else None} for r in goals]
     # Stable sort: per client, its assessments by date, then its goals as they were set.

@@ -12,6 +12,8 @@ from pathlib import Path
 from mentorcli.core.dates import fmt_lv
 from mentorcli.core.errors import InputError, MentorError
 from mentorcli.core.messages import N_
+from mentorcli.store import personal
+from mentorcli.store.clients import client_id, record_by_id, refresh, timeline
 from mentorcli.store.db import _create_private
 from mentorcli.store.migrations import MIGRATIONS
 from mentorcli.store.register import Register
@@ -176,10 +178,10 @@ def check(reg: Register) -> list[str]:
     if problems:
         return problems
     for (cid,) in conn.execute("SELECT id FROM clients ORDER BY code").fetchall():
-        rec = reg.record_by_id(cid)
+        rec = record_by_id(reg, cid)
         code = rec.client.code
         try:
-            tl = reg.timeline(rec)
+            tl = timeline(reg, rec)
         except MentorError as e:
             problems.append(f"{code}: {e}")
             continue
@@ -196,7 +198,7 @@ def _casework_problems(reg: Register) -> list[str]:
     from bisect import bisect_left, bisect_right
 
     from mentorcli.core.casework import MAXIMUM_KEY
-    from mentorcli.store.casework import PERIODS
+    from mentorcli.store.assignments import PERIODS
 
     conn, problems = reg.conn, []
     for r in conn.execute(
@@ -241,7 +243,7 @@ def repair(reg: Register) -> int:
     """Derive every client's windows and episodes again from the events."""
     ids = [r[0] for r in reg.conn.execute("SELECT id FROM clients").fetchall()]
     for cid in ids:
-        reg.refresh(reg.record_by_id(cid))
+        refresh(reg, record_by_id(reg, cid))
     reg.audit("repair", "episodes", "*", {"clients": len(ids)})
     return len(ids)
 
@@ -255,17 +257,9 @@ class Erased:
 
 def erase(reg: Register, code: str) -> None:
     """Remove a client's direct identifiers and free text; keep what the counts need."""
-    cid = reg.client_id(code)
-    conn = reg.conn
-    conn.execute(
-        "UPDATE clients SET name = NULL, languages = NULL, erased = ? WHERE id = ?", (reg.today.isoformat(), cid)
-    )
-    # Free text about the client: notes of activities they took part in, and their plan's goals.
-    conn.execute(
-        "UPDATE activities SET note = NULL WHERE id IN (SELECT activity_id FROM activity_clients WHERE client_id = ?)",
-        (cid,),
-    )
-    conn.execute("UPDATE goals SET text = NULL WHERE client_id = ?", (cid,))
+    cid = client_id(reg, code)
+    personal.erase_client(reg, cid)
+    reg.conn.execute("UPDATE clients SET erased = ? WHERE id = ?", (reg.today.isoformat(), cid))
     reg.audit("erase", "clients", code, {"name": None, "languages": None, "notes": None, "goal_texts": None})
 
 

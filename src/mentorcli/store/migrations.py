@@ -252,6 +252,35 @@ def _policy_defaults_in_code(db: Database) -> None:
     )
 
 
+def _personal(db: Database) -> None:
+    """Personal data and free text out of the register into tables of their own (SPEC 7).
+
+    Each value is copied before its column is dropped; a column is dropped in place (SQLite 3.35),
+    the table is not rebuilt. A row is copied only where it holds something.
+    """
+    if sqlite3.sqlite_version_info < (3, 35, 0):
+        raise MentorError(
+            N_(
+                "database: SQLite 3.35 or newer is needed to migrate (this is {version})",
+                version=sqlite3.sqlite_version,
+            )
+        )
+    moves = (
+        ("personal_clients", "client_id", "clients", ("name", "languages")),
+        ("personal_goals", "goal_id", "goals", ("text",)),
+        ("personal_activities", "activity_id", "activities", ("note",)),
+    )
+    for table, key, source, columns in moves:
+        db.table(table).create({key: int, **dict.fromkeys(columns, str)}, pk=key, foreign_keys=[(key, source, "id")])
+        listed = ", ".join(columns)
+        db.execute(
+            f"INSERT INTO {table} ({key}, {listed}) SELECT id, {listed} FROM {source} "
+            f"WHERE {' OR '.join(f'{c} IS NOT NULL' for c in columns)}"
+        )
+        for column in columns:
+            db.execute(f'ALTER TABLE {source} DROP COLUMN "{column}"')
+
+
 def _settings(db: Database) -> None:
     """Settings of this register that are not rules (the language of its texts)."""
     db.table("settings").create({"key": str, "value": str}, pk="key", not_null=["value"])
@@ -264,7 +293,8 @@ MIGRATIONS: list[tuple[str, Step]] = [
     ("0004_erasure", _erasure),
     ("0005_place_keys", _place_keys),
     ("0006_policy_defaults_in_code", _policy_defaults_in_code),
-    ("0007_settings", _settings),
+    ("0007_personal", _personal),
+    ("0008_settings", _settings),
 ]
 # What a step could not do, told to whoever runs the command that applies it.
 NOTICES: dict[str, Callable[[sqlite3.Connection], list[str]]] = {"0005_place_keys": unmapped}

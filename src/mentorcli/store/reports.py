@@ -18,6 +18,8 @@ from mentorcli.core.counting import ActivityFacts, ClientFacts, Inputs, StaffFac
 from mentorcli.core.eligibility import Episode, not_served_in
 from mentorcli.core.errors import InputError
 from mentorcli.core.legal import STATUS_EVENTS, LegalTimeline, StatusEvent
+from mentorcli.core.messages import N_
+from mentorcli.store.clients import stored_spans
 from mentorcli.store.db import overlaps
 from mentorcli.store.register import Register
 
@@ -162,7 +164,7 @@ def not_served(reg: Register, first: date, last: date) -> list[dict[str, Any]]:
     ids = {int(w.client) for w in windows(reg, first, last)}
     codes = _codes(reg, ids)
     out = []
-    for cid, (wins, eps) in reg.stored_spans(ids).items():
+    for cid, (wins, eps) in stored_spans(reg, ids).items():
         if left := not_served_in(first, end, wins, eps):
             out.append({"code": codes[cid], "window": left.window, "since": left.since, "until": left.until})
     return sorted(out, key=lambda r: r["code"])
@@ -206,5 +208,8 @@ def last_saved(reg: Register, kind: str, period: str) -> tuple[str, dict[str, An
         (kind, period),
     ).fetchone()
     if row is None:
-        raise InputError(f"no {kind} report for {period} was saved (report {kind} {period} --save)", field="month")
+        raise InputError(
+            N_("no {kind} report for {period} was saved (report {kind} {period} --save)", kind=kind, period=period),
+            field="month",
+        )
     return row[0], json.loads(row[1])

@@ -1,0 +1,255 @@
+"""Clients, their events and the windows and episodes derived from them."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from typing import Any
+
+from mentorcli.core import clients as fields
+from mentorcli.core.clients import Client
+from mentorcli.core.eligibility import Episode, ServiceEvent, Timeline, Window, compute
+from mentorcli.core.errors import InputError, NotFound
+from mentorcli.core.events import check_event
+from mentorcli.core.legal import STATUS_EVENTS, StatusEvent
+from mentorcli.core.messages import N_
+from mentorcli.store import personal
+from mentorcli.store.db import day_or_none, iso_or_none
+from mentorcli.store.register import Register
+
+SERVICE = ("intake", "resume", "exit")
+
+
+@dataclass(frozen=True)
+class Move:
+    date: date
+    residence: str
+
+
+@dataclass(frozen=True)
+class Record:
+    """Everything recorded about one client, read in one go."""
+
+    client: Client
+    status_events: tuple[StatusEvent, ...]
+    service_events: tuple[ServiceEvent, ...]
+    moves: tuple[Move, ...]
+
+    def residence_on(self, day: date) -> str:
+        where = self.client.residence
+        for m in self.moves:
+            if m.date <= day:
+                where = m.residence
+        return where
+
+
+def client_id(reg: Register, code: str) -> int:
+    row = reg.conn.execute("SELECT id FROM clients WHERE code = ?", (code,)).fetchone()
+    if row is None:
+        raise NotFound(N_("'{value}' is not in the register", value=code), field="code")
+    return int(row[0])
+
+
+def record(reg: Register, code: str) -> Record:
+    return record_by_id(reg, client_id(reg, code))
+
+
+def record_by_id(reg: Register, cid: int) -> Record:
+    row = reg.conn.execute(
+        "SELECT c.*, p.name, p.languages FROM clients c LEFT JOIN personal_clients p ON p.client_id = c.id "
+        "WHERE c.id = ?",
+        (cid,),
+    ).fetchone()
+    status: list[StatusEvent] = []
+    service: list[ServiceEvent] = []
+    moves: list[Move] = []
+    for e in reg.conn.execute("SELECT date, event, value FROM events WHERE client_id = ? ORDER BY date, id", (cid,)):
+        day = date.fromisoformat(e["date"])
+        if e["event"] in STATUS_EVENTS:
+            status.append(StatusEvent(day, e["event"], e["value"]))
+        elif e["event"] in SERVICE:
+            service.append(ServiceEvent(day, e["event"], e["value"]))
+        else:
+            moves.append(Move(day, e["value"]))
+    return Record(_client(row), tuple(status), tuple(service), tuple(moves))
+
+
+def timeline(reg: Register, rec: Record) -> Timeline:
+    return compute(rec.client.arrived, rec.status_events, rec.service_events, reg.policies)
+
+
+def add_client(reg: Register, client: Client, intake: date | None) -> int:
+    fields.check_born(client.born, client.arrived)
+    fields.check_not_future(client.arrived, reg.today, "arrived")
+    if reg.conn.execute("SELECT 1 FROM clients WHERE code = ?", (client.code,)).fetchone():
+        raise InputError(N_("'{value}' is already in the register", value=client.code), field="code")
+    values = _columns(client)
+    cur = reg.conn.execute(
+        f"INSERT INTO clients ({', '.join(values)}, created) VALUES ({', '.join('?' * len(values))}, ?)",
+        (*values.values(), datetime.now(UTC).isoformat(timespec="seconds")),
+    )
+    cid = int(cur.lastrowid or 0)
+    personal.set_client(reg, cid, client.name, client.languages)
+    reg.audit("add", "clients", client.code, {**values, "name": client.name, "languages": client.languages})
+    if intake is not None:
+        try:
+            record_event(reg, client.code, intake, "intake", None)
+        except InputError as e:
+            if e.field != "date":
+                raise
+            raise InputError(e.reason, field="intake") from None
+    else:
+        refresh(reg, record_by_id(reg, cid))
+    return cid
+
+
+def edit_client(reg: Register, code: str, changes: dict[str, Any]) -> None:
+    rec = record(reg, code)
+    updated = replace(rec.client, **changes)
+    fields.check_born(updated.born, updated.arrived)
+    fields.check_not_future(updated.arrived, reg.today, "arrived")
+    values = _columns(updated)
+    sets = ", ".join(f"{k} = ?" for k in values)
+    reg.conn.execute(f"UPDATE clients SET {sets} WHERE id = ?", (*values.values(), rec.client.id))
+    personal.set_client(reg, rec.client.id or 0, updated.name, updated.languages)
+    values |= {"name": updated.name, "languages": updated.languages}
+    reg.audit("edit", "clients", code, {k: values[k] for k in _columns_of(changes)})
+    refresh(reg, record_by_id(reg, rec.client.id or 0))
+
+
+def record_event(reg: Register, code: str, day: date, event: str, value: str | None) -> Timeline:
+    """Record one dated event; refused, with nothing written, if it cannot have happened.
+
+    Commands and events.csv rows both come through here, so both pass the same checks.
+    """
+    event, value = check_event(event, value)
+    cid = client_id(reg, code)
+    fields.check_not_future(day, reg.today, "date")
+    same = reg.conn.execute(
+        "SELECT 1 FROM events WHERE client_id = ? AND date = ? AND event = ? AND value IS ?",
+        (cid, day.isoformat(), event, value),
+    ).fetchone()
+    if same:
+        raise InputError(
+            N_("{event} on {day} is already recorded for {code}", event=event, day=day, code=code), field="event"
+        )
+    changed: dict[str, Any] = {"date": day.isoformat(), "event": event, "value": value}
+    action = "add"
+    if event == "move":
+        rec = record_by_id(reg, cid)
+        if day < rec.client.arrived:
+            raise InputError(
+                N_("move on {day} is before arrival on {arrival}", day=day, arrival=rec.client.arrived), field="date"
+            )
+        # One residence a day: a second move that day corrects the first (SPEC 2).
+        earlier = reg.conn.execute(
+            "SELECT id, value FROM events WHERE client_id = ? AND date = ? AND event = 'move'",
+            (cid, day.isoformat()),
+        ).fetchone()
+        if earlier is not None:
+            reg.conn.execute("DELETE FROM events WHERE id = ?", (earlier["id"],))
+            action, changed["replaces"] = "correct", earlier["value"]
+    reg.conn.execute(
+        "INSERT INTO events (client_id, date, event, value, recorded) VALUES (?, ?, ?, ?, ?)",
+        (cid, day.isoformat(), event, value, datetime.now(UTC).isoformat(timespec="seconds")),
+    )
+    reg.audit(action, "events", code, changed)
+    return refresh(reg, record_by_id(reg, cid))
+
+
+def refresh(reg: Register, rec: Record) -> Timeline:
+    """Derive windows and episodes again; this is where impossible histories are refused."""
+    tl = timeline(reg, rec)
+    cid = rec.client.id
+    reg.conn.execute("DELETE FROM windows WHERE client_id = ?", (cid,))
+    reg.conn.execute("DELETE FROM episodes WHERE client_id = ?", (cid,))
+    reg.conn.executemany(
+        "INSERT INTO windows (client_id, seq, kind, start, end, ended_by) VALUES (?, ?, ?, ?, ?, ?)",
+        [(cid, i, w.kind, w.start.isoformat(), iso_or_none(w.end), w.ended_by) for i, w in enumerate(tl.windows)],
+    )
+    reg.conn.executemany(
+        "INSERT INTO episodes (client_id, seq, start, end, end_reason, first) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (cid, i, e.start.isoformat(), iso_or_none(e.end), e.end_reason, int(e.first))
+            for i, e in enumerate(tl.episodes)
+        ],
+    )
+    return tl
+
+
+def stored_spans(reg: Register, ids: Iterable[int]) -> dict[int, tuple[list[Window], list[Episode]]]:
+    """The windows and episodes as last derived, of these clients, without deriving them again."""
+    wanted = sorted(set(ids))
+    out: dict[int, tuple[list[Window], list[Episode]]] = {cid: ([], []) for cid in wanted}
+    for chunk in (wanted[i : i + 500] for i in range(0, len(wanted), 500)):
+        marks = ",".join("?" * len(chunk))
+        for r in reg.conn.execute(
+            f'SELECT client_id, kind, start, "end", ended_by FROM windows WHERE client_id IN ({marks}) '
+            "ORDER BY client_id, seq",
+            chunk,
+        ):
+            out[r[0]][0].append(Window(r[1], date.fromisoformat(r[2]), day_or_none(r[3]), r[4]))
+        for r in reg.conn.execute(
+            f'SELECT client_id, start, "end", end_reason, first FROM episodes WHERE client_id IN ({marks}) '
+            "ORDER BY client_id, seq",
+            chunk,
+        ):
+            out[r[0]][1].append(Episode(date.fromisoformat(r[1]), day_or_none(r[2]), r[3], bool(r[4])))
+    return out
+
+
+def codes(reg: Register, where: str = "", params: dict[str, Any] | None = None) -> list[str]:
+    return [r[0] for r in reg.conn.execute(f"SELECT code FROM clients {where} ORDER BY code", params or {})]
+
+
+_CLIENT_COLUMNS = (
+    "code",
+    "name",
+    "sex",
+    "born",
+    "born_year_only",
+    "country",
+    "languages",
+    "arrived",
+    "route",
+    "residence",
+    "family",
+)
+
+
+def _columns(c: Client) -> dict[str, Any]:
+    """The client's columns in the register; their name and languages are kept apart (store.personal)."""
+    return {
+        "code": c.code,
+        "sex": c.sex,
+        "born": c.born.isoformat(),
+        "born_year_only": int(c.born_year_only),
+        "country": c.country,
+        "arrived": c.arrived.isoformat(),
+        "route": c.route,
+        "residence": c.residence,
+        "family": c.family,
+    }
+
+
+def _columns_of(changes: dict[str, Any]) -> list[str]:
+    return [k for k in _CLIENT_COLUMNS if k in changes]
+
+
+def _client(row: sqlite3.Row) -> Client:
+    return Client(
+        id=row["id"],
+        code=row["code"],
+        name=row["name"],
+        sex=row["sex"],
+        born=date.fromisoformat(row["born"]),
+        born_year_only=bool(row["born_year_only"]),
+        country=row["country"],
+        languages=row["languages"],
+        arrived=date.fromisoformat(row["arrived"]),
+        route=row["route"],
+        residence=row["residence"],
+        family=row["family"],
+    )
