@@ -170,14 +170,14 @@ def test_dry_run_reports_and_writes_nothing(run: Run, db_path: Path, tmp_path: P
     f = write(
         tmp_path, "clients.csv", CLIENTS_HEADER, "F-1,,F,1990-05-01,SY,2020-03-10,relocation,mucenieki,,2020-03-10"
     )
-    assert run("import", "clients", f, "--dry-run").out == "clients.csv: would import 1 clients\n"
+    assert run("import", "clients", f, "--dry-run").out == "clients.csv: would import 1 client\n"
     assert not db_path.exists(), "a dry run into no database left a database behind"
     bad = write(tmp_path, "bad.csv", CLIENTS_HEADER, "F-2,,Q,1990-05-01,SY,2020-03-10,relocation,mucenieki,,")
     assert failed(run, db_path, "import", "clients", bad, "--dry-run")[1:] == ["bad.csv:2: sex: 'Q' is not F or M"]
     run("import", "clients", f)
     before = snapshot(db_path)
     g = write(tmp_path, "more.csv", CLIENTS_HEADER, "F-3,,F,1990-05-01,SY,2020-03-10,relocation,mucenieki,,")
-    assert run("import", "clients", g, "--dry-run").out == "more.csv: would import 1 clients\n"
+    assert run("import", "clients", g, "--dry-run").out == "more.csv: would import 1 client\n"
     assert snapshot(db_path) == before
 
 

@@ -19,7 +19,7 @@ from mentorcli.cli.common import ENV_LANG, Lang, Settings, today_from
 from mentorcli.cli.help import HELP_OPTIONS, bad_value, polish
 from mentorcli.core.errors import InputError, MentorError, Problems, one_line
 from mentorcli.core.messages import N_
-from mentorcli.render.i18n import LANGUAGES, language, tr, use
+from mentorcli.render.i18n import LANGUAGES, language, tr, tr_click, use
 from mentorcli.store.db import resolve_path
 from mentorcli.store.settings import peek_language
 
@@ -113,7 +113,7 @@ class MentorGroup(typer.core.TyperGroup):
                 _fail(one_line(ours), 2)
             ctx = getattr(e, "ctx", None)
             where = ctx.command_path if ctx else "mentorcli"
-            typer.echo(one_line(f"{where}: {e.format_message()}"), err=True)  # type: ignore[attr-defined]
+            typer.echo(one_line(f"{where}: {tr_click(e.format_message())}"), err=True)  # type: ignore[attr-defined]
             sys.exit(2)
         except _ClickException as e:
             _fail(one_line(e.format_message()), int(getattr(e, "exit_code", 1)))  # type: ignore[attr-defined]

@@ -25,9 +25,10 @@ def texts() -> list[str]:
     import typer
 
     from mentorcli.cli.app import build
-    from mentorcli.render.i18n import CLICK_TEXTS
+    from mentorcli.render.i18n import CLICK_ERRORS, CLICK_TEXTS
 
-    seen = dict.fromkeys([*_walk(typer.main.get_command(build())), *EXAMPLES.values(), *CLICK_TEXTS])
+    clicks = [*CLICK_TEXTS, *(msgid for _, msgid in CLICK_ERRORS)]
+    seen = dict.fromkeys([*_walk(typer.main.get_command(build())), *EXAMPLES.values(), *clicks])
     return list(seen)
 
 

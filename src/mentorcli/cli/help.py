@@ -7,12 +7,13 @@ cannot be left without an example (tests/test_help.py fails first).
 from __future__ import annotations
 
 from enum import Enum
+from types import SimpleNamespace
 from typing import Any
 
 import typer.core
 
 from mentorcli.core.messages import N_
-from mentorcli.render.i18n import tr
+from mentorcli.render.i18n import tr, tr_click
 
 HELP_OPTIONS = ["-h", "--help"]
 
@@ -79,6 +80,7 @@ EXAMPLES: dict[str, str] = {
     "db check": "mentorcli db check",
     "db info": "mentorcli db info --format json",
     "db purge": "mentorcli db purge --ended-before 2016-01-01 --dry-run",
+    "db set": "mentorcli db set lang lv",
     "db datasette": "mentorcli db datasette > metadata.json",
 }
 
@@ -175,7 +177,12 @@ def polish(command: Any, path: tuple[str, ...] = ()) -> None:
         command.short_help = command.help.strip().split("\n\n")[0].replace("\n", " ")
     command.epilog = tr(en["epilog"]) if en["epilog"] else en["epilog"]
     if subcommands is None and path and en["epilog"] is None and (example := EXAMPLES.get(" ".join(path))):
-        command.epilog = f"\b\n{tr(N_('Example:'))}\n  {tr(example)}"
+        heading = tr(N_("Example:"))
+        command.epilog = f"\b\n{heading}\n  {tr(example)}"
+    # Click makes the help option when it first parses, with its help in English: made here, it is
+    # told in the user's language like every other option.
+    if (helper := command.get_help_option(SimpleNamespace(help_option_names=HELP_OPTIONS))) is not None:
+        helper.help = tr("Show this message and exit.")
     for param, param_help in zip(command.params, en["params"], strict=True):
         choices = _choices(param)
         if choices and hasattr(param.type, "get_invalid_choice_message"):
@@ -199,4 +206,4 @@ def bad_value(error: Exception) -> str | None:
         return None
     opts = [o for o in getattr(param, "opts", ()) if o.startswith("--")]
     field = opts[0] if opts else param.name
-    return f"{field}: {str(getattr(error, 'message', error)).rstrip('.')}"
+    return f"{field}: {tr_click(str(getattr(error, 'message', error))).rstrip('.')}"

@@ -37,6 +37,24 @@ CLICK_TEXTS = (
     "Usage: ",
 )
 
+# Click's own errors, in the words its copy in Typer writes them (plain English, no gettext there):
+# each pattern, and the catalogue entry that says it.
+CLICK_ERRORS = (
+    (r"Missing option '(?P<name>[^']+)'\.", "Missing option '{name}'."),
+    (r"Missing argument '(?P<name>[^']+)'\.", "Missing argument '{name}'."),
+    (
+        r"No such option: (?P<name>\S+) \(Possible options: (?P<options>.*)\)",
+        "No such option: {name} (Possible options: {options})",
+    ),
+    (r"No such option: (?P<name>\S+)", "No such option: {name}"),
+    (r"Got unexpected extra arguments? \((?P<args>.*)\)", "Got unexpected extra arguments ({args})"),
+    (r"Got unexpected extra argument\(s\) \((?P<args>.*)\)", "Got unexpected extra arguments ({args})"),
+    (r"Option '(?P<name>[^']+)' requires an argument\.", "Option '{name}' requires an argument."),
+    (r"Option '(?P<name>[^']+)' does not take a value\.", "Option '{name}' does not take a value."),
+    (r"(?P<value>.*) is not a valid integer\.", "{value} is not a valid integer."),
+    (r"(?P<value>.*) is not a valid float\.", "{value} is not a valid number."),
+)
+
 _current: list[str] = ["en"]
 
 
@@ -56,8 +74,11 @@ def use(lang: str) -> None:
     _current[0] = lang
     t = translations(lang)
     import typer.core
+    from typer._click.formatting import HelpFormatter
 
     typer.core._ = t.gettext  # type: ignore[attr-defined]
+    # Click's "Usage: " is a default argument, not a gettext call: its formatter is told the word.
+    HelpFormatter.write_usage.__defaults__ = ("", t.gettext("Usage: "))
 
 
 def fmt_date(day: date, lang: str | None = None) -> str:
@@ -83,3 +104,16 @@ def tr(text: str) -> str:
     else:
         template = t.gettext(text.template)
     return template.format(**{k: _value(v) for k, v in text.params.items()})
+
+
+def tr_click(message: str) -> str:
+    """One of click's error messages in the current language (as it is when none matches)."""
+    if language() == "en":
+        return message
+    import re
+
+    t = translations(language())
+    for pattern, msgid in CLICK_ERRORS:
+        if m := re.fullmatch(pattern, message):
+            return t.gettext(msgid).format(**m.groupdict())
+    return message
