@@ -87,19 +87,21 @@ def check_backup(path: Path) -> list[str]:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     except sqlite3.Error as e:
-        return [f"{path}: cannot be opened ({e})"]
+        return [N_("{path}: cannot be opened ({reason})", path=path, reason=e)]
     try:
         result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
         if result != ["ok"]:
-            return [f"{path}: integrity: {r}" for r in result]
+            return [N_("{path}: integrity: {reason}", path=path, reason=r) for r in result]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if not {"migrations", "clients", "events"} <= tables:
-            return [f"{path}: is not a mentorcli database"]
+            return [N_("{path}: is not a mentorcli database", path=path)]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > len(MIGRATIONS):
-            return [f"{path}: schema version {version} is newer than this mentorcli knows"]
+            return [
+                N_("{path}: schema version {version} is newer than this mentorcli knows", path=path, version=version)
+            ]
     except sqlite3.DatabaseError as e:
-        return [f"{path}: is not a database ({e})"]
+        return [N_("{path}: is not a database ({reason})", path=path, reason=e)]
     finally:
         conn.close()
     return []

@@ -225,7 +225,7 @@ def unmapped(conn: sqlite3.Connection) -> list[str]:
     from mentorcli.core.casework import check_language
     from mentorcli.core.clients import check_residence
 
-    lines = []
+    lines: list[str] = []
     for kind, what, rows in _PLACES_AND_LANGUAGES:
         check = check_residence if kind == "place" else check_language
         # Each distinct value is checked once: a register holds many clients but few places.
@@ -234,7 +234,22 @@ def unmapped(conn: sqlite3.Connection) -> list[str]:
         if bad:
             marks = ", ".join("?" * len(bad))
             found = conn.execute(f"SELECT record, value FROM ({rows}) WHERE value IN ({marks}) ORDER BY record", bad)
-            lines += [f"{r}: {what} '{v}' is kept as it was: it is not a known {kind}" for r, v in found]
+            for r, v in found:
+                if kind == "place":
+                    said = N_(
+                        "{record}: {field} '{value}' is kept as it was: it is not a known place",
+                        record=r,
+                        field=what,
+                        value=v,
+                    )
+                else:
+                    said = N_(
+                        "{record}: {field} '{value}' is kept as it was: it is not a known language",
+                        record=r,
+                        field=what,
+                        value=v,
+                    )
+                lines.append(said)
     return lines
 
 
