@@ -1,7 +1,8 @@
 """A synthetic national-scale database: N clients over ten years, their events, staff, assignments, activities.
 
-Deterministic (fixed seed). Every history passes the same core checks as the commands, and the derived
-windows and episodes are computed by the same core, so reports over the file mean what they mean in use.
+Deterministic (fixed seed). Every history passes the same core checks as the commands, the derived
+windows and episodes are computed by the same core, and no staff member serves more clients than the
+policy's maximum on any day: `db check` passes on the file, and reports over it mean what they mean in use.
 
     python benchmarks/generate.py --clients 100000 --out /tmp/bench-100k.db [--csv-dir DIR]
 """
@@ -10,12 +11,15 @@ from __future__ import annotations
 
 import argparse
 import csv
+import heapq
+import math
 import random
 import sqlite3
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from mentorcli.core.casework import MAXIMUM_KEY
 from mentorcli.core.eligibility import ServiceEvent, compute
 from mentorcli.core.legal import StatusEvent
 from mentorcli.core.policy import PolicyHistory
@@ -68,8 +72,7 @@ def generate(n: int, out: Path, csv_dir: Path | None, seed: int = 2016) -> None:
     last_day = START + timedelta(days=365 * YEARS - 120)
     span = (last_day - START).days
     conn.execute("BEGIN")
-    staff_ids = _staff(conn, rng)
-    clients, events, windows, episodes, assignments = [], [], [], [], []
+    clients, events, windows, episodes = [], [], [], []
     for i in range(1, n + 1):
         arrival = START + timedelta(days=rng.randrange(span))
         status, service = history(rng, arrival)
@@ -99,10 +102,6 @@ def generate(n: int, out: Path, csv_dir: Path | None, seed: int = 2016) -> None:
         for k, ep in enumerate(tl.episodes):
             end = ep.end.isoformat() if ep.end else None
             episodes.append((i, k, ep.start.isoformat(), end, ep.end_reason, int(ep.first)))
-            team = rng.randrange(len(staff_ids["social-worker"]))
-            assignments.append(
-                (i, staff_ids["social-worker"][team], rng.choice(staff_ids["mentor"]), ep.start.isoformat(), end)
-            )
     now = "2026-01-01T00:00:00+00:00"
     conn.executemany(
         "INSERT INTO clients (id, code, sex, born, country, arrived, route, residence, family, created, born_year_only)"
@@ -114,6 +113,8 @@ def generate(n: int, out: Path, csv_dir: Path | None, seed: int = 2016) -> None:
     )
     conn.executemany("INSERT INTO windows VALUES (?, ?, ?, ?, ?, ?)", windows)
     conn.executemany("INSERT INTO episodes VALUES (?, ?, ?, ?, ?, ?)", episodes)
+    staff_ids = _staff(conn, episodes, policies)
+    assignments = _assignments(rng, episodes, staff_ids, policies)
     conn.executemany(
         'INSERT INTO assignments (client_id, worker_id, mentor_id, start, "end", forced) VALUES (?, ?, ?, ?, ?, 0)',
         assignments,
@@ -126,9 +127,13 @@ def generate(n: int, out: Path, csv_dir: Path | None, seed: int = 2016) -> None:
         _csv(csv_dir, clients, events)
 
 
-def _staff(conn: sqlite3.Connection, rng: random.Random) -> dict[str, list[int]]:
+def _staff(conn: sqlite3.Connection, episodes: list[tuple], policies: PolicyHistory) -> dict[str, list[int]]:
+    """Staff enough for the busiest day: a quarter more than the maxima need, so nobody is over it."""
+    policy = policies.on(START)
+    peak = _peak(episodes)
     ids: dict[str, list[int]] = {"social-worker": [], "mentor": []}
-    for role, count in (("social-worker", 40), ("mentor", 400)):
+    for role in ids:
+        count = math.ceil(peak * 1.25 / int(policy[MAXIMUM_KEY[role]])) + 1
         for k in range(count):
             cur = conn.execute(
                 "INSERT INTO staff (name, role, active_from) VALUES (?, ?, ?)",
@@ -136,6 +141,51 @@ def _staff(conn: sqlite3.Connection, rng: random.Random) -> dict[str, list[int]]
             )
             ids[role].append(int(cur.lastrowid or 0))
     return ids
+
+
+def _peak(episodes: list[tuple]) -> int:
+    """The most episodes open on one day."""
+    changes: dict[str, int] = {}
+    for _, _, start, end, _, _ in episodes:
+        changes[start] = changes.get(start, 0) + 1
+        if end:
+            after = (date.fromisoformat(end) + timedelta(days=1)).isoformat()
+            changes[after] = changes.get(after, 0) - 1
+    load = peak = 0
+    for day in sorted(changes):
+        load += changes[day]
+        peak = max(peak, load)
+    return peak
+
+
+def _assignments(
+    rng: random.Random, episodes: list[tuple], staff: dict[str, list[int]], policies: PolicyHistory
+) -> list[tuple]:
+    """One social worker and one mentor per episode, each within the maximum on every day.
+
+    Episodes are taken in order of their start, so a staff member's load within an episode is
+    highest on its first day: whoever has a free place on that day has one on every later day.
+    """
+    policy = policies.on(START)
+    open_ends: dict[int, list[str]] = {sid: [] for ids in staff.values() for sid in ids}
+
+    def pick(role: str, start: str) -> int:
+        maximum = int(policy[MAXIMUM_KEY[role]])
+        while True:
+            sid = rng.choice(staff[role])
+            ends = open_ends[sid]
+            while ends and ends[0] < start:
+                heapq.heappop(ends)
+            if len(ends) < maximum:
+                return sid
+
+    out = []
+    for cid, _, start, end, _, _ in sorted(episodes, key=lambda e: e[2]):
+        worker, mentor = pick("social-worker", start), pick("mentor", start)
+        for sid in (worker, mentor):
+            heapq.heappush(open_ends[sid], end or "9999-12-31")
+        out.append((cid, worker, mentor, start, end))
+    return out
 
 
 def _activities(

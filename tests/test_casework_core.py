@@ -9,6 +9,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from mentorcli.core.casework import (
+    Caseload,
     Period,
     caseload_state,
     check_minutes,
@@ -97,3 +98,28 @@ def test_first_overload_is_the_first_day_a_day_by_day_count_finds(
         day += timedelta(days=1)
     got = first_overload("mentor", new, others, policies)
     assert (None if got is None else (got.day, got.load, got.maximum)) == expected
+
+
+@given(
+    spans=st.lists(periods, max_size=12),
+    maximum=st.integers(0, 4),
+    lowered=st.none() | st.tuples(st.integers(0, 50), st.integers(0, 3)),
+)
+# The maximum drops on a day when no assignment starts: only the policy's own day finds it.
+@example(spans=[Period(D0), Period(D0)], maximum=2, lowered=(10, 1))
+def test_every_overload_day_db_check_reports_is_one_a_day_by_day_count_finds(
+    spans: list[Period], maximum: int, lowered: tuple[int, int] | None
+) -> None:
+    versions = [Version("caseload_max_mentor", maximum, date(1900, 1, 1))]
+    if lowered:
+        versions.append(Version("caseload_max_mentor", lowered[1], D0 + timedelta(days=lowered[0])))
+    policies = PolicyHistory(versions)
+    over = {
+        day: (load, limit)
+        for day in (D0 + timedelta(days=n) for n in range(120))
+        if (load := sum(p.contains(day) for p in spans)) > (limit := int(policies.on(day)["caseload_max_mentor"]))
+    }
+    got = list(Caseload(spans).over_maximum("mentor", policies))
+    assert all(over[o.day] == (o.load, o.maximum) for o in got)
+    # The first day over the maximum is always among them: db check misses no overloaded staff member.
+    assert (got[0].day if got else None) == min(over, default=None)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Result, Run, snapshot
-from mentorcli.cli.imports import _progress
+from mentorcli.cli.common import progress as _progress
 
 CLIENTS_HEADER = "code,name,sex,born,country,arrived,route,residence,family,intake"
 EVENTS_HEADER = "code,date,event,value"
@@ -283,12 +283,12 @@ class _Terminal(io.StringIO):
 
 def test_progress_only_for_long_imports_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TERM", "xterm")
-    with _progress(10_000, io.StringIO()) as progress:
+    with _progress(10_000, "importing", io.StringIO()) as progress:
         assert progress is None
-    with _progress(100, _Terminal()) as progress:
+    with _progress(100, "importing", _Terminal()) as progress:
         assert progress is None
     term = _Terminal()
-    with _progress(1_000, term) as progress:
+    with _progress(1_000, "importing", term) as progress:
         assert progress is not None
         progress(500)
     assert "importing" in term.getvalue() and "50%" in term.getvalue()

@@ -89,9 +89,10 @@ def test_the_move_loses_nothing_and_changes_nothing_else(
     migrate(conn)
     after = tables(conn)
     restored = put_back(after)
-    # The steps after 0007 (0008_settings: a new, empty table) are not this test's business.
-    applied = {m["name"] for m in before["migrations"]}
-    assert [m for m in restored.pop("migrations") if m["name"] in applied] == before.pop("migrations")
+    earlier = before.pop("migrations")
+    known = {m["name"] for m in earlier}
+    assert [m for m in restored.pop("migrations") if m["name"] in known] == earlier
+    # 0009_settings adds a table of its own, empty: not this test's business.
     assert restored.pop("settings", []) == []
     assert restored == before
     # A personal row is kept only where there was something to keep.

@@ -17,6 +17,7 @@ from mentorcli.cli.common import (
     Sex,
     as_date,
     choice,
+    many_objects,
     register,
     say,
     settings,
@@ -127,7 +128,7 @@ def list_(
     wanted_status = choice(status, STATUSES, "--status") if status is not None else None
     wanted_residence = fields.check_residence(residence) if residence is not None else None
     rows: list[dict[str, Any]] = []
-    with register(ctx, write=False) as reg:
+    with register(ctx, write=False) as reg, many_objects():
         conditions: list[str] = []
         params: dict[str, Any] = {}
         if family is not None:
@@ -137,9 +138,7 @@ def list_(
             # Only the clients whose stored episodes reach the month need their timeline derived.
             conditions.append(f"id IN (SELECT client_id FROM episodes WHERE {overlaps(':first', ':end')})")
             params.update(first=month[0].isoformat(), end=min(month[1], reg.today).isoformat())
-        where = "WHERE " + " AND ".join(conditions) if conditions else ""
-        for code in store.codes(reg, where, params):
-            rec = store.record(reg, code)
+        for rec in store.records(reg, " AND ".join(conditions), params):
             tl = store.timeline(reg, rec)
             if month is not None and not any(e.served_in(*month, reg.today) for e in tl.episodes):
                 continue

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeAlias
+from typing import TYPE_CHECKING, Annotated, TextIO, TypeAlias
 
 import typer
 
@@ -99,6 +100,43 @@ def register(ctx: typer.Context, *, write: bool, commit: bool = True) -> Iterato
 def say(message: str, *, err: bool = False) -> None:
     """One line for the user, in the user's language."""
     typer.echo(tr(message), err=err)
+
+
+@contextmanager
+def many_objects() -> Iterator[None]:
+    """Python's cycle collector paused while a command holds every client's records in memory.
+
+    Each collection walks every live object again: at 100,000 clients that was three quarters of
+    `db check`. The records make no reference cycles, and the collector runs again afterwards.
+    """
+    import gc
+
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+PROGRESS_FROM = 500
+
+
+@contextmanager
+def progress(total: int, label: str, stream: TextIO | None = None) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar for long work on a terminal; nothing in a pipe or a log."""
+    stream = stream or sys.stderr
+    if total <= PROGRESS_FROM or not stream.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(file=stream), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda done: bar.update(task, completed=done)
 
 
 def today_from(option: str | None) -> date:

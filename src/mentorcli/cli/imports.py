@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import Annotated, Any
 
 import typer
 
-from mentorcli.cli.common import as_date, register, say, settings
+from mentorcli.cli.common import as_date, progress, register, say, settings
 from mentorcli.core import clients as fields
 from mentorcli.core.casework import SOCIAL_WORKER, check_language, check_minutes, check_name, check_role
 from mentorcli.core.clients import Client
@@ -127,8 +124,8 @@ def _run(
     db = settings(ctx).db
     fresh = not db.exists()  # nothing was written: then leave no empty database behind either
     try:
-        with register(ctx, write=True, commit=not dry_run) as reg, _progress(len(rows)) as progress:
-            n = apply_rows(reg, path, rows, lambda r: apply(reg, r), "code", unique=unique, progress=progress)
+        with register(ctx, write=True, commit=not dry_run) as reg, progress(len(rows), "importing") as step:
+            n = apply_rows(reg, path, rows, lambda r: apply(reg, r), "code", unique=unique, progress=step)
     except BaseException:
         if fresh:
             _remove(db)
@@ -163,24 +160,6 @@ def _imported(file: str, kind: str, n: int, dry_run: bool) -> str:
             "activities": NP_("{file}: imported {n} activity", "{file}: imported {n} activities", n, file=file),
         }
     return said[kind]
-
-
-PROGRESS_FROM = 500
-
-
-@contextmanager
-def _progress(total: int, stream: TextIO | None = None) -> Iterator[Callable[[int], None] | None]:
-    """A progress bar for a long import on a terminal; nothing in a pipe or a log."""
-    stream = stream or sys.stderr
-    if total <= PROGRESS_FROM or not stream.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(file=stream), transient=True) as bar:
-        task = bar.add_task("importing", total=total)
-        yield lambda done: bar.update(task, completed=done)
 
 
 def _remove(db: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -143,23 +143,49 @@ def caseload_state(load: int, minimum: int, maximum: int) -> str:
     return OK
 
 
-def first_overload(role: str, new: Period, others: Sequence[Period], policies: PolicyHistory) -> Overload | None:
-    """The first day of ``new`` on which the staff member would serve more than the maximum.
+def in_effect(assignment: Period, episode: Period) -> Period:
+    """An assignment as it is in effect: cut at the end of the client's episode that contains its start."""
+    if assignment.end is None or (episode.end is not None and episode.end < assignment.end):
+        return Period(assignment.start, episode.end)
+    return assignment
 
-    The load on a day counts the periods that contain it, ``new`` included. Within ``new`` the
-    load only rises where a period starts, and the maximum only changes where a policy version
-    starts, so those days (and the first day of ``new``) are the only ones that need checking.
+
+class Caseload:
+    """One staff member's assignments in effect; the load on a day counts those that contain it.
+
+    This is the one caseload count: ``assign`` checks it, ``due`` and ``report caseload`` show it,
+    ``db check`` tests the file against it.
     """
-    key = MAXIMUM_KEY[role]
-    starts = sorted(p.start for p in others)
-    # A period that ends before a day also started before it, so load = started - ended.
-    ends = sorted(p.end for p in others if p.end is not None)
-    days = {new.start}
-    days.update(s for s in starts if new.contains(s))
-    days.update(v.valid_from for v in policies.versions() if v.key == key and new.contains(v.valid_from))
-    for day in sorted(days):
-        load = 1 + bisect_right(starts, day) - bisect_left(ends, day)
-        maximum = int(policies.on(day)[key])
-        if load > maximum:
-            return Overload(role, day, load, maximum)
-    return None
+
+    def __init__(self, periods: Iterable[Period]) -> None:
+        spans = list(periods)
+        self._starts = sorted(p.start for p in spans)
+        # A period that ends before a day also started before it, so load = started - ended.
+        self._ends = sorted(p.end for p in spans if p.end is not None)
+
+    def on(self, day: date) -> int:
+        return bisect_right(self._starts, day) - bisect_left(self._ends, day)
+
+    def over_maximum(self, role: str, policies: PolicyHistory, within: Period | None = None) -> Iterator[Overload]:
+        """Each day (of ``within``, if given) on which the load exceeds the maximum, in order.
+
+        The load only rises where a period starts and the maximum only changes where a policy
+        version starts, so those days (and the first day of ``within``) are the only ones checked.
+        """
+        key = MAXIMUM_KEY[role]
+        changes = sorted({v.valid_from for v in policies.versions() if v.key == key})
+        limits = [int(policies.on(day)[key]) for day in changes]
+        before = int(policies.on(date.min)[key])
+        days = set(self._starts) | set(changes)
+        if within is not None:
+            days = {d for d in days if within.contains(d)} | {within.start}
+        for day in sorted(days):
+            i = bisect_right(changes, day) - 1
+            load, maximum = self.on(day), limits[i] if i >= 0 else before
+            if load > maximum:
+                yield Overload(role, day, load, maximum)
+
+
+def first_overload(role: str, new: Period, others: Sequence[Period], policies: PolicyHistory) -> Overload | None:
+    """The first day of ``new`` on which the staff member would serve more than the maximum."""
+    return next(Caseload([*others, new]).over_maximum(role, policies, within=new), None)

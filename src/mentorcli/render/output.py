@@ -21,7 +21,17 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
+# Without ``indent`` json uses its C encoder; with it, the pure-Python one, some four times slower
+# (a quarter of `client list` at 100,000 clients).
+_COMPACT = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=_default)
+
+
 def to_json(data: Any) -> str:
+    """A list as one object per line inside the array; one object indented, for reading."""
+    if isinstance(data, Sequence) and not isinstance(data, str):
+        if not data:
+            return "[]"
+        return "[\n  " + ",\n  ".join(map(_COMPACT.encode, data)) + "\n]"
     return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=2, default=_default)
 
 

@@ -45,6 +45,12 @@ JOIN episodes e ON e.client_id = a.client_id AND e.start <= a.start AND (e.end I
 """
 
 
+# Assignments in effect on :day. The condition on the assignment's own end follows from the one on
+# the effective end; it is there so that SQLite searches the index on (end, start) instead of
+# reading every assignment.
+ON_DAY = f"{overlaps(':day', ':day', end='eff_end')} AND {overlaps(':day', ':day')}"
+
+
 def in_effect(reg: Register, where: str, params: Iterable[Any]) -> list[sqlite3.Row]:
     values = tuple(p.isoformat() if isinstance(p, date) else p for p in params)
     return reg.conn.execute(f"SELECT * FROM ({PERIODS}) WHERE {where} ORDER BY start, id", values).fetchall()

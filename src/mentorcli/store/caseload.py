@@ -11,17 +11,29 @@ from mentorcli.core.casework import (
     MINIMUM_KEY,
     caseload_state,
 )
-from mentorcli.store.assignments import in_effect
+from mentorcli.store.assignments import ON_DAY, PERIODS
 from mentorcli.store.register import Register
 from mentorcli.store.staff import staff_from_row, teams_on
+
+# Each staff member's caseload on :day, counted in SQL as ``core.casework.Caseload.on`` counts it
+# (a property test holds the two together).
+LOADS_ON = f"""
+SELECT staff_id, COUNT(*) FROM (
+  SELECT worker_id AS staff_id FROM ({PERIODS}) WHERE {ON_DAY}
+  UNION ALL SELECT mentor_id FROM ({PERIODS}) WHERE {ON_DAY}
+) WHERE staff_id IS NOT NULL
+GROUP BY staff_id
+"""
+
+
+def loads_on(reg: Register, day: date) -> Counter[int]:
+    """Staff id -> the number of clients they serve on ``day``."""
+    return Counter(dict(reg.conn.execute(LOADS_ON, {"day": day.isoformat()}).fetchall()))
 
 
 def caseload(reg: Register, day: date) -> list[dict[str, Any]]:
     """Every staff member active on ``day``: their load, the policy's limits, and the state."""
-    load: Counter[int] = Counter()
-    for r in in_effect(reg, "start <= ? AND (eff_end IS NULL OR eff_end >= ?)", (day, day)):
-        for sid in {r["worker_id"], r["mentor_id"]} - {None}:
-            load[sid] += 1
+    load = loads_on(reg, day)
     policy = reg.policies.on(day)
     teams = teams_on(reg, day)
     rows = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -56,23 +56,47 @@ def record(reg: Register, code: str) -> Record:
     return record_by_id(reg, client_id(reg, code))
 
 
+_WITH_PERSONAL = "SELECT c.*, p.name, p.languages FROM clients c LEFT JOIN personal_clients p ON p.client_id = c.id"
+
+
 def record_by_id(reg: Register, cid: int) -> Record:
-    row = reg.conn.execute(
-        "SELECT c.*, p.name, p.languages FROM clients c LEFT JOIN personal_clients p ON p.client_id = c.id "
-        "WHERE c.id = ?",
-        (cid,),
-    ).fetchone()
+    row = reg.conn.execute(f"{_WITH_PERSONAL} WHERE c.id = ?", (cid,)).fetchone()
+    events = reg.conn.execute(
+        "SELECT client_id, date, event, value FROM events WHERE client_id = ? ORDER BY date, id", (cid,)
+    )
+    return _record(row, events)
+
+
+def records(reg: Register, where: str = "", params: Sequence[Any] | Mapping[str, Any] = ()) -> Iterator[Record]:
+    """The records of the clients ``where`` selects (all by default) in order of code.
+
+    Two queries rather than three per client; ``where`` is a condition on ``clients`` (alias ``c``).
+    """
+    chosen = f"WHERE client_id IN (SELECT c.id FROM clients c WHERE {where})" if where else ""
+    events: dict[int, list[tuple[int, str, str, str | None]]] = {}
+    rows = reg.conn.cursor()
+    rows.row_factory = None  # plain tuples: a quarter of the time of named rows over every event
+    sql = f"SELECT client_id, date, event, value FROM events {chosen} ORDER BY client_id, date, id"
+    for e in rows.execute(sql, params):
+        events.setdefault(e[0], []).append(e)
+    sql = f"{_WITH_PERSONAL} {'WHERE ' + where if where else ''} ORDER BY c.code"
+    for row in reg.conn.execute(sql, params):
+        yield _record(row, events.get(row["id"], ()))
+
+
+def _record(row: sqlite3.Row, events: Iterable[Sequence[Any]]) -> Record:
+    """The client's row and their events (client id, date, event, value) in date order."""
     status: list[StatusEvent] = []
     service: list[ServiceEvent] = []
     moves: list[Move] = []
-    for e in reg.conn.execute("SELECT date, event, value FROM events WHERE client_id = ? ORDER BY date, id", (cid,)):
-        day = date.fromisoformat(e["date"])
-        if e["event"] in STATUS_EVENTS:
-            status.append(StatusEvent(day, e["event"], e["value"]))
-        elif e["event"] in SERVICE:
-            service.append(ServiceEvent(day, e["event"], e["value"]))
+    for _, text, event, value in events:
+        day = date.fromisoformat(text)
+        if event in STATUS_EVENTS:
+            status.append(StatusEvent(day, event, value))
+        elif event in SERVICE:
+            service.append(ServiceEvent(day, event, value))
         else:
-            moves.append(Move(day, e["value"]))
+            moves.append(Move(day, value))
     return Record(_client(row), tuple(status), tuple(service), tuple(moves))
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from mentorcli.core.due import ClientFacts, OpenGoal, StaffLoad
 from mentorcli.core.eligibility import not_served_on
-from mentorcli.store.assignments import in_effect
+from mentorcli.store.assignments import ON_DAY, PERIODS
 from mentorcli.store.caseload import caseload
 from mentorcli.store.clients import record_by_id, stored_spans
 from mentorcli.store.db import overlaps
@@ -22,7 +22,7 @@ def due_facts(reg: Register, within: int) -> tuple[list[ClientFacts], list[OpenG
     eligible = {r[0] for r in reg.conn.execute(f"SELECT client_id FROM windows WHERE {overlaps(':t', ':t')}", {"t": t})}
     assigned = {
         r["client_id"]
-        for r in in_effect(reg, "start <= ? AND (eff_end IS NULL OR eff_end >= ?)", (today, today))
+        for r in reg.conn.execute(f"SELECT client_id, worker_id, mentor_id FROM ({PERIODS}) WHERE {ON_DAY}", {"day": t})
         if r["worker_id"] is not None and r["mentor_id"] is not None
     }
     ends: dict[int, list[date]] = {}

