@@ -48,9 +48,7 @@ def said(error: MentorError) -> str:
         return "\n".join(said(e) for e in error.errors)
     if lines := getattr(error, "lines", None):
         return "\n".join(one_line(tr(line)) for line in lines)
-    if isinstance(error, InputError) and error.field:
-        return one_line(f"{error.field}: {tr(error.reason)}")
-    return one_line(tr(error.message))
+    return one_line(tr(error.as_message()))
 
 
 def _option(argv: Sequence[str], name: str) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from mentorcli.core.messages import N_
+
 # Every character that ends a line for str.splitlines(), a terminal or a log reader.
 _LINE_BREAKS = {ord(c): c.encode("unicode_escape").decode() for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
 
@@ -20,6 +22,10 @@ class MentorError(Exception):
         self.message = message  # as given: a core.messages.Msg keeps what its translation needs
         super().__init__(one_line(message))
 
+    def as_message(self) -> str:
+        """What ``str(self)`` says, as a message the CLI can still translate."""
+        return self.message
+
 
 class InputError(MentorError):
     """Bad input: an unknown code, an impossible date, events out of order, a limit exceeded.
@@ -35,6 +41,9 @@ class InputError(MentorError):
         self.reason = reason
         super().__init__(f"{field}: {reason}" if field else reason)
         self.message = reason
+
+    def as_message(self) -> str:
+        return N_("{field}: {reason}", field=self.field, reason=self.reason) if self.field else self.reason
 
 
 class NotFound(InputError):

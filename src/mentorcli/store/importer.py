@@ -153,16 +153,14 @@ def apply_rows(
         if progress:
             progress(done)
         if EXTRA in row.values:
-            problems.append(
-                (row.line, N_("{where}: {reason}", where=f"{path.name}:{row.line}: -", reason=row.values[EXTRA]))
-            )
+            where = f"{path.name}:{row.line}: -"
+            problems.append((row.line, N_("{where}: {reason}", where=where, reason=row.values[EXTRA])))
             continue
         key = row.values.get(unique or "", "")
         if key and key in seen:
             repeats = N_("'{value}' repeats line {line}", value=key, line=seen[key])
-            problems.append(
-                (row.line, N_("{where}: {reason}", where=f"{path.name}:{row.line}: {unique}", reason=repeats))
-            )
+            where = f"{path.name}:{row.line}: {unique}"
+            problems.append((row.line, N_("{where}: {reason}", where=where, reason=repeats)))
             continue
         if key:
             seen[key] = row.line
@@ -179,9 +177,8 @@ def apply_rows(
                     else (N_("{where}: {reason}", where=err.field, reason=err.reason) if err.field else err.reason)
                 )
                 column = field if field in row.values else first_column
-                problems.append(
-                    (row.line, N_("{where}: {reason}", where=f"{path.name}:{row.line}: {column}", reason=said))
-                )
+                where = f"{path.name}:{row.line}: {column}"
+                problems.append((row.line, N_("{where}: {reason}", where=where, reason=said)))
         reg.conn.execute("RELEASE import_row")
     if problems:
         # Rows may be applied out of file order (events go by date); the list goes by line.
