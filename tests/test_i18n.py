@@ -160,3 +160,21 @@ def test_the_language_kept_in_the_database_and_what_wins_over_it(run: Run, monke
     assert res.code == 2 and "'colour'" in res.err
     run("db", "set", "lang", "en")
     assert run("client", "show", "NOPE", ok=False).err.endswith("is not in the register\n")
+
+
+def test_no_message_is_built_where_the_extraction_cannot_see_it() -> None:
+    """An error or a said line made with an f-string could never be translated: N_ it instead."""
+    import ast
+    import builtins
+
+    built = []
+    for path in sorted((ROOT / "src/mentorcli").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args or not isinstance(node.args[0], ast.JoinedStr):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", "")
+            ours = name.endswith(("Error", "NotFound", "BadParameter")) and not hasattr(builtins, name)
+            if ours or name in ("say", "N_", "NP_", "confirm", "prompt"):
+                built.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    # Python's own errors (a TypeError) are programming errors, never shown to a user as such.
+    assert built == [], built
