@@ -187,6 +187,6 @@ def test_due_staff_over_maximum_and_under_minimum(run: Run) -> None:
 def test_due_table_and_errors(run: Run, refused: Refused, tmp_path: Path) -> None:
     add_client(run, "T-1", arrived="2021-10-01", intake="2021-10-01")
     table = run("due").out
-    assert "eligibility-end" in table and "T-1" in table
+    assert "eligibility ends" in table and "T-1" in table
     refused("due", "--within", "-1", says="--within: '-1' is not a whole number (0 to 3660")
     refused("due", "--within", "soon", says="--within")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 from collections.abc import Callable
@@ -40,7 +41,7 @@ def test_spellings_of_one_place_are_one_key_and_tables_show_its_name(run: Run) -
     fig = run("report", "month", "2020-03", "--format", "json").json()
     assert fig["by_residence"] == {"cesis": 3, "cesu-novads": 1, "mucenieki": 0, "riga": 1}
     shown = run("report", "month", "2020-03").out
-    assert "by_residence.Cēsis" in shown and "by_residence.Rīga" in shown
+    assert re.search(r"\nCēsis +3\n", shown) and re.search(r"\nRīga +1\n", shown)
     assert [r["code"] for r in run("client", "list", "--residence", "CESIS", "--format", "json").json()] == [
         "A",
         "B",
@@ -151,7 +152,8 @@ def test_reports_name_stateless_and_unknown_in_latvian(run: Run) -> None:
     add_client(run, "B", country="Turcija", intake="2020-03-10")
     add_client(run, "C", country="ZZ", intake="2020-03-10")
     shown = run("--lang", "lv", "report", "month", "2020-03").out
-    assert "bezvalstnieks (XX)" in shown and "Turcija (TR)" in shown and "nezināma (ZZ)" in shown
+    assert re.search(r"\nBezvalstnieks +1\n", shown) and re.search(r"\nTurcija +1\n", shown)
+    assert re.search(r"\nNezināma +1\n", shown)
 
 
 # --- staff ------------------------------------------------------------------------------------

@@ -6,11 +6,11 @@ from typing import Annotated
 
 import typer
 
-from mentorcli.cli.common import STAFF_NAME, DateOpt, Format, FormatOpt, as_date, register, say
+from mentorcli.cli.common import STAFF_NAME, DateOpt, Format, FormatOpt, as_date, register, say, settings
 from mentorcli.core.casework import check_language
 from mentorcli.core.messages import N_
 from mentorcli.core.numbers import MINUTES, parse_int
-from mentorcli.render.output import render
+from mentorcli.render.screen import listing
 from mentorcli.store import activities as store
 
 app = typer.Typer(help="Log the support given: visits, accompanying, registrations.", no_args_is_help=True)
@@ -78,7 +78,7 @@ def list_(
             reg, code=client, by=staff, kind=kind, start=first, end=last, with_notes=with_notes
         )
     columns = (*COLUMNS, "note") if with_notes else COLUMNS
-    typer.echo(render(rows, format.value, None if format.value == "json" else columns))
+    typer.echo(listing(rows, format.value, columns, settings(ctx).lang))
 
 
 @type_app.command("add")
@@ -97,4 +97,4 @@ def type_list(ctx: typer.Context, format: FormatOpt = Format.table) -> None:
     """The kinds of activity: built in first."""
     with register(ctx, write=False) as reg:
         rows = store.activity_types(reg)
-    typer.echo(render(rows, format.value, ("name", "builtin")))
+    typer.echo(listing(rows, format.value, ("name", "builtin"), settings(ctx).lang))

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from mentorcli.cli.common import Format, FormatOpt, as_date, register
-from mentorcli.render.output import render
+from mentorcli.cli.common import Format, FormatOpt, as_date, register, settings
+from mentorcli.render.screen import listing
 from mentorcli.store.clients import client_id
 
 
@@ -35,4 +35,6 @@ def audit(
         rows = [dict(r) for r in reg.conn.execute(sql + " ORDER BY id", params)]
     for r in rows:
         r["fields"] = json.loads(r["fields"] or "{}")
-    typer.echo(render(rows, format.value, ("id", "at", "command", "action", "table", "record", "fields")))
+    typer.echo(
+        listing(rows, format.value, ("id", "at", "command", "action", "table", "record", "fields"), settings(ctx).lang)
+    )

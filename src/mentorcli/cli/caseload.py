@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from mentorcli.cli.common import Format, FormatOpt, as_date, register
-from mentorcli.render.output import render
+from mentorcli.cli.common import Format, FormatOpt, as_date, register, settings
+from mentorcli.render.screen import listing
 from mentorcli.store import caseload as store
 
 COLUMNS = ("staff", "role", "team", "load", "minimum", "maximum", "state")
@@ -21,4 +21,4 @@ def caseload(
     """Staff active on a day: clients assigned, limits from the policy, ok / over-maximum / under-minimum."""
     with register(ctx, write=False) as reg:
         rows = store.caseload(reg, as_date(on, "--on") if on is not None else reg.today)
-    typer.echo(render(rows, format.value, COLUMNS))
+    typer.echo(listing(rows, format.value, COLUMNS, settings(ctx).lang))

@@ -22,7 +22,7 @@ from mentorcli.cli.common import (
     say,
     settings,
 )
-from mentorcli.cli.views import LIST_COLUMNS, client_view, for_people
+from mentorcli.cli.views import LIST_COLUMNS, client_view
 from mentorcli.core import clients as fields
 from mentorcli.core.clients import Client
 from mentorcli.core.countries import parse_country
@@ -33,6 +33,7 @@ from mentorcli.core.messages import N_, NP_
 from mentorcli.core.places import place_name
 from mentorcli.render.i18n import tr
 from mentorcli.render.output import render
+from mentorcli.render.screen import listing
 from mentorcli.store import clients as store
 from mentorcli.store.db import overlaps
 
@@ -105,7 +106,12 @@ def show(ctx: typer.Context, code: CodeArg, format: FormatOpt = Format.table, wi
     with register(ctx, write=False) as reg:
         rec = store.record(reg, code)
         view = client_view(rec, store.timeline(reg, rec), reg.today, with_names=with_names)
-    typer.echo(render(for_people(view, format.value), format.value))
+    if format.value in ("json", "csv"):
+        typer.echo(render(view, format.value))
+    else:
+        from mentorcli.render.screen import client_screen, show
+
+        typer.echo(show(client_screen(view, settings(ctx).lang), format.value))
 
 
 @app.command("list")
@@ -149,11 +155,7 @@ def list_(
                 continue
             rows.append(view)
     columns = (*LIST_COLUMNS, "name") if with_names else LIST_COLUMNS
-    if format.value == "json":
-        typer.echo(render(rows, "json"))
-    else:
-        shown = [for_people(r, format.value) for r in rows]
-        typer.echo(render([{c: r[c] for c in columns} for r in shown], format.value, columns))
+    typer.echo(listing(rows, format.value, columns, settings(ctx).lang))
 
 
 @app.command("edit")
@@ -258,8 +260,13 @@ def explain(ctx: typer.Context, code: CodeArg, format: FormatOpt = Format.table)
         typer.echo(
             render({"code": code, "eligible_until": tl.eligible_until, "steps": explain_steps(tl, s.lang)}, "json")
         )
+    elif format == Format.csv:
+        typer.echo(render(explain_steps(tl, s.lang), "csv", ("date", "rule", "text")))
     else:
-        typer.echo(render(explain_steps(tl, s.lang), format.value, ("date", "rule", "text")))
+        from mentorcli.render.explain import explain_screen
+        from mentorcli.render.screen import show
+
+        typer.echo(show(explain_screen(code, tl, policies, s.today, s.lang), "md"))
 
 
 @app.command("erase")

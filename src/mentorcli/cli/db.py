@@ -126,7 +126,14 @@ def info(ctx: typer.Context, format: FormatOpt = Format.table) -> None:
     data["counts"] = counts
     data["unmapped"] = kept
     data["settings"] = chosen
-    typer.echo(render(data, format.value))
+    if format.value in ("json", "csv"):
+        typer.echo(render(data, format.value))
+    else:
+        from mentorcli.render.labels import label
+        from mentorcli.render.screen import figures_screen, show
+
+        lang = settings(ctx).lang
+        typer.echo(show(figures_screen(data, lang, label("h:database", lang)), format.value))
 
 
 @app.command("datasette")

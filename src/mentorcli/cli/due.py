@@ -6,10 +6,10 @@ from typing import Annotated
 
 import typer
 
-from mentorcli.cli.common import Format, FormatOpt, register
+from mentorcli.cli.common import Format, FormatOpt, register, settings
 from mentorcli.core.due import DEFAULT_WITHIN, due_items
 from mentorcli.core.numbers import WITHIN_DAYS, parse_int
-from mentorcli.render.output import render
+from mentorcli.render.screen import listing
 from mentorcli.store import due as store
 
 COLUMNS = ("date", "kind", "code", "staff", "goal", "area", "load", "limit", "window", "since", "until")
@@ -26,4 +26,4 @@ def due(
     days = parse_int(within, "--within", WITHIN_DAYS)
     with register(ctx, write=False) as reg:
         items = due_items(reg.today, days, *store.due_facts(reg, days), reg.policies)
-    typer.echo(render(items, format.value, None if format.value == "json" else COLUMNS))
+    typer.echo(listing(items, format.value, COLUMNS, settings(ctx).lang))

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from mentorcli.cli.common import STAFF_NAME, CodeArg, DateOpt, Format, FormatOpt, PlanArea, as_date, register, say
+from mentorcli.cli.common import (
+    STAFF_NAME,
+    CodeArg,
+    DateOpt,
+    Format,
+    FormatOpt,
+    PlanArea,
+    as_date,
+    register,
+    say,
+    settings,
+)
 from mentorcli.core.casework import check_area, check_complexity, check_text
 from mentorcli.core.messages import N_
 from mentorcli.core.numbers import ROW_ID, parse_int
@@ -102,11 +113,31 @@ def show(ctx: typer.Context, code: CodeArg, format: FormatOpt = Format.table) ->
     if format.value == "json":
         typer.echo(render(view, "json"))
         return
+    if format.value == "csv":
+        _csv(code, view)
+        return
+    from mentorcli.render.screen import show, tables_screen
+
+    screen = tables_screen(
+        code,
+        settings(ctx).lang,
+        {"complexity": view["complexity"] if view["complexity"] is not None else "unassessed"},
+        [
+            ("h:assessments", view["assessments"], ("date", "complexity", "by")),
+            ("h:goals", view["goals"], GOAL_COLUMNS),
+            ("h:assignments", view["assignments"], ("worker", "mentor", "from", "to", "forced")),
+        ],
+    )
+    typer.echo(show(screen, format.value))
+
+
+def _csv(code: str, view: dict[str, Any]) -> None:
+    """The CSV as before the screens: scripts may read it."""
     level = view["complexity"] if view["complexity"] is not None else "not assessed"
     parts = [f"{code}: complexity {level}"]
     if view["assessments"]:
-        parts.append(render(view["assessments"], format.value, ("date", "complexity", "by")))
-    parts.append(render(view["goals"], format.value, GOAL_COLUMNS))
+        parts.append(render(view["assessments"], "csv", ("date", "complexity", "by")))
+    parts.append(render(view["goals"], "csv", GOAL_COLUMNS))
     if view["assignments"]:
-        parts.append(render(view["assignments"], format.value, ("worker", "mentor", "from", "to", "forced")))
+        parts.append(render(view["assignments"], "csv", ("worker", "mentor", "from", "to", "forced")))
     typer.echo("\n\n".join(parts))

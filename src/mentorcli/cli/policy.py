@@ -6,11 +6,12 @@ from typing import Annotated, Any
 
 import typer
 
-from mentorcli.cli.common import Format, FormatOpt, as_date, register, say
+from mentorcli.cli.common import Format, FormatOpt, as_date, register, say, settings
 from mentorcli.core.dates import fmt_lv
 from mentorcli.core.messages import N_
 from mentorcli.core.policy import BEGINNING, DESCRIPTIONS, parse_value
 from mentorcli.render.output import render
+from mentorcli.render.screen import listing
 from mentorcli.store.policy import set_policy
 
 app = typer.Typer(
@@ -42,7 +43,7 @@ def show(
         }
         for k, v in policy.values.items()
     ]
-    typer.echo(render(rows, format.value))
+    typer.echo(listing(rows, format.value, ("key", "value", "since", "meaning"), settings(ctx).lang))
 
 
 @app.command("set")

@@ -53,22 +53,26 @@ def _render(
     ctx: typer.Context,
     fig: dict[str, Any],
     fmt: ReportFormat,
-    title: str,
+    kind: str,
     *,
     paragraph: Callable[[Mapping[str, Any]], str] | None = None,
 ) -> bytes:
-    """The report in ``fmt``; table and md show country names in the chosen language."""
-    from mentorcli.render.reports import for_people, to_xlsx
-
+    """The report in ``fmt``; table and md are screens for people in the chosen language."""
     lang = settings(ctx).lang
     if fmt == ReportFormat.xlsx:
-        return to_xlsx(fig, lang, title)
+        from mentorcli.render.reports import to_xlsx
+
+        return to_xlsx(fig, lang)
     if fmt in (ReportFormat.json, ReportFormat.csv):
         text = render(fig, fmt.value)
     else:
-        text = render(for_people(fig, lang), fmt.value)
+        from mentorcli.render.labels import label
+        from mentorcli.render.screen import figures_screen, show
+
+        screen = figures_screen(fig, lang, label(f"h:report-{kind}", lang))
         if paragraph and fmt == ReportFormat.table and lang == "lv":
-            text = f"{text}\n\n{paragraph(fig)}"
+            screen.notes.append(paragraph(fig))
+        text = show(screen, fmt.value)
     return (text + "\n").encode("utf-8")
 
 
@@ -77,7 +81,7 @@ def _emit(
     fig: dict[str, Any],
     fmt: ReportFormat,
     output: Path | None,
-    title: str,
+    kind: str,
     *,
     force: bool = False,
     paragraph: Callable[[Mapping[str, Any]], str] | None = None,
@@ -85,7 +89,7 @@ def _emit(
     """Print or write the report (xlsx only to a file)."""
     if fmt == ReportFormat.xlsx and output is None:
         raise InputError(N_("xlsx is written to a file; give --output FILE.xlsx"), field="--output")
-    _write(_render(ctx, fig, fmt, title, paragraph=paragraph), ctx, output, force)
+    _write(_render(ctx, fig, fmt, kind, paragraph=paragraph), ctx, output, force)
 
 
 def _write(data: bytes, ctx: typer.Context, output: Path | None, force: bool) -> None:
@@ -131,7 +135,7 @@ def month(
         if save:
             store.save(reg, "month", fig["month"], fig)
         # Inside the transaction: a report that could not be written is not kept as sent.
-        _emit(ctx, fig, format, output, f"month {fig['month']}", force=force, paragraph=month_paragraph)
+        _emit(ctx, fig, format, output, "month", force=force, paragraph=month_paragraph)
 
 
 @app.command("period")
@@ -147,7 +151,7 @@ def period(
     first, last = _period(from_, to)
     with register(ctx, write=False) as reg:
         fig = counting.period_report(store.inputs(reg, first, last), first, last, reg.today)
-    _emit(ctx, fig, format, output, f"{first} - {last}", force=force)
+    _emit(ctx, fig, format, output, "period", force=force)
 
 
 @app.command("year")
@@ -171,11 +175,11 @@ def year(
         fig = _year(reg, number)
         before = _year(reg, other) if other is not None else None
     if before is None:
-        _emit(ctx, fig, format, output, f"year {number}", force=force, paragraph=latvian.year_paragraph)
+        _emit(ctx, fig, format, output, "year", force=force, paragraph=latvian.year_paragraph)
         return
     cmp = counting.year_comparison(fig, before)
     if format == ReportFormat.json:
-        _emit(ctx, cmp, format, output, "", force=force)
+        _emit(ctx, cmp, format, output, "year", force=force)
     elif format == ReportFormat.csv:
         rows = render(counting.comparison_rows(cmp), "csv", ("key", "year", "compare", "change"))
         _write((rows + "\n").encode(), ctx, output, force)
@@ -193,20 +197,24 @@ def _emit_comparison(
 ) -> None:
     """Table, Markdown or xlsx of two years side by side; with --lang lv the table ends in seed 001's words."""
     from mentorcli.render import latvian
-    from mentorcli.render.reports import comparison_for_people, rows_xlsx
+    from mentorcli.render.labels import label
 
     lang = settings(ctx).lang
-    headers, rows = comparison_for_people(cmp, lang)
     if fmt == ReportFormat.xlsx:
+        from mentorcli.render.reports import comparison_sheet, workbook
+
         if output is None:
             raise InputError(N_("xlsx is written to a file; give --output FILE.xlsx"), field="--output")
-        title = f"year {cmp['year']['year']} vs {cmp['compare']['year']}"
-        _write(rows_xlsx(headers, rows, title), ctx, output, force)
+        headers, rows = comparison_sheet(cmp, lang)
+        _write(workbook([(label("h:compare", lang), headers, rows)]), ctx, output, force)
         return
-    text = render([dict(zip(headers, r, strict=True)) for r in rows], fmt.value, headers)
+    from mentorcli.render.screen import comparison_screen, show
+
+    title = f"{label('h:compare', lang)}: {cmp['year']['year']}, {cmp['compare']['year']}"
+    screen = comparison_screen(cmp, lang, title)
     if fmt == ReportFormat.table and lang == "lv":
-        text = f"{text}\n\n{latvian.year_paragraph(cmp['year'])}\n\n{latvian.comparison_paragraph(cmp)}"
-    _write((text + "\n").encode(), ctx, output, force)
+        screen.notes += [latvian.year_paragraph(cmp["year"]), latvian.comparison_paragraph(cmp)]
+    _write((show(screen, fmt.value) + "\n").encode(), ctx, output, force)
 
 
 @app.command("population")
@@ -224,7 +232,7 @@ def population(
     with register(ctx, write=False) as reg:
         check_not_future(day, reg.today, "--on")
         fig = counting.population_report(store.population_facts(reg, day), day, reg.today)
-    _emit(ctx, fig, format, output, f"population {day}", force=force, paragraph=population_paragraph)
+    _emit(ctx, fig, format, output, "population", force=force, paragraph=population_paragraph)
 
 
 @app.command("capacity")
@@ -252,10 +260,12 @@ def capacity(
     if list_:
         if format == ReportFormat.xlsx:
             raise InputError(N_("--format: --list prints table, json, csv or md"))
-        text = render(rows, format.value, None if format == ReportFormat.json else NOT_SERVED_COLUMNS)
+        from mentorcli.render.screen import listing
+
+        text = listing(rows, format.value, NOT_SERVED_COLUMNS, settings(ctx).lang)
         _write((text + "\n").encode(), ctx, output, force)
         return
-    _emit(ctx, fig, format, output, f"capacity {fig['month']}", force=force)
+    _emit(ctx, fig, format, output, "capacity", force=force)
 
 
 @app.command("invoice")
@@ -281,7 +291,7 @@ def invoice(
             command=command,
         )
         typer.echo(tr(said), err=True)
-    _emit(ctx, fig, format, output, f"invoice {fig['month']}", force=force)
+    _emit(ctx, fig, format, output, "invoice", force=force)
 
 
 @app.command("diff")
@@ -300,12 +310,20 @@ def diff(
         now = counting.month_report(store.inputs(reg, first, last), first, last, reg.today)
     changed = counting.diff(saved, now)
     if format in (ReportFormat.json, ReportFormat.xlsx):
-        _emit(ctx, changed, format, output, f"diff {period}", force=force)
+        _emit(ctx, changed, format, output, "diff", force=force)
     elif not changed and format == ReportFormat.table:
         _write(f"month {period}: no figure changed since it was saved on {saved_at}\n".encode(), ctx, output, force)
     else:
         rows = [{"figure": k, "saved": v["saved"], "now": v["now"]} for k, v in changed.items()]
-        _write((render(rows, format.value, ("figure", "saved", "now")) + "\n").encode(), ctx, output, force)
+        if format == ReportFormat.csv:
+            text = render(rows, "csv", ("figure", "saved", "now"))
+        else:
+            from mentorcli.render.screen import path_label, rows_screen, show
+
+            lang = settings(ctx).lang
+            shown = [{**r, "figure": path_label(r["figure"], lang)} for r in rows]
+            text = show(rows_screen(shown, ("figure", "saved", "now"), lang), format.value)
+        _write((text + "\n").encode(), ctx, output, force)
 
 
 @app.command("chart")

@@ -6,10 +6,10 @@ from typing import Annotated
 
 import typer
 
-from mentorcli.cli.common import STAFF_NAME, DateOpt, Format, FormatOpt, Role, as_date, register, say
+from mentorcli.cli.common import STAFF_NAME, DateOpt, Format, FormatOpt, Role, as_date, register, say, settings
 from mentorcli.core.casework import ROLE_WORDS
 from mentorcli.core.messages import N_
-from mentorcli.render.output import render
+from mentorcli.render.screen import listing
 from mentorcli.store import staff as store
 
 app = typer.Typer(help="Social workers and mentors: active periods and teams.", no_args_is_help=True)
@@ -76,4 +76,4 @@ def list_(
     day = as_date(on, "--on") if on is not None else None
     with register(ctx, write=False) as reg:
         rows = store.list_staff(reg, day)
-    typer.echo(render(rows, format.value, None if format.value == "json" else COLUMNS))
+    typer.echo(listing(rows, format.value, COLUMNS, settings(ctx).lang))

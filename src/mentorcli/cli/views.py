@@ -7,7 +7,6 @@ from typing import Any
 
 from mentorcli.core.dates import age_on
 from mentorcli.core.eligibility import Timeline
-from mentorcli.core.places import place_name
 from mentorcli.store.clients import Record
 
 
@@ -39,13 +38,6 @@ def client_view(rec: Record, tl: Timeline, today: date, *, with_names: bool) -> 
     if with_names:
         view["name"] = c.name
     return view
-
-
-def for_people(view: dict[str, Any], fmt: str) -> dict[str, Any]:
-    """Tables show the official name of the residence; JSON and CSV keep its key for scripts."""
-    if fmt in ("json", "csv"):
-        return view
-    return {**view, "residence": place_name(view["residence"])}
 
 
 LIST_COLUMNS = ("code", "sex", "age", "country", "route", "residence", "status", "eligible_until", "served_today")

@@ -8,7 +8,9 @@ from typing import Any
 from mentorcli.core.dates import fmt_lv
 from mentorcli.core.eligibility import Timeline, eligible_grant
 from mentorcli.core.policy import GRANTABLE, PolicyHistory
+from mentorcli.render.labels import label
 from mentorcli.render.latvian import count
+from mentorcli.render.screen import Screen, Section
 
 RULE_EN = (
     "Rule (the policy in force; SIF): an asylum seeker may receive the service {asylum} "
@@ -138,3 +140,13 @@ def explain_lines(code: str, tl: Timeline, policies: PolicyHistory, today: date,
     lines.append("")
     lines.append(("šodien" if lang == "lv" else "today") + f" {fmt_lv(today)}")
     return lines
+
+
+def explain_screen(code: str, tl: Timeline, policies: PolicyHistory, today: date, lang: str) -> Screen:
+    """The same chain for Markdown: the rule, then the steps as a table of day and sentence."""
+    steps = [[fmt_lv(s["date"]), s["text"]] for s in explain_steps(tl, lang)]
+    today_line = ("šodien" if lang == "lv" else "today") + f" {fmt_lv(today)}"
+    headers = [label("date", lang), label("h:step", lang)]
+    return Screen(
+        code, [Section("", steps, headers)], notes=[today_line], lead=[rule_sentence(tl, policies, today, lang)]
+    )
