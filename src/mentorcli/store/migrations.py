@@ -304,13 +304,13 @@ def _report_indexes(db: Database) -> None:
     13 ms at 100,000 clients), episodes, windows and assignments open on a day by their end,
     open goals by due day, the latest assessment per client.
     """
-    db.table("activities").create_index(["date", "type"])
-    db.table("episodes").create_index(["end", "start", "client_id"])
-    db.table("windows").create_index(["end", "start", "client_id"])
-    db.table("assignments").create_index(["end", "start"])
-    db.table("goals").create_index(["state", "due"])
-    db.table("goals").create_index(["client_id"])
-    db.table("plan_assessments").create_index(["client_id", "date"])
+    db.table("activities").create_index(["date", "type"], if_not_exists=True)
+    db.table("episodes").create_index(["end", "start", "client_id"], if_not_exists=True)
+    db.table("windows").create_index(["end", "start", "client_id"], if_not_exists=True)
+    db.table("assignments").create_index(["end", "start"], if_not_exists=True)
+    db.table("goals").create_index(["state", "due"], if_not_exists=True)
+    db.table("goals").create_index(["client_id"], if_not_exists=True)
+    db.table("plan_assessments").create_index(["client_id", "date"], if_not_exists=True)
 
 
 def _settings(db: Database) -> None:
