@@ -44,12 +44,17 @@ _EITHER = {"Congo": ("CD", "CG"), "Kongo": ("CD", "CG")}
 
 
 @cache
-def _latvian() -> Any:
+def pycountry_latvian(domain: str) -> Any:
+    """pycountry's own Latvian names of one of its ISO standards (``iso3166-1``, ``iso639-3``)."""
     import gettext
 
     import pycountry
 
-    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["lv"], fallback=True)
+    return gettext.translation(domain, pycountry.LOCALES_DIR, languages=["lv"], fallback=True)
+
+
+def _latvian() -> Any:
+    return pycountry_latvian("iso3166-1")
 
 
 @cache

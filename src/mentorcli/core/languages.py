@@ -74,13 +74,10 @@ def _code(lang: Any) -> str:
     return str(getattr(lang, "alpha_2", None) or lang.alpha_3)
 
 
-@cache
 def _latvian() -> Any:
-    import gettext
+    from mentorcli.core.countries import pycountry_latvian
 
-    import pycountry
-
-    return gettext.translation("iso639-3", pycountry.LOCALES_DIR, languages=["lv"], fallback=True)
+    return pycountry_latvian("iso639-3")
 
 
 @cache
