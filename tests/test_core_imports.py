@@ -8,7 +8,8 @@ import sys
 
 import mentorcli.core
 
-FORBIDDEN = ("typer", "rich", "sqlite_utils", "click", "sqlite3")
+# gettext too: the core marks its messages (core/messages.py); the CLI reads the catalogues.
+FORBIDDEN = ("typer", "rich", "sqlite_utils", "click", "sqlite3", "gettext")
 
 
 def test_the_core_modules_are_all_there() -> None:

@@ -62,7 +62,7 @@ def test_every_bad_row_is_named_and_nothing_is_written(
         "B-5,,M,1990-05-01,SY,2020-03-10,relocation,mucenieki,,2020-09-01",
     )
     lines = failed(run, db_path, "import", "clients", f)
-    assert lines[0] == "mentorcli: import: clients.csv: 5 problem(s); nothing was written"
+    assert lines[0] == "mentorcli: import: clients.csv: 5 problems; nothing was written"
     assert lines[1:5] == [
         "clients.csv:3: sex: 'X' is not F or M",
         "clients.csv:5: country: 'Atlantis' is not a country",
@@ -170,14 +170,14 @@ def test_dry_run_reports_and_writes_nothing(run: Run, db_path: Path, tmp_path: P
     f = write(
         tmp_path, "clients.csv", CLIENTS_HEADER, "F-1,,F,1990-05-01,SY,2020-03-10,relocation,mucenieki,,2020-03-10"
     )
-    assert run("import", "clients", f, "--dry-run").out == "clients.csv: would import 1 clients\n"
+    assert run("import", "clients", f, "--dry-run").out == "clients.csv: would import 1 client\n"
     assert not db_path.exists(), "a dry run into no database left a database behind"
     bad = write(tmp_path, "bad.csv", CLIENTS_HEADER, "F-2,,Q,1990-05-01,SY,2020-03-10,relocation,mucenieki,,")
     assert failed(run, db_path, "import", "clients", bad, "--dry-run")[1:] == ["bad.csv:2: sex: 'Q' is not F or M"]
     run("import", "clients", f)
     before = snapshot(db_path)
     g = write(tmp_path, "more.csv", CLIENTS_HEADER, "F-3,,F,1990-05-01,SY,2020-03-10,relocation,mucenieki,,")
-    assert run("import", "clients", g, "--dry-run").out == "more.csv: would import 1 clients\n"
+    assert run("import", "clients", g, "--dry-run").out == "more.csv: would import 1 client\n"
     assert snapshot(db_path) == before
 
 

@@ -92,6 +92,8 @@ def test_the_move_loses_nothing_and_changes_nothing_else(
     earlier = before.pop("migrations")
     known = {m["name"] for m in earlier}
     assert [m for m in restored.pop("migrations") if m["name"] in known] == earlier
+    # 0009_settings adds a table of its own, empty: not this test's business.
+    assert restored.pop("settings", []) == []
     assert restored == before
     # A personal row is kept only where there was something to keep.
     for table in personal.TABLES:

@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from mentorcli.cli.common import STAFF_NAME, DateOpt, Format, FormatOpt, as_date, register, settings
+from mentorcli.cli.common import STAFF_NAME, DateOpt, Format, FormatOpt, as_date, register, say, settings
 from mentorcli.core.casework import check_language
-from mentorcli.core.dates import fmt_lv
+from mentorcli.core.messages import N_
 from mentorcli.core.numbers import MINUTES, parse_int
 from mentorcli.render.screen import listing
 from mentorcli.store import activities as store
@@ -46,7 +46,15 @@ def add(
     text = note.strip() if note and note.strip() else None
     with register(ctx, write=True) as reg:
         aid = store.add_activity(reg, clients, kind, day, staff, *values, text)
-    typer.echo(f"activity {aid}: {kind.strip().lower()} on {fmt_lv(day)} for {', '.join(clients)}")
+    say(
+        N_(
+            "activity {id}: {kind} on {day} for {codes}",
+            id=aid,
+            kind=kind.strip().lower(),
+            day=day,
+            codes=", ".join(clients),
+        )
+    )
 
 
 @app.command("list")
@@ -81,7 +89,7 @@ def type_add(
     """Add a kind of activity to the list."""
     with register(ctx, write=True) as reg:
         added = store.add_activity_type(reg, name)
-    typer.echo(f"activity type {added}: added")
+    say(N_("activity type {name}: added", name=added))
 
 
 @type_app.command("list")

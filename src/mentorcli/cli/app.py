@@ -17,8 +17,11 @@ from typer.main import get_command_name
 from mentorcli import __version__
 from mentorcli.cli.common import ENV_LANG, Lang, Settings, today_from
 from mentorcli.cli.help import HELP_OPTIONS, bad_value, polish
-from mentorcli.core.errors import InputError, MentorError, one_line
+from mentorcli.core.errors import InputError, MentorError, Problems, one_line
+from mentorcli.core.messages import N_
+from mentorcli.render.i18n import LANGUAGES, language, tr, tr_click, use
 from mentorcli.store.db import resolve_path
+from mentorcli.store.settings import peek_language
 
 
 def _quiet_stdout() -> None:
@@ -39,6 +42,45 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+def said(error: MentorError) -> str:
+    """The error's message in the user's language: one line, or one line for each of its problems."""
+    if isinstance(error, Problems):
+        return "\n".join(said(e) for e in error.errors)
+    if lines := getattr(error, "lines", None):
+        return "\n".join(one_line(tr(line)) for line in lines)
+    return one_line(tr(error.as_message()))
+
+
+def _option(argv: Sequence[str], name: str) -> str | None:
+    """The value of a global option, looked for before the command name."""
+    args = iter(argv)
+    for a in args:
+        if a == name:
+            return next(args, None)
+        if a.startswith(f"{name}="):
+            return a.split("=", 1)[1]
+        if a in _GLOBAL_WITH_VALUE:
+            next(args, None)
+        elif not a.startswith("-"):
+            break
+    return None
+
+
+def chosen_language(argv: Sequence[str]) -> str:
+    """``--lang``, else ``MENTORCLI_LANG``, else the database's ``lang`` setting, else English.
+
+    Decided before click parses anything, so that its help and its errors speak it too; a value
+    that is not a language falls back to English here and is refused by ``main_options``.
+    """
+    for given in (_option(argv, "--lang"), os.environ.get(ENV_LANG)):
+        if given:
+            return given if given in LANGUAGES else "en"
+    try:
+        return peek_language(resolve_path(_option(argv, "--db"))) or "en"
+    except (OSError, ValueError):
+        return "en"
+
+
 # Typer 0.29 carries its own copy of click; its exception classes are reached through the public
 # ones it re-exports.
 _ClickException: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
@@ -57,6 +99,7 @@ class MentorGroup(typer.core.TyperGroup):
         windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
+        use(chosen_language(sys.argv[1:] if args is None else args))
         polish(self)
         try:
             rv = super().main(args, prog_name or "mentorcli", complete_var, False, windows_expand_args, **extra)
@@ -68,16 +111,16 @@ class MentorGroup(typer.core.TyperGroup):
                 _fail(one_line(ours), 2)
             ctx = getattr(e, "ctx", None)
             where = ctx.command_path if ctx else "mentorcli"
-            typer.echo(one_line(f"{where}: {e.format_message()}"), err=True)  # type: ignore[attr-defined]
+            typer.echo(one_line(f"{where}: {tr_click(e.format_message())}"), err=True)  # type: ignore[attr-defined]
             sys.exit(2)
         except _ClickException as e:
             _fail(one_line(e.format_message()), int(getattr(e, "exit_code", 1)))  # type: ignore[attr-defined]
         except typer.Abort:
-            _fail("aborted", 1)
+            _fail(tr(N_("aborted")), 1)
         except MentorError as e:
-            _fail(str(e), e.exit_code)
+            _fail(said(e), e.exit_code)
         except sqlite3.OperationalError as e:
-            _fail(one_line(f"database: {e}"), 1)
+            _fail(one_line(tr(N_("database: {reason}", reason=e))), 1)
         except BrokenPipeError:
             # `mentorcli … | head`: the reader has what it wanted; nothing more to say.
             _quiet_stdout()
@@ -87,11 +130,14 @@ class MentorGroup(typer.core.TyperGroup):
                 _fail(one_line(f"{e.filename}: {(e.strerror or str(e)).lower()}"), 1)
             # Only writing to stdout fails without a file name (a full disk, a closed terminal).
             _quiet_stdout()
-            _fail(f"cannot write the output: {(e.strerror or str(e)).lower()}", 1)
+            _fail(tr(N_("cannot write the output: {reason}", reason=(e.strerror or str(e)).lower())), 1)
         except Exception as e:  # the last line of defence: no traceback reaches a user
             if os.environ.get("MENTORCLI_DEBUG"):
                 raise
-            _fail(one_line(f"internal error: {type(e).__name__}: {e} (MENTORCLI_DEBUG=1 shows more)"), 1)
+            internal = N_(
+                "internal error: {kind}: {reason} (MENTORCLI_DEBUG=1 shows more)", kind=type(e).__name__, reason=e
+            )
+            _fail(one_line(tr(internal)), 1)
         sys.exit(rv if isinstance(rv, int) else 0)
 
 
@@ -117,9 +163,10 @@ def main_options(
     ] = False,
 ) -> None:
     """Case register and reports of the social worker and social mentor service."""
-    chosen = lang.value if lang else os.environ.get(ENV_LANG, "en")
-    if chosen not in ("en", "lv"):
-        raise InputError(f"'{chosen}' is not en or lv", field="MENTORCLI_LANG")
+    chosen = lang.value if lang else os.environ.get(ENV_LANG) or language()
+    if chosen not in LANGUAGES:
+        raise InputError(N_("'{value}' is not en or lv", value=chosen), field="MENTORCLI_LANG")
+    use(chosen)
     ctx.obj = Settings(db=resolve_path(db), lang=chosen, today=today_from(today))
 
 

@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from mentorcli.cli.common import STAFF_NAME, CodeArg, DateOpt, as_date, register
-from mentorcli.core.dates import fmt_lv
+from mentorcli.cli.common import STAFF_NAME, CodeArg, DateOpt, as_date, register, say
+from mentorcli.core.casework import ROLE_WORDS
+from mentorcli.core.messages import N_
 from mentorcli.store import assignments as store
 
 
@@ -29,11 +30,24 @@ def assign(
     last = as_date(end, "--to") if end is not None else None
     with register(ctx, write=True) as reg:
         done = store.assign(reg, code, worker, mentor, first, last, force=force)
-    until = f" to {fmt_lv(done.period.end)}" if done.period.end else ""
-    previous = f"; the previous assignment ends on {fmt_lv(done.closed)}" if done.closed else ""
-    typer.echo(f"{code}: assigned from {fmt_lv(first)}{until}{previous}")
+    if done.period.end:
+        said = N_("{code}: assigned from {start} to {end}", code=code, start=first, end=done.period.end)
+    else:
+        said = N_("{code}: assigned from {start}", code=code, start=first)
+    if done.closed:
+        said = N_("{said}; the previous assignment ends on {day}", said=said, day=done.closed)
+    say(said)
     for o in done.overloads:
-        typer.echo(f"forced: {o.role} over the maximum on {fmt_lv(o.day)} ({o.load} > {o.maximum})", err=True)
+        say(
+            N_(
+                "forced: {role} over the maximum on {day} ({load} > {maximum})",
+                role=ROLE_WORDS[o.role],
+                day=o.day,
+                load=o.load,
+                maximum=o.maximum,
+            ),
+            err=True,
+        )
 
 
 def unassign(ctx: typer.Context, code: CodeArg, date: DateOpt) -> None:
@@ -41,4 +55,4 @@ def unassign(ctx: typer.Context, code: CodeArg, date: DateOpt) -> None:
     day = as_date(date)
     with register(ctx, write=True) as reg:
         p = store.unassign(reg, code, day)
-    typer.echo(f"{code}: assignment from {fmt_lv(p.start)} ends on {fmt_lv(day)}")
+    say(N_("{code}: assignment from {start} ends on {day}", code=code, start=p.start, day=day))

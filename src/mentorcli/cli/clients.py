@@ -19,16 +19,19 @@ from mentorcli.cli.common import (
     choice,
     many_objects,
     register,
+    say,
     settings,
 )
 from mentorcli.cli.views import LIST_COLUMNS, client_view
 from mentorcli.core import clients as fields
 from mentorcli.core.clients import Client
 from mentorcli.core.countries import parse_country
-from mentorcli.core.dates import fmt_lv, parse_birth, parse_month
+from mentorcli.core.dates import parse_birth, parse_month
 from mentorcli.core.eligibility import EXIT_REASONS
 from mentorcli.core.legal import STATUSES
+from mentorcli.core.messages import N_, NP_
 from mentorcli.core.places import place_name
+from mentorcli.render.i18n import tr
 from mentorcli.render.output import render
 from mentorcli.render.screen import listing
 from mentorcli.store import clients as store
@@ -91,8 +94,10 @@ def add(
     with register(ctx, write=True) as reg:
         store.add_client(reg, client, as_date(intake, "--intake") if intake else None)
         tl = store.timeline(reg, store.record(reg, client.code))
-    until = fmt_lv(tl.eligible_until) if tl.eligible_until else "a status decision"
-    typer.echo(f"{client.code}: registered; eligible until {until}")
+    if tl.eligible_until:
+        say(N_("{code}: registered; eligible until {day}", code=client.code, day=tl.eligible_until))
+    else:
+        say(N_("{code}: registered; eligible until a status decision", code=client.code))
 
 
 @app.command("show")
@@ -193,10 +198,10 @@ def edit(
     if languages is not None:
         changes["languages"] = languages.strip().lower() or None
     if not changes:
-        raise typer.BadParameter("nothing to change: give at least one option")
+        raise typer.BadParameter(tr(N_("nothing to change: give at least one option")))
     with register(ctx, write=True) as reg:
         store.edit_client(reg, code, changes)
-    typer.echo(f"{code}: changed {', '.join(sorted(changes))}")
+    say(N_("{code}: changed {fields}", code=code, fields=", ".join(sorted(changes))))
 
 
 @app.command("move")
@@ -206,8 +211,10 @@ def move(ctx: typer.Context, code: CodeArg, residence: ResidenceOpt, date: DateO
     with register(ctx, write=True) as reg:
         replaced = next((m.residence for m in store.record(reg, code).moves if m.date == day), None)
         store.record_event(reg, code, day, "move", where)
-    tail = f" (corrects the move to {place_name(replaced)} recorded for that day)" if replaced else ""
-    typer.echo(f"{code}: lives in {place_name(where)} from {fmt_lv(day)}{tail}")
+    said = N_("{code}: lives in {place} from {day}", code=code, place=place_name(where), day=day)
+    if replaced:
+        said = N_("{said} (corrects the move to {place} recorded for that day)", said=said, place=place_name(replaced))
+    say(said)
 
 
 @app.command("exit")
@@ -221,7 +228,7 @@ def exit_(
     why, day = choice(reason, EXIT_REASONS, "--reason"), as_date(date)
     with register(ctx, write=True) as reg:
         store.record_event(reg, code, day, "exit", why)
-    typer.echo(f"{code}: exit ({why}) on {fmt_lv(day)}")
+    say(N_("{code}: exit ({reason}) on {day}", code=code, reason=why, day=day))
 
 
 @app.command("resume")
@@ -231,7 +238,10 @@ def resume(ctx: typer.Context, code: CodeArg, date: DateOpt) -> None:
     with register(ctx, write=True) as reg:
         tl = store.record_event(reg, code, day, "resume", None)
     until = tl.episodes[-1].end
-    typer.echo(f"{code}: served from {fmt_lv(day)}" + (f" until {fmt_lv(until)}" if until else ""))
+    if until:
+        say(N_("{code}: served from {day} until {end}", code=code, day=day, end=until))
+    else:
+        say(N_("{code}: served from {day}", code=code, day=day))
 
 
 @app.command("explain")
@@ -269,18 +279,22 @@ def erase(
     from mentorcli.store import maintenance
 
     if not yes:
-        typer.confirm(f"Erase the personal data of {code}? This cannot be undone", abort=True)
+        typer.confirm(tr(N_("Erase the personal data of {code}? This cannot be undone", code=code)), abort=True)
     with register(ctx, write=True) as reg:
         maintenance.erase(reg, code)
     db = settings(ctx).db
     maintenance.wipe_traces(db)
-    typer.echo(f"{code}: personal data erased")
+    say(N_("{code}: personal data erased", code=code))
     # Copies outside this file cannot be wiped from here: say where the name still is.
     if copies := maintenance.replaced_copies(db):
         listed = ", ".join(p.name for p in copies)
-        typer.echo(
-            f"note: the name is still in {len(copies)} cop{'y' if len(copies) == 1 else 'ies'} that db restore kept "
-            f"beside the database ({listed}); delete them with 'mentorcli db purge --replaced'",
-            err=True,
+        said = NP_(
+            "note: the name is still in {n} copy that db restore kept beside the database ({files}); "
+            "delete them with 'mentorcli db purge --replaced'",
+            "note: the name is still in {n} copies that db restore kept beside the database ({files}); "
+            "delete them with 'mentorcli db purge --replaced'",
+            len(copies),
+            files=listed,
         )
-    typer.echo("note: backups made before now still hold the name until they are deleted", err=True)
+        say(said, err=True)
+    say(N_("note: backups made before now still hold the name until they are deleted"), err=True)

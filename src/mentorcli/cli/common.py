@@ -20,7 +20,9 @@ from mentorcli.core.dates import parse_date
 from mentorcli.core.eligibility import EXIT_REASONS
 from mentorcli.core.errors import InputError
 from mentorcli.core.legal import COURT_OUTCOMES, STATUSES
+from mentorcli.core.messages import N_
 from mentorcli.core.policy import GRANTABLE
+from mentorcli.render.i18n import tr
 from mentorcli.store.register import Register, open_register
 
 ENV_TODAY = "MENTORCLI_TODAY"
@@ -88,11 +90,16 @@ def register(ctx: typer.Context, *, write: bool, commit: bool = True) -> Iterato
             from mentorcli.store.migrations import notices
 
             for line in notices(reg.conn, reg.migrated):
-                typer.echo(line, err=True)
+                say(line, err=True)
         yield reg
     if reg.created and commit:
         # On stderr: scripts read stdout, and a new file where one was expected is worth noticing.
-        typer.echo(f"created a new database at {s.db}", err=True)
+        say(N_("created a new database at {path}", path=s.db), err=True)
+
+
+def say(message: str, *, err: bool = False) -> None:
+    """One line for the user, in the user's language."""
+    typer.echo(tr(message), err=err)
 
 
 @contextmanager
@@ -146,7 +153,7 @@ def as_date(text: str, field: str = "--date") -> date:
 def choice(text: str, allowed: tuple[str, ...], field: str) -> str:
     value = text.strip().lower()
     if value not in allowed:
-        raise InputError(f"'{text}' is not one of {', '.join(allowed)}", field=field)
+        raise InputError(N_("'{value}' is not one of {choices}", value=text, choices=", ".join(allowed)), field=field)
     return value
 
 

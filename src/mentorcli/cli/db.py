@@ -11,10 +11,13 @@ from typing import Annotated
 
 import typer
 
-from mentorcli.cli.common import Format, FormatOpt, as_date, many_objects, progress, register, settings
+from mentorcli.cli.common import Format, FormatOpt, as_date, choice, many_objects, progress, register, say, settings
 from mentorcli.core.errors import InputError
+from mentorcli.core.messages import N_, NP_
+from mentorcli.render.i18n import tr
 from mentorcli.render.output import render
 from mentorcli.store import maintenance
+from mentorcli.store import settings as stored_settings
 from mentorcli.store.migrations import MIGRATIONS, schema_version, unmapped
 
 app = typer.Typer(help="Back up, restore and check the database; erase by retention date.", no_args_is_help=True)
@@ -30,10 +33,17 @@ def _passphrase(*, new: bool) -> str:
     if not given:
         # Without a terminal getpass would warn and read the passphrase in the clear from stdin.
         if not sys.stdin.isatty():
-            raise InputError(f"passphrase: set {ENV_PASSPHRASE} or run in a terminal")
-        given = typer.prompt("Passphrase", hide_input=True, confirmation_prompt=new)
+            raise InputError(N_("passphrase: set {variable} or run in a terminal", variable=ENV_PASSPHRASE))
+        given = typer.prompt(tr(N_("Passphrase")), hide_input=True, confirmation_prompt=new)
     if new and len(given) < MIN_NEW_PASSPHRASE:
-        raise InputError(f"passphrase: {len(given)} characters; a new passphrase needs at least {MIN_NEW_PASSPHRASE}")
+        raise InputError(
+            NP_(
+                "passphrase: {n} character; a new passphrase needs at least {least}",
+                "passphrase: {n} characters; a new passphrase needs at least {least}",
+                len(given),
+                least=MIN_NEW_PASSPHRASE,
+            )
+        )
     return given
 
 
@@ -52,7 +62,7 @@ def backup(
     with register(ctx, write=False) as reg:
         fill = partial(maintenance.backup, reg.conn, passphrase=passphrase)
         write_output(path, fill, register=settings(ctx).db, new_file_only=True)
-    typer.echo(f"backup written to {path}" + (" (encrypted)" if encrypt else ""))
+    say(N_("backup written to {path} (encrypted)", path=path) if encrypt else N_("backup written to {path}", path=path))
 
 
 @app.command("restore")
@@ -66,7 +76,8 @@ def restore(ctx: typer.Context, path: PathArg) -> None:
     kept = maintenance.restore(db, path, passphrase)
     with register(ctx, write=True) as reg:
         reg.audit("restore", "database", str(path), {"kept": str(kept) if kept else None})
-    typer.echo(f"restored {db} from {path}" + (f"; the replaced file is kept as {kept}" if kept else ""))
+    said = N_("restored {db} from {path}", db=db, path=path)
+    say(N_("{said}; the replaced file is kept as {kept}", said=said, kept=kept) if kept else said)
 
 
 @app.command("check")
@@ -86,15 +97,16 @@ def check(
     """
     with register(ctx, write=repair) as reg, many_objects():
         if repair:
-            typer.echo(f"derived again for {maintenance.repair(reg)} clients")
+            n = maintenance.repair(reg)
+            say(NP_("derived again for {n} client", "derived again for {n} clients", n))
         total = reg.conn.execute("SELECT COUNT(*) FROM clients").fetchone()[0]
         with progress(total, "checking") as step:
             problems = maintenance.check(reg, full=full, progress=step)
     for p in sorted(problems, key=lambda p: p.warning):
-        typer.echo(f"warning: {p.text}" if p.warning else p.text, err=True)
+        say(N_("warning: {text}", text=p.text) if p.warning else p.text, err=True)
     if any(not p.warning for p in problems):
         raise typer.Exit(1)
-    typer.echo("ok")
+    say(N_("ok"))
 
 
 @app.command("info")
@@ -108,10 +120,12 @@ def info(ctx: typer.Context, format: FormatOpt = Format.table) -> None:
         }
         version = schema_version(reg.conn)
         kept = unmapped(reg.conn)
+        chosen = stored_settings.stored(reg)
     data = {"path": str(db), "bytes": db.stat().st_size, "schema_version": version, "schema_latest": len(MIGRATIONS)}
     data["migrations"] = [name for name, _ in MIGRATIONS[:version]]
     data["counts"] = counts
     data["unmapped"] = kept
+    data["settings"] = chosen
     if format.value in ("json", "csv"):
         typer.echo(render(data, format.value))
     else:
@@ -144,7 +158,7 @@ def purge(
 ) -> None:
     """Retention: erase the personal data of clients whose service ended before a date."""
     if ended_before is None and not replaced:
-        raise InputError("purge: give --ended-before DATE, --replaced, or both")
+        raise InputError(N_("purge: give --ended-before DATE, --replaced, or both"))
     db = settings(ctx).db
     day = as_date(ended_before, "--ended-before") if ended_before is not None else None
     copies = maintenance.replaced_copies(db) if replaced else []
@@ -160,12 +174,33 @@ def purge(
         if due:
             maintenance.wipe_traces(db)
     for e in due:
-        typer.echo(f"{e.code}: service ended {maintenance.describe(e.last_served)}")
+        say(N_("{code}: service ended {when}", code=e.code, when=e.last_served or "-"))
+    n = len(due)
     if day:
-        typer.echo(f"{'would erase' if dry_run else 'erased'} {len(due)} client(s)")
+        said = NP_("would erase {n} client", "would erase {n} clients", n) if dry_run else None
+        say(said or NP_("erased {n} client", "erased {n} clients", n))
     for p in copies:
         typer.echo(str(p))
+    n = len(copies)
     if replaced:
-        typer.echo(
-            f"{'would delete' if dry_run else 'deleted'} {len(copies)} replaced cop{'y' if len(copies) == 1 else 'ies'}"
+        said = NP_("would delete {n} replaced copy", "would delete {n} replaced copies", n) if dry_run else None
+        say(said or NP_("deleted {n} replaced copy", "deleted {n} replaced copies", n))
+
+
+@app.command("set")
+def set_(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="The setting: lang (the language of texts).")],
+    value: Annotated[str, typer.Argument(help="Its value: en or lv for lang.")],
+) -> None:
+    """Keep a setting in the database, e.g. its language; --lang and MENTORCLI_LANG still win."""
+    allowed = stored_settings.SETTINGS.get(key)
+    if allowed is None:
+        raise InputError(
+            N_("'{value}' is not a setting ({choices})", value=key, choices=", ".join(stored_settings.SETTINGS)),
+            field="key",
         )
+    chosen = choice(value, allowed, "value")
+    with register(ctx, write=True) as reg:
+        stored_settings.put(reg, key, chosen)
+    typer.echo(f"{key} = {chosen}")

@@ -12,6 +12,7 @@ import typer
 
 from mentorcli.core.dates import months_between
 from mentorcli.core.errors import MentorError
+from mentorcli.core.messages import N_
 
 # In the order they can be imported: staff before the assignments and activities that name them.
 EXAMPLE_FILES = ("clients", "events", "staff", "assignments", "activities")
@@ -25,7 +26,7 @@ def examples_dir() -> Path:
     checkout = Path(__file__).resolve().parents[3] / "examples"
     if (checkout / "clients.csv").exists():
         return checkout
-    raise MentorError("demo: the example files are not installed (examples/clients.csv)")
+    raise MentorError(N_("demo: the example files are not installed (examples/clients.csv)"))
 
 
 def demo(
@@ -39,7 +40,7 @@ def demo(
     with tempfile.TemporaryDirectory(prefix="mentorcli-demo-") as tmp:
         db = Path(keep) if keep else Path(tmp) / "demo.db"
         if db.exists():
-            raise MentorError(f"demo: {db} exists already; choose another --keep path")
+            raise MentorError(N_("demo: {path} exists already; choose another --keep path", path=db))
         settings = ctx.find_root().obj
         base = ["--db", str(db), "--today", settings.today.isoformat(), "--lang", settings.lang]
         for kind in EXAMPLE_FILES:

@@ -11,6 +11,7 @@ import typer
 
 from mentorcli.cli.common import ForceOpt, register, settings
 from mentorcli.core.errors import InputError
+from mentorcli.core.messages import N_
 from mentorcli.render import export as out
 from mentorcli.render.files import write_output
 from mentorcli.store.export import DATE_COLUMNS, KINDS, export
@@ -41,7 +42,7 @@ def export_command(
 ) -> None:
     """Export records with the columns of the import files; names only with --with-names."""
     if format is ExportFormat.xlsx and output is None:
-        raise InputError("an xlsx workbook goes to a file; give --output FILE.xlsx", field="--output")
+        raise InputError(N_("an xlsx workbook goes to a file; give --output FILE.xlsx"), field="--output")
     with register(ctx, write=False) as reg:
         sheet = export(reg, kind.value, with_names=with_names)
     if format is ExportFormat.xlsx:

@@ -7,9 +7,13 @@ cannot be left without an example (tests/test_help.py fails first).
 from __future__ import annotations
 
 from enum import Enum
+from types import SimpleNamespace
 from typing import Any
 
 import typer.core
+
+from mentorcli.core.messages import N_
+from mentorcli.render.i18n import tr, tr_click
 
 HELP_OPTIONS = ["-h", "--help"]
 
@@ -76,6 +80,7 @@ EXAMPLES: dict[str, str] = {
     "db check": "mentorcli db check",
     "db info": "mentorcli db info --format json",
     "db purge": "mentorcli db purge --ended-before 2016-01-01 --dry-run",
+    "db set": "mentorcli db set lang lv",
     "db datasette": "mentorcli db datasette > metadata.json",
 }
 
@@ -124,7 +129,8 @@ def _metavar(param: Any) -> str:
 
 
 def _invalid_choice(self: Any, value: Any, ctx: Any) -> str:
-    return f"'{value}' is not one of {', '.join(c.value if isinstance(c, Enum) else str(c) for c in self.choices)}"
+    choices = ", ".join(c.value if isinstance(c, Enum) else str(c) for c in self.choices)
+    return tr(N_("'{value}' is not one of {choices}", value=value, choices=choices))
 
 
 _PLAIN: dict[type, type] = {}
@@ -139,28 +145,58 @@ def _plain_choice(kind: type) -> type:
     return _PLAIN[kind]
 
 
+def help_texts(command: Any) -> dict[str, Any]:
+    """The English help of ``command`` and of its parameters, as its code gives them.
+
+    Kept on the command the first time, so that a tree built once (the tests') can be told in
+    another language on a later run.
+    """
+    texts: dict[str, Any] | None = getattr(command, "_mentorcli_en", None)
+    if texts is None:
+        texts = {
+            "help": command.help,
+            "short_help": command.short_help,
+            "epilog": command.epilog,
+            "params": [getattr(p, "help", None) for p in command.params],
+        }
+        command._mentorcli_en = texts
+    return texts
+
+
 def polish(command: Any, path: tuple[str, ...] = ()) -> None:
-    """Examples, whole one-line summaries and plain metavars on every command under ``command``."""
+    """Examples, whole one-line summaries, plain metavars and the user's language on every command."""
     subcommands = getattr(command, "commands", None)
     if subcommands is not None:
         for name, sub in subcommands.items():
             polish(sub, (*path, name))
+    en = help_texts(command)
+    command.help = tr(en["help"]) if en["help"] else en["help"]
+    command.short_help = tr(en["short_help"]) if en["short_help"] else None
     if path and command.short_help is None and command.help:
         # Click cuts a summary to the terminal's width with "..."; the first sentence is whole.
         command.short_help = command.help.strip().split("\n\n")[0].replace("\n", " ")
-    if subcommands is None and path and command.epilog is None and (example := EXAMPLES.get(" ".join(path))):
-        command.epilog = f"\b\nExample:\n  {example}"
-    for param in command.params:
+    command.epilog = tr(en["epilog"]) if en["epilog"] else en["epilog"]
+    if subcommands is None and path and en["epilog"] is None and (example := EXAMPLES.get(" ".join(path))):
+        heading = tr(N_("Example:"))
+        command.epilog = f"\b\n{heading}\n  {tr(example)}"
+    # Click makes the help option when it first parses, with its help in English: made here, it is
+    # told in the user's language like every other option.
+    if (helper := command.get_help_option(SimpleNamespace(help_option_names=HELP_OPTIONS))) is not None:
+        helper.help = tr("Show this message and exit.")
+    for param, param_help in zip(command.params, en["params"], strict=True):
         choices = _choices(param)
         if choices and hasattr(param.type, "get_invalid_choice_message"):
             param.type.__class__ = _plain_choice(type(param.type))
         if isinstance(param, typer.core.TyperArgument):
+            param.help = tr(param_help) if param_help else param_help
             if param.metavar is None:
                 param.metavar = str(param.name).upper() if choices else _metavar(param)
-            if choices and param.help and "One of" not in param.help:
-                param.help += f" One of: {', '.join(choices)}."
-        elif isinstance(param, typer.core.TyperOption) and not param.is_flag and param.metavar is None:
-            param.metavar = _metavar(param)
+            if choices and param.help and "One of" not in param_help:
+                param.help += " " + tr(N_("One of: {choices}.", choices=", ".join(choices)))
+        elif isinstance(param, typer.core.TyperOption):
+            param.help = tr(param_help) if param_help else param_help
+            if not param.is_flag and param.metavar is None:
+                param.metavar = _metavar(param)
 
 
 def bad_value(error: Exception) -> str | None:
@@ -170,4 +206,4 @@ def bad_value(error: Exception) -> str | None:
         return None
     opts = [o for o in getattr(param, "opts", ()) if o.startswith("--")]
     field = opts[0] if opts else param.name
-    return f"{field}: {str(getattr(error, 'message', error)).rstrip('.')}"
+    return f"{field}: {tr_click(str(getattr(error, 'message', error))).rstrip('.')}"

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from mentorcli.cli.common import as_date, progress, register, settings
+from mentorcli.cli.common import as_date, progress, register, say, settings
 from mentorcli.core import clients as fields
 from mentorcli.core.casework import SOCIAL_WORKER, check_language, check_minutes, check_name, check_role
 from mentorcli.core.clients import Client
@@ -15,6 +15,7 @@ from mentorcli.core.countries import parse_country
 from mentorcli.core.dates import parse_birth
 from mentorcli.core.errors import InputError, Problems
 from mentorcli.core.events import check_event
+from mentorcli.core.messages import NP_
 from mentorcli.store.activities import add_activity
 from mentorcli.store.assignments import assign
 from mentorcli.store.clients import add_client, record_event
@@ -131,8 +132,34 @@ def _run(
         raise
     if fresh and dry_run:
         _remove(db)
-    verb = "would import" if dry_run else "imported"
-    typer.echo(f"{path.name}: {verb} {n} {kind}")
+    say(_imported(path.name, kind, n, dry_run))
+
+
+def _imported(file: str, kind: str, n: int, dry_run: bool) -> str:
+    """What an import did, with the number agreeing with its noun."""
+    if dry_run:
+        said = {
+            "clients": NP_("{file}: would import {n} client", "{file}: would import {n} clients", n, file=file),
+            "events": NP_("{file}: would import {n} event", "{file}: would import {n} events", n, file=file),
+            "staff members": NP_(
+                "{file}: would import {n} staff member", "{file}: would import {n} staff members", n, file=file
+            ),
+            "assignments": NP_(
+                "{file}: would import {n} assignment", "{file}: would import {n} assignments", n, file=file
+            ),
+            "activities": NP_("{file}: would import {n} activity", "{file}: would import {n} activities", n, file=file),
+        }
+    else:
+        said = {
+            "clients": NP_("{file}: imported {n} client", "{file}: imported {n} clients", n, file=file),
+            "events": NP_("{file}: imported {n} event", "{file}: imported {n} events", n, file=file),
+            "staff members": NP_(
+                "{file}: imported {n} staff member", "{file}: imported {n} staff members", n, file=file
+            ),
+            "assignments": NP_("{file}: imported {n} assignment", "{file}: imported {n} assignments", n, file=file),
+            "activities": NP_("{file}: imported {n} activity", "{file}: imported {n} activities", n, file=file),
+        }
+    return said[kind]
 
 
 def _remove(db: Path) -> None:

@@ -6,10 +6,22 @@ from typing import Annotated, Any
 
 import typer
 
-from mentorcli.cli.common import STAFF_NAME, CodeArg, DateOpt, Format, FormatOpt, PlanArea, as_date, register, settings
+from mentorcli.cli.common import (
+    STAFF_NAME,
+    CodeArg,
+    DateOpt,
+    Format,
+    FormatOpt,
+    PlanArea,
+    as_date,
+    register,
+    say,
+    settings,
+)
 from mentorcli.core.casework import check_area, check_complexity, check_text
-from mentorcli.core.dates import fmt_lv
+from mentorcli.core.messages import N_
 from mentorcli.core.numbers import ROW_ID, parse_int
+from mentorcli.render.i18n import tr
 from mentorcli.render.output import render
 from mentorcli.store import plans as store
 
@@ -33,7 +45,7 @@ def complexity(
     value, day = check_complexity(level), as_date(date)
     with register(ctx, write=True) as reg:
         store.set_complexity(reg, code, value, day, by)
-    typer.echo(f"{code}: complexity {value} from {fmt_lv(day)}")
+    say(N_("{code}: complexity {level} from {day}", code=code, level=value, day=day))
 
 
 @goal_app.command("add")
@@ -59,7 +71,8 @@ def _close(ctx: typer.Context, goal: str, state: str, date: str) -> None:
     gid, day = _goal_number(goal), as_date(date)
     with register(ctx, write=True) as reg:
         code = store.close_goal(reg, gid, state, day)
-    typer.echo(f"{code}: goal {gid} {state} on {fmt_lv(day)}")
+    said = N_("{code}: goal {goal} done on {day}", code=code, goal=gid, day=day) if state == "done" else None
+    say(said or N_("{code}: goal {goal} dropped on {day}", code=code, goal=gid, day=day))
 
 
 @goal_app.command("done")
@@ -83,13 +96,13 @@ def goal_edit(
 ) -> None:
     """Change a goal's due date or text."""
     if due is None and text is None:
-        raise typer.BadParameter("nothing to change: give --due or --text")
+        raise typer.BadParameter(tr(N_("nothing to change: give --due or --text")))
     new_due = as_date(due, "--due") if due is not None else None
     new_text = check_text(text, "--text") if text is not None else None
     gid = _goal_number(goal)
     with register(ctx, write=True) as reg:
         code = store.edit_goal(reg, gid, new_due, new_text)
-    typer.echo(f"{code}: goal {goal} changed")
+    say(N_("{code}: goal {goal} changed", code=code, goal=goal))
 
 
 @app.command("show")

@@ -6,8 +6,9 @@ from typing import Annotated, Any
 
 import typer
 
-from mentorcli.cli.common import Format, FormatOpt, as_date, register, settings
+from mentorcli.cli.common import Format, FormatOpt, as_date, register, say, settings
 from mentorcli.core.dates import fmt_lv
+from mentorcli.core.messages import N_
 from mentorcli.core.policy import BEGINNING, DESCRIPTIONS, parse_value
 from mentorcli.render.output import render
 from mentorcli.render.screen import listing
@@ -57,4 +58,4 @@ def set_(
     start = as_date(valid_from, "--from")
     with register(ctx, write=True) as reg:
         set_policy(reg, key, parsed, start)
-    typer.echo(f"{key} = {value} from {fmt_lv(start)}")
+    say(N_("{key} = {value} from {day}", key=key, value=value, day=start))

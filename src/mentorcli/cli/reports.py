@@ -15,11 +15,13 @@ from mentorcli.cli.caseload import caseload
 from mentorcli.cli.common import ForceOpt, as_date, register, settings
 from mentorcli.core import counting
 from mentorcli.core.clients import check_not_future
-from mentorcli.core.dates import fmt_lv, parse_month
+from mentorcli.core.dates import parse_month
 from mentorcli.core.errors import InputError
+from mentorcli.core.messages import N_
 from mentorcli.core.numbers import YEARS, parse_int
 from mentorcli.core.policy import placeholder_rates
 from mentorcli.render.files import write_output
+from mentorcli.render.i18n import tr
 from mentorcli.render.output import render
 from mentorcli.store import reports as store
 from mentorcli.store.register import Register
@@ -86,7 +88,7 @@ def _emit(
 ) -> None:
     """Print or write the report (xlsx only to a file)."""
     if fmt == ReportFormat.xlsx and output is None:
-        raise InputError("xlsx is written to a file; give --output FILE.xlsx", field="--output")
+        raise InputError(N_("xlsx is written to a file; give --output FILE.xlsx"), field="--output")
     _write(_render(ctx, fig, fmt, kind, paragraph=paragraph), ctx, output, force)
 
 
@@ -101,7 +103,7 @@ def _write(data: bytes, ctx: typer.Context, output: Path | None, force: bool) ->
 def _period(d1: str, d2: str) -> tuple[Any, Any]:
     first, last = as_date(d1, "--from"), as_date(d2, "--to")
     if last < first:
-        raise InputError(f"{d2} is before --from {d1}", field="--to")
+        raise InputError(N_("{end} is before --from {start}", end=d2, start=d1), field="--to")
     return first, last
 
 
@@ -121,7 +123,13 @@ def month(
     today = settings(ctx).today
     if save and last >= today:
         # Saved figures are what the funder got; a month still running would be frozen short.
-        raise InputError(f"--save: {month} has not ended (today is {fmt_lv(today)}); save it from its next month on")
+        raise InputError(
+            N_(
+                "--save: {month} has not ended (today is {today}); save it from its next month on",
+                month=month,
+                today=today,
+            )
+        )
     with register(ctx, write=save) as reg:
         fig = counting.month_report(store.inputs(reg, first, last), first, last, reg.today)
         if save:
@@ -196,7 +204,7 @@ def _emit_comparison(
         from mentorcli.render.reports import comparison_sheet, workbook
 
         if output is None:
-            raise InputError("xlsx is written to a file; give --output FILE.xlsx", field="--output")
+            raise InputError(N_("xlsx is written to a file; give --output FILE.xlsx"), field="--output")
         headers, rows = comparison_sheet(cmp, lang)
         _write(workbook([(label("h:compare", lang), headers, rows)]), ctx, output, force)
         return
@@ -251,7 +259,7 @@ def capacity(
             )
     if list_:
         if format == ReportFormat.xlsx:
-            raise InputError("--format: --list prints table, json, csv or md")
+            raise InputError(N_("--format: --list prints table, json, csv or md"))
         from mentorcli.render.screen import listing
 
         text = listing(rows, format.value, NOT_SERVED_COLUMNS, settings(ctx).lang)
@@ -276,11 +284,13 @@ def invoice(
         fig = counting.invoice_report(store.inputs(reg, first, last), levels, first, last, reg.today, terms.values)
     if placeholders := placeholder_rates(terms):
         shown = ", ".join(f"{k} {terms[k]}" for k in placeholders)
-        typer.echo(
-            f"warning: placeholder rates, not your contract's ({shown}); "
-            f"set them with 'mentorcli policy set {placeholders[0]} AMOUNT --from DATE'",
-            err=True,
+        command = f"mentorcli policy set {placeholders[0]} AMOUNT --from DATE"
+        said = N_(
+            "warning: placeholder rates, not your contract's ({rates}); set them with '{command}'",
+            rates=shown,
+            command=command,
         )
+        typer.echo(tr(said), err=True)
     _emit(ctx, fig, format, output, "invoice", force=force)
 
 
@@ -336,7 +346,7 @@ def chart(
         monthly = counting.monthly_people(inp, first, last, reg.today)
         totals = counting.period_report(inp, first, last, reg.today)
     write_output(output, chart_png(what, monthly, totals, settings(ctx).lang), register=settings(ctx).db, force=force)
-    typer.echo(f"{output}: chart of {what}, {first} - {last}")
+    typer.echo(tr(N_("{path}: chart of {kind}, {first} - {last}", path=output, kind=what, first=first, last=last)))
 
 
 # The staff members' loads sit with the other reports (built with the casework, in cli/caseload.py).

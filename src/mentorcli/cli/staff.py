@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from mentorcli.cli.common import STAFF_NAME, DateOpt, Format, FormatOpt, Role, as_date, register, settings
-from mentorcli.core.dates import fmt_lv
+from mentorcli.cli.common import STAFF_NAME, DateOpt, Format, FormatOpt, Role, as_date, register, say, settings
+from mentorcli.core.casework import ROLE_WORDS
+from mentorcli.core.messages import N_
 from mentorcli.render.screen import listing
 from mentorcli.store import staff as store
 
@@ -34,8 +35,10 @@ def add(
     day = as_date(start, "--from")
     with register(ctx, write=True) as reg:
         s = store.add_staff(reg, name, str(role), day, team)
-        tail = f", in the team of {store.staff(reg, team, 'team').name}" if team else ""
-    typer.echo(f"{s.name}: {s.role} from {fmt_lv(day)}{tail}")
+        said = N_("{name}: {role} from {day}", name=s.name, role=ROLE_WORDS[s.role], day=day)
+        if team:
+            said = N_("{said}, in the team of {worker}", said=said, worker=store.staff(reg, team, "team").name)
+    say(said)
 
 
 @app.command("end")
@@ -44,7 +47,7 @@ def end(ctx: typer.Context, name: StaffArg, date: DateOpt) -> None:
     day = as_date(date)
     with register(ctx, write=True) as reg:
         s = store.end_staff(reg, name, day)
-    typer.echo(f"{s.name}: last day {fmt_lv(day)}")
+    say(N_("{name}: last day {day}", name=s.name, day=day))
 
 
 @app.command("team")
@@ -60,7 +63,7 @@ def team(
     day = as_date(start, "--from")
     with register(ctx, write=True) as reg:
         m, w = store.set_team(reg, mentor, worker, day)
-    typer.echo(f"{m.name}: in the team of {w.name} from {fmt_lv(day)}")
+    say(N_("{name}: in the team of {worker} from {day}", name=m.name, worker=w.name, day=day))
 
 
 @app.command("list")

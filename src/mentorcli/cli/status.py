@@ -6,11 +6,13 @@ from typing import Annotated
 
 import typer
 
-from mentorcli.cli.common import CodeArg, CourtOutcome, DateOpt, Grantable, as_date, choice, register
+from mentorcli.cli.common import CodeArg, CourtOutcome, DateOpt, Grantable, as_date, choice, register, say
 from mentorcli.core.dates import fmt_lv
 from mentorcli.core.eligibility import not_served_on
 from mentorcli.core.legal import COURT_OUTCOMES, FINAL_REFUSAL
+from mentorcli.core.messages import N_
 from mentorcli.core.policy import GRANTABLE
+from mentorcli.render.i18n import tr
 from mentorcli.store.clients import record_event
 
 app = typer.Typer(
@@ -18,19 +20,35 @@ app = typer.Typer(
 )
 
 
+# What a decision is called in a confirmation: in English its CLI spelling.
+RECORDED = {
+    ("granted", "refugee"): N_("granted refugee"),
+    ("granted", "alternative"): N_("granted alternative"),
+    ("granted", "temporary-protection"): N_("granted temporary-protection"),
+    ("refused", None): N_("refused"),
+    ("appealed", None): N_("appealed"),
+    ("court", "positive"): N_("court positive"),
+    ("court", "negative"): N_("court negative"),
+    (FINAL_REFUSAL, None): N_("final-refusal"),
+}
+
+
 def _record(ctx: typer.Context, code: str, date: str, event: str, value: str | None) -> None:
     day = as_date(date)
     with register(ctx, write=True) as reg:
         tl = record_event(reg, code, day, event, value)
         today = reg.today
-    what = f"{event} {value}" if value else event
+    parts = [N_("{code}: {what} on {day}", code=code, what=RECORDED[event, value], day=day)]
     until = tl.eligible_until
-    tail = f"; eligible until {fmt_lv(until)}" if until else ("; no eligibility left" if tl.windows else "")
+    if until:
+        parts.append(N_("eligible until {day}", day=until))
+    elif tl.windows:
+        parts.append(N_("no eligibility left"))
     # Seed 003: a grant after the asylum-seeker window ran out opens no episode by itself.
     if event == "granted" and (left := not_served_on(today, tl.windows, tl.episodes)):
-        since = fmt_lv(left.since)
-        tail += f"; not served since {since}: mentorcli client resume {code} --date {since}"
-    typer.echo(f"{code}: {what} on {fmt_lv(day)}{tail}")
+        command = f"mentorcli client resume {code} --date {fmt_lv(left.since)}"
+        parts.append(N_("not served since {day}: {command}", day=left.since, command=command))
+    say("; ".join(tr(p) for p in parts))
 
 
 @app.command("grant")

@@ -11,6 +11,7 @@ from datetime import date
 
 from mentorcli.core.dates import Period as Period  # the casework's periods are the one date-range type
 from mentorcli.core.errors import InputError
+from mentorcli.core.messages import N_
 from mentorcli.core.numbers import MINUTES, parse_int
 from mentorcli.core.policy import PolicyHistory
 
@@ -48,6 +49,8 @@ BUILTIN_ACTIVITY_TYPES = (
 )
 
 SOCIAL_WORKER, MENTOR = ROLES
+# A role as a message names it (its CLI spelling in English).
+ROLE_WORDS = {SOCIAL_WORKER: N_("social-worker"), MENTOR: N_("mentor")}
 # The policy keys of each role's caseload limits.
 MAXIMUM_KEY = {SOCIAL_WORKER: "caseload_max_social_worker", MENTOR: "caseload_max_mentor"}
 MINIMUM_KEY = {SOCIAL_WORKER: "caseload_min_social_worker", MENTOR: "caseload_min_mentor"}
@@ -73,16 +76,18 @@ def check_name(text: str, field: str = "name") -> str:
     """
     name = " ".join(unicodedata.normalize("NFC", text).split())
     if not name:
-        raise InputError("a name is needed", field=field)
+        raise InputError(N_("a name is needed"), field=field)
     if len(name) > MAX_NAME or not all(c.isalpha() or c in " .'-" for c in name):
-        raise InputError(f"'{text}' is not a name (letters, spaces, . ' -; at most {MAX_NAME})", field=field)
+        raise InputError(
+            N_("'{value}' is not a name (letters, spaces, . ' -; at most {n})", value=text, n=MAX_NAME), field=field
+        )
     return name
 
 
 def check_role(text: str, field: str = "role") -> str:
     role = text.strip().lower()
     if role not in ROLES:
-        raise InputError(f"'{text}' is not one of {', '.join(ROLES)}", field=field)
+        raise InputError(N_("'{value}' is not one of {choices}", value=text, choices=", ".join(ROLES)), field=field)
     return role
 
 
@@ -93,21 +98,25 @@ def check_complexity(text: str) -> int:
 def check_area(text: str) -> str:
     area = text.strip().lower()
     if area not in PLAN_AREAS:
-        raise InputError(f"'{text}' is not one of {', '.join(PLAN_AREAS)}", field="area")
+        raise InputError(
+            N_("'{value}' is not one of {choices}", value=text, choices=", ".join(PLAN_AREAS)), field="area"
+        )
     return area
 
 
 def check_text(text: str, field: str = "text") -> str:
     value = text.strip()
     if not value:
-        raise InputError("the text is empty", field=field)
+        raise InputError(N_("the text is empty"), field=field)
     return value
 
 
 def check_type_name(text: str, field: str = "type") -> str:
     name = text.strip()
     if not _TYPE_NAME.match(name) or len(name) > 40:
-        raise InputError(f"'{text}' is not a type name (lower-case words joined by '-', e.g. job-fair)", field=field)
+        raise InputError(
+            N_("'{value}' is not a type name (lower-case words joined by '-', e.g. job-fair)", value=text), field=field
+        )
     return name
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from mentorcli.core.errors import InputError
+from mentorcli.core.messages import N_
 from mentorcli.core.places import parse_residence
 
 SEXES = ("F", "M")
@@ -38,7 +39,10 @@ def check_code(text: str, field: str = "code") -> str:
     code = text.strip()
     if not _CODE.match(code):
         raise InputError(
-            f"'{text}' is not a case code (letters, digits and . _ / -, at most 40, e.g. LSK-2016-0042)", field=field
+            N_(
+                "'{value}' is not a case code (letters, digits and . _ / -, at most 40, e.g. LSK-2016-0042)", value=text
+            ),
+            field=field,
         )
     return code
 
@@ -46,14 +50,14 @@ def check_code(text: str, field: str = "code") -> str:
 def check_sex(text: str) -> str:
     sex = text.strip().upper()
     if sex not in SEXES:
-        raise InputError(f"'{text}' is not F or M", field="sex")
+        raise InputError(N_("'{value}' is not F or M", value=text), field="sex")
     return sex
 
 
 def check_route(text: str) -> str:
     route = text.strip().lower()
     if route not in ROUTES:
-        raise InputError(f"'{text}' is not one of {', '.join(ROUTES)}", field="route")
+        raise InputError(N_("'{value}' is not one of {choices}", value=text, choices=", ".join(ROUTES)), field="route")
     return route
 
 
@@ -70,11 +74,15 @@ def check_family(text: str | None) -> str | None:
 
 def check_born(born: date, arrived: date) -> None:
     if born > arrived:
-        raise InputError(f"{born.isoformat()} is after arrival on {arrived.isoformat()}", field="born")
+        raise InputError(
+            N_("{born} is after arrival on {arrived}", born=born.isoformat(), arrived=arrived.isoformat()), field="born"
+        )
     if arrived.year - born.year > 120:
-        raise InputError(f"{born.isoformat()} is more than 120 years before arrival", field="born")
+        raise InputError(N_("{born} is more than 120 years before arrival", born=born.isoformat()), field="born")
 
 
 def check_not_future(day: date, today: date, field: str) -> None:
     if day > today:
-        raise InputError(f"{day.isoformat()} is after today ({today.isoformat()})", field=field)
+        raise InputError(
+            N_("{day} is after today ({today})", day=day.isoformat(), today=today.isoformat()), field=field
+        )

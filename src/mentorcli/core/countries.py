@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from mentorcli.core.messages import N_
 from mentorcli.core.names import Names
 
 # User-assigned codes of ISO 3166-1 (never a real country): stateless and unknown.
@@ -43,12 +44,17 @@ _EITHER = {"Congo": ("CD", "CG"), "Kongo": ("CD", "CG")}
 
 
 @cache
-def _latvian() -> Any:
+def pycountry_latvian(domain: str) -> Any:
+    """pycountry's own Latvian names of one of its ISO standards (``iso3166-1``, ``iso639-3``)."""
     import gettext
 
     import pycountry
 
-    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["lv"], fallback=True)
+    return gettext.translation(domain, pycountry.LOCALES_DIR, languages=["lv"], fallback=True)
+
+
+def _latvian() -> Any:
+    return pycountry_latvian("iso3166-1")
 
 
 @cache
@@ -56,7 +62,7 @@ def _names() -> Names:
     import pycountry
 
     lv = _latvian()
-    names = Names("a country", label=lambda code: f"{code} ({country_name(code)})")
+    names = Names(N_("a country"), label=lambda code: f"{code} ({country_name(code)})")
     for c in pycountry.countries:
         for n in (c.name, getattr(c, "common_name", ""), getattr(c, "official_name", "")):
             if n:

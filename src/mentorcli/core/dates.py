@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 
 from mentorcli.core.errors import InputError
+from mentorcli.core.messages import N_
 from mentorcli.core.numbers import YEARS
 
 ONE_DAY = timedelta(days=1)
@@ -27,11 +28,14 @@ FIRST_YEAR, LAST_YEAR = YEARS
 
 def _make(field: str, text: str, y: int, m: int, d: int) -> date:
     if not FIRST_YEAR <= y <= LAST_YEAR:
-        raise InputError(f"'{text}': the year must be {FIRST_YEAR} to {LAST_YEAR}", field=field)
+        raise InputError(
+            N_("'{value}': the year must be {first} to {last}", value=text, first=FIRST_YEAR, last=LAST_YEAR),
+            field=field,
+        )
     try:
         return date(y, m, d)
     except ValueError:
-        raise InputError(f"'{text}' is not a real date", field=field) from None
+        raise InputError(N_("'{value}' is not a real date", value=text), field=field) from None
 
 
 def parse_date(text: str, field: str = "date") -> date:
@@ -41,7 +45,7 @@ def parse_date(text: str, field: str = "date") -> date:
         return _make(field, text, int(m[1]), int(m[2]), int(m[3]))
     if m := _LV.match(s):
         return _make(field, text, int(m[3]), int(m[2]), int(m[1]))
-    raise InputError(f"'{text}' is not a date (use 2020-07-31 or 31.07.2020)", field=field)
+    raise InputError(N_("'{value}' is not a date (use 2020-07-31 or 31.07.2020)", value=text), field=field)
 
 
 def parse_birth(text: str, field: str = "born") -> tuple[date, bool]:
@@ -57,10 +61,10 @@ def parse_month(text: str, field: str = "month") -> tuple[date, date]:
     s = text.strip()
     m = _MONTH.match(s) or _LV_MONTH.match(s)
     if not m:
-        raise InputError(f"'{text}' is not a month (use 2020-07)", field=field)
+        raise InputError(N_("'{value}' is not a month (use 2020-07)", value=text), field=field)
     y, mo = (int(m[1]), int(m[2])) if "-" in s else (int(m[2]), int(m[1]))
     if not 1 <= mo <= 12:
-        raise InputError(f"'{text}' is not a month (use 2020-07)", field=field)
+        raise InputError(N_("'{value}' is not a month (use 2020-07)", value=text), field=field)
     first = _make(field, text, y, mo, 1)
     return first, month_end(first)
 

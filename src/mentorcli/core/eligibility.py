@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from mentorcli.core.dates import ONE_DAY, Period, add_months, fmt_lv
+from mentorcli.core.dates import ONE_DAY, Period, add_months
 from mentorcli.core.errors import InputError
 from mentorcli.core.legal import FINAL_REFUSAL, LegalTimeline, StatusEvent, check
+from mentorcli.core.messages import N_
 from mentorcli.core.policy import PolicyHistory
 
 EXIT_REASONS = ("left-latvia", "declined", "non-compliance", FINAL_REFUSAL, "other")
@@ -140,25 +141,36 @@ def compute(
 
     for day, _, ev, synthetic in events:
         if day < arrival:
-            raise InputError(f"{ev.event} on {fmt_lv(day)} is before arrival on {fmt_lv(arrival)}", field="date")
+            raise InputError(
+                N_("{event} on {day} is before arrival on {arrival}", event=ev.event, day=day, arrival=arrival),
+                field="date",
+            )
         if open_start is not None:
             run_end = _run_end(wins, open_start)
             if run_end is not None and run_end < day:
                 steps.append(Step(run_end, "episode-eligibility-ended"))
                 close(run_end, ELIGIBILITY_ENDED)
-        where = f"{ev.event} on {fmt_lv(day)}"
+        where = N_("{event} on {day}", event=ev.event, day=day)
         if ev.event in ("intake", "resume"):
             if ev.event == "intake" and (episodes or open_start is not None):
-                raise InputError(f"{where}: the client was already taken in; use resume", field="intake")
+                raise InputError(
+                    N_("{where}: the client was already taken in; use resume", where=where), field="intake"
+                )
             if open_start is not None:
-                raise InputError(f"{where}: an episode is open since {fmt_lv(open_start)}", field="date")
+                raise InputError(
+                    N_("{where}: an episode is open since {day}", where=where, day=open_start), field="date"
+                )
             win = next((w for w in wins if _contains(w, day)), None)
             if win is None:
-                raise InputError(f"{where}: the client is not eligible on that day", field="date")
+                raise InputError(N_("{where}: the client is not eligible on that day", where=where), field="date")
             if win.exited:
                 raise InputError(
-                    f"{where}: the service ended by an exit in this {win.kind} window; "
-                    "a resume is possible only in a later window",
+                    N_(
+                        "{where}: the service ended by an exit in this {window} window; "
+                        "a resume is possible only in a later window",
+                        where=where,
+                        window=win.kind,
+                    ),
                     field="date",
                 )
             open_start = day
@@ -169,8 +181,16 @@ def compute(
             close(day, reason)
         elif not synthetic and reason != "left-latvia":
             last = episodes[-1] if episodes else None
-            ended = f" (the last one ended on {fmt_lv(last.end)})" if last and last.end else ""
-            raise InputError(f"{where}: no episode is open on that day{ended}", field="date")
+            if last and last.end:
+                raise InputError(
+                    N_(
+                        "{where}: no episode is open on that day (the last one ended on {day})",
+                        where=where,
+                        day=last.end,
+                    ),
+                    field="date",
+                )
+            raise InputError(N_("{where}: no episode is open on that day", where=where), field="date")
         _cut(wins, day, reason, steps)
 
     if open_start is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from mentorcli.core.messages import N_
+
 # Every character that ends a line for str.splitlines(), a terminal or a log reader.
 _LINE_BREAKS = {ord(c): c.encode("unicode_escape").decode() for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
 
@@ -17,7 +19,12 @@ class MentorError(Exception):
     exit_code = 1
 
     def __init__(self, message: str) -> None:
+        self.message = message  # as given: a core.messages.Msg keeps what its translation needs
         super().__init__(one_line(message))
+
+    def as_message(self) -> str:
+        """What ``str(self)`` says, as a message the CLI can still translate."""
+        return self.message
 
 
 class InputError(MentorError):
@@ -31,8 +38,12 @@ class InputError(MentorError):
 
     def __init__(self, reason: str, *, field: str | None = None) -> None:
         self.field = field
-        self.reason = one_line(reason)
+        self.reason = reason
         super().__init__(f"{field}: {reason}" if field else reason)
+        self.message = reason
+
+    def as_message(self) -> str:
+        return N_("{field}: {reason}", field=self.field, reason=self.reason) if self.field else self.reason
 
 
 class NotFound(InputError):
@@ -46,3 +57,4 @@ class Problems(InputError):
         self.errors = errors
         Exception.__init__(self, "\n".join(str(e) for e in errors))  # one line per error, each escaped
         self.field, self.reason = None, str(self)
+        self.message = self.reason

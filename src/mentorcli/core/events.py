@@ -6,6 +6,7 @@ from mentorcli.core.clients import check_residence
 from mentorcli.core.eligibility import EXIT_REASONS
 from mentorcli.core.errors import InputError
 from mentorcli.core.legal import COURT_OUTCOMES, FINAL_REFUSAL
+from mentorcli.core.messages import N_
 from mentorcli.core.policy import GRANTABLE
 
 EVENTS = ("granted", "refused", "appealed", "court", FINAL_REFUSAL, "exit", "resume", "move", "intake")
@@ -16,7 +17,7 @@ def check_event(event: str, value: str | None) -> tuple[str, str | None]:
     ev = event.strip().lower()
     val = (value or "").strip()
     if ev not in EVENTS:
-        raise InputError(f"'{event}' is not one of {', '.join(EVENTS)}", field="event")
+        raise InputError(N_("'{value}' is not one of {choices}", value=event, choices=", ".join(EVENTS)), field="event")
     allowed: tuple[str, ...] | None = {
         "granted": GRANTABLE,
         "court": COURT_OUTCOMES,
@@ -24,10 +25,15 @@ def check_event(event: str, value: str | None) -> tuple[str, str | None]:
     }.get(ev)
     if allowed is not None:
         if val.lower() not in allowed:
-            raise InputError(f"'{val}' is not one of {', '.join(allowed)} (for {ev})", field="value")
+            raise InputError(
+                N_("'{value}' is not one of {choices} (for {event})", value=val, choices=", ".join(allowed), event=ev),
+                field="value",
+            )
         return ev, val.lower()
     if ev == "move":
         return ev, check_residence(val)
     if val:
-        raise InputError(f"'{val}' is not expected for {ev} (leave it empty)", field="value")
+        raise InputError(
+            N_("'{value}' is not expected for {event} (leave it empty)", value=val, event=ev), field="value"
+        )
     return ev, None

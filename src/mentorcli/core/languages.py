@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from mentorcli.core.messages import N_
 from mentorcli.core.names import Names
 
 # Latvian names (the genitive plural used in "arābu valoda"), where the library has none.
@@ -73,13 +74,10 @@ def _code(lang: Any) -> str:
     return str(getattr(lang, "alpha_2", None) or lang.alpha_3)
 
 
-@cache
 def _latvian() -> Any:
-    import gettext
+    from mentorcli.core.countries import pycountry_latvian
 
-    import pycountry
-
-    return gettext.translation("iso639-3", pycountry.LOCALES_DIR, languages=["lv"], fallback=True)
+    return pycountry_latvian("iso639-3")
 
 
 @cache
@@ -87,7 +85,9 @@ def _names() -> Names:
     import pycountry
 
     lv = _latvian()
-    names = Names("a language", label=lambda code: f"{code} ({language_name(code)})", hint=" (e.g. ar, arabic, arābu)")
+    names = Names(
+        N_("a language"), label=lambda code: f"{code} ({language_name(code)})", hint=N_("(e.g. ar, arabic, arābu)")
+    )
     for lang in pycountry.languages:
         code = _code(lang)
         for n in (lang.name, getattr(lang, "common_name", "")):

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from mentorcli.core.dates import fmt_lv
 from mentorcli.core.errors import InputError
+from mentorcli.core.messages import N_
 
 ASYLUM_SEEKER = "asylum-seeker"
 FINAL_REFUSAL = "final-refusal"
@@ -81,18 +81,20 @@ def check(arrival: date, events: Sequence[StatusEvent]) -> LegalTimeline:
     held: str | None = None  # refugee or alternative status, once granted
     prev: date | None = None
     for e in events:
-        where = f"{e.event} on {fmt_lv(e.date)}"
+        where = N_("{event} on {day}", event=e.event, day=e.date)
         if e.date < arrival:
-            raise InputError(f"{where} is before arrival on {fmt_lv(arrival)}", field="date")
+            raise InputError(N_("{where} is before arrival on {arrival}", where=where, arrival=arrival), field="date")
         if prev is not None and e.date < prev:
-            raise InputError(f"{where} is before an earlier decision on {fmt_lv(prev)}", field="date")
+            raise InputError(N_("{where} is before an earlier decision on {day}", where=where, day=prev), field="date")
         if state == _FINAL:
-            raise InputError(f"{where} comes after a final refusal", field="event")
+            raise InputError(N_("{where} comes after a final refusal", where=where), field="event")
         if e.event == "granted" and e.value == TEMPORARY_PROTECTION:
             if protected:
-                raise InputError(f"{where}: temporary protection was already granted", field="event")
+                raise InputError(N_("{where}: temporary protection was already granted", where=where), field="event")
             if state in (_GRANTED, _UPGRADE_APPEALED, _UPGRADE_PENDING):
-                raise InputError(f"{where}: the client already holds refugee or alternative status", field="event")
+                raise InputError(
+                    N_("{where}: the client already holds refugee or alternative status", where=where), field="event"
+                )
             protected = True
         else:
             state = _next_state(state, e, where, held)
@@ -105,23 +107,28 @@ def _next_state(state: int, e: StatusEvent, where: str, held: str | None) -> int
     if e.event == "granted":
         if state == _UPGRADE_PENDING:
             if e.value != REFUGEE:
-                raise InputError(f"{where}: after the judgment PMLP decides on refugee status", field="event")
+                raise InputError(
+                    N_("{where}: after the judgment PMLP decides on refugee status", where=where), field="event"
+                )
             return _GRANTED
         if state in (_GRANTED, _UPGRADE_APPEALED):
-            raise InputError(f"{where}: a status was already granted", field="event")
+            raise InputError(N_("{where}: a status was already granted", where=where), field="event")
         if state in (_REFUSED, _APPEALED, _COURT_NEGATIVE):
-            raise InputError(f"{where}: the refusal stands (a court must decide first)", field="event")
+            raise InputError(N_("{where}: the refusal stands (a court must decide first)", where=where), field="event")
         return _GRANTED
     if e.event == "refused":
         if state != _PENDING:
-            raise InputError(f"{where}: no application is pending at PMLP", field="event")
+            raise InputError(N_("{where}: no application is pending at PMLP", where=where), field="event")
         return _REFUSED
     if e.event == "appealed":
         if state == _GRANTED and held == ALTERNATIVE:
             return _UPGRADE_APPEALED
         if state != _REFUSED:
             raise InputError(
-                f"{where}: there is no refusal to appeal (nor alternative status to appeal for refugee status)",
+                N_(
+                    "{where}: there is no refusal to appeal (nor alternative status to appeal for refugee status)",
+                    where=where,
+                ),
                 field="event",
             )
         return _APPEALED
@@ -130,11 +137,11 @@ def _next_state(state: int, e: StatusEvent, where: str, held: str | None) -> int
             # A positive judgment sends the case back to PMLP; a negative one leaves the status as it is.
             return _UPGRADE_PENDING if e.value == "positive" else _GRANTED
         if state != _APPEALED:
-            raise InputError(f"{where}: there is no appeal before the court", field="event")
+            raise InputError(N_("{where}: there is no appeal before the court", where=where), field="event")
         # A positive judgment sends the case back to PMLP for a new decision.
         return _PENDING if e.value == "positive" else _COURT_NEGATIVE
     if e.event == FINAL_REFUSAL:
         if state not in (_REFUSED, _COURT_NEGATIVE):
-            raise InputError(f"{where}: there is no refusal that could become final", field="event")
+            raise InputError(N_("{where}: there is no refusal that could become final", where=where), field="event")
         return _FINAL
-    raise InputError(f"'{e.event}' is not a status event", field="event")
+    raise InputError(N_("'{value}' is not a status event", value=e.event), field="event")

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from mentorcli.core.errors import InputError
+from mentorcli.core.messages import N_
 
 
 def fold(text: str) -> str:
@@ -67,9 +68,16 @@ class Names:
             if len(values) == 1:
                 return values[0]
             if values:
-                raise InputError(f"'{text}' is ambiguous: {_either(self.label(v) for v in values)}", field=field)
+                raise InputError(
+                    N_(
+                        "'{value}' is ambiguous: {candidates}",
+                        value=text,
+                        candidates=_either(self.label(v) for v in values),
+                    ),
+                    field=field,
+                )
         if not typed:
-            raise InputError(f"{self.what} is needed", field=field)
+            raise InputError(N_("{what} is needed", what=self.what), field=field)
         key = fold(typed)
         # A name typed short of its last words (``cesu`` for Cēsu novads) comes first.
         close = [k for k in self._folded if k.startswith(key + " ")]
@@ -77,10 +85,24 @@ class Names:
 
         close += difflib.get_close_matches(key, self._folded.keys(), n=6, cutoff=0.75)
         seen = list(dict.fromkeys(v for k in close for v in self._folded[k]))[:3]
-        hint = f" (did you mean {_either(self.label(v) for v in seen)}?)" if seen else self.hint
-        raise self.error(f"'{text}' is not {self.what}{hint}", field=field)
+        if seen:
+            candidates = _either(self.label(v) for v in seen)
+            raise self.error(
+                N_(
+                    "'{value}' is not {what} (did you mean {candidates}?)",
+                    value=text,
+                    what=self.what,
+                    candidates=candidates,
+                ),
+                field=field,
+            )
+        if self.hint:
+            raise self.error(
+                N_("'{value}' is not {what} {hint}", value=text, what=self.what, hint=self.hint), field=field
+            )
+        raise self.error(N_("'{value}' is not {what}", value=text, what=self.what), field=field)
 
 
 def _either(labels: Iterable[str]) -> str:
     shown = list(labels)
-    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} or {shown[-1]}"
+    return shown[0] if len(shown) == 1 else N_("{some} or {last}", some=", ".join(shown[:-1]), last=shown[-1])

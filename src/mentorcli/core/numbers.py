@@ -8,6 +8,7 @@ README ("Numbers and dates").
 from __future__ import annotations
 
 from mentorcli.core.errors import InputError
+from mentorcli.core.messages import N_
 
 MINUTES = (1, 24 * 60)  # one activity, at most a day
 WITHIN_DAYS = (0, 3660)  # `due --within`: ten years ahead
@@ -22,9 +23,11 @@ def parse_int(text: str, field: str, bounds: tuple[int, int]) -> int:
     """``text`` as a whole number within ``bounds`` (inclusive); refuses anything else."""
     lo, hi = bounds
     if not (text.isascii() and text.isdigit()):
-        raise InputError(f"'{text}' is not a whole number ({lo} to {hi}, digits 0-9 only)", field=field)
+        raise InputError(
+            N_("'{value}' is not a whole number ({lo} to {hi}, digits 0-9 only)", value=text, lo=lo, hi=hi), field=field
+        )
     # A number longer than the bound is out of range however it reads (and int() of 5,000
     # digits is refused by Python itself).
     if len(text.lstrip("0")) > len(str(hi)) or not lo <= int(text) <= hi:
-        raise InputError(f"{text} is out of range ({lo} to {hi})", field=field)
+        raise InputError(N_("{value} is out of range ({lo} to {hi})", value=text, lo=lo, hi=hi), field=field)
     return int(text)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from mentorcli.core.messages import N_
 from mentorcli.core.names import Names, fold
 
 MUCENIEKI, RIGA = "mucenieki", "riga"
@@ -51,9 +52,9 @@ def places() -> dict[str, Place]:
 def _names() -> Names:
     known = places()
     names = Names(
-        "a place in Latvia",
+        N_("a place in Latvia"),
         label=lambda k: known[k].name,
-        hint=" (a municipality, city or town, or mucenieki: see docs/places.md)",
+        hint=N_("(a municipality, city or town, or mucenieki: see docs/places.md)"),
     )
     for p in known.values():
         names.add(p.name, p.key)

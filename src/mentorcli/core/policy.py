@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from mentorcli.core.errors import InputError
+from mentorcli.core.messages import N_
 from mentorcli.core.numbers import CASELOAD, POLICY_DAYS, POLICY_MONTHS, parse_int
 
 UNTIL_STATUS = "until-status"
@@ -73,32 +74,40 @@ def parse_value(key: str, text: str) -> Any:
     """The value of ``key`` from its command-line spelling; refuses what the rules can't use."""
     if key not in DEFAULTS:
         known = ", ".join(sorted(DEFAULTS))
-        raise InputError(f"'{key}' is unknown (known: {known})", field="policy key")
+        raise InputError(N_("'{value}' is unknown (known: {known})", value=key, known=known), field="policy key")
     raw = text.strip()
     if key == "eligible_statuses":
         items = [s.strip() for s in raw.split(",") if s.strip()]
         bad = [s for s in items if s not in GRANTABLE]
         if bad:
-            raise InputError(f"'{bad[0]}' is not a status ({', '.join(GRANTABLE)})", field=key)
+            raise InputError(
+                N_("'{value}' is not a status ({choices})", value=bad[0], choices=", ".join(GRANTABLE)), field=key
+            )
         return sorted(set(items))
     if key == "invoice_rule":
         if raw not in INVOICE_RULES:
-            raise InputError(f"'{text}' is not one of {', '.join(INVOICE_RULES)}", field=key)
+            raise InputError(
+                N_("'{value}' is not one of {choices}", value=text, choices=", ".join(INVOICE_RULES)), field=key
+            )
         return raw
     if key in _MONEY_KEYS:
         amount = _decimal(key, raw)
         if amount != amount.quantize(Decimal("0.01")):
-            raise InputError(f"'{text}' has more than two decimals (EUR and cents)", field=key)
+            raise InputError(N_("'{value}' has more than two decimals (EUR and cents)", value=text), field=key)
         return str(amount.quantize(Decimal("0.01")))
     if key == "complexity_weights":
         weights = [_decimal(key, w.strip()) for w in raw.split(",")]
         if len(weights) != 3:
-            raise InputError(f"'{text}' needs three weights, for levels 1,2,3 (e.g. 1,1.5,2)", field=key)
+            raise InputError(
+                N_("'{value}' needs three weights, for levels 1,2,3 (e.g. 1,1.5,2)", value=text), field=key
+            )
         return [str(w) for w in weights]
     if key == "asylum_seeker_months" and raw == UNTIL_STATUS:
         return UNTIL_STATUS
     if key == "asylum_seeker_months" and not text.isdigit():
-        raise InputError(f"'{text}' is not a whole number of months or '{UNTIL_STATUS}'", field=key)
+        raise InputError(
+            N_("'{value}' is not a whole number of months or '{until}'", value=text, until=UNTIL_STATUS), field=key
+        )
     return parse_int(text, key, _BOUNDS[key])
 
 
@@ -110,10 +119,10 @@ def _decimal(key: str, text: str) -> Decimal:
     except InvalidOperation:
         value = Decimal(-1)
     if not value.is_finite() or value < 0:
-        raise InputError(f"'{text}' is not a non-negative number (e.g. 60.00)", field=key)
+        raise InputError(N_("'{value}' is not a non-negative number (e.g. 60.00)", value=text), field=key)
     # A bound keeps the sums and the rounding to cents exact (Decimal's context has 28 digits).
     if value > MAX_AMOUNT:
-        raise InputError(f"{text} is out of range (0 to {MAX_AMOUNT})", field=key)
+        raise InputError(N_("{value} is out of range (0 to {hi})", value=text, hi=MAX_AMOUNT), field=key)
     return value
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from mentorcli.core.errors import InputError, MentorError
+from mentorcli.core.messages import N_
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BACKUP_MAGIC = b"MENTORCLI-BACKUP-1\n"
@@ -41,10 +42,10 @@ def _stat(path: Path) -> os.stat_result | None:
         return None
     except OSError as e:
         if e.errno == errno.ENAMETOOLONG:
-            raise InputError(f"{path}: the name is too long for this system") from None
+            raise InputError(N_("{path}: the name is too long for this system", path=path)) from None
         if e.errno == errno.ENOTDIR:
-            raise MentorError(f"cannot write {path}: a part of the path is not a folder") from None
-        raise MentorError(f"cannot write {path}: {_reason(e)}") from None
+            raise MentorError(N_("cannot write {path}: a part of the path is not a folder", path=path)) from None
+        raise MentorError(N_("cannot write {path}: {reason}", path=path, reason=_reason(e))) from None
 
 
 def _check_name(path: Path) -> None:
@@ -53,7 +54,7 @@ def _check_name(path: Path) -> None:
     except (OSError, ValueError):
         limit = 255
     if len(os.fsencode(path.name)) > limit or len(os.fsencode(str(path))) > 4096:
-        raise InputError(f"{path}: the name is too long for this system")
+        raise InputError(N_("{path}: the name is too long for this system", path=path))
 
 
 def _is_register(path: Path, register: Path | None) -> bool:
@@ -77,21 +78,23 @@ def _head(path: Path) -> bytes:
         with path.open("rb") as f:
             return f.read(_PEEK)
     except OSError as e:
-        raise MentorError(f"cannot read {path} to check it before replacing it: {_reason(e)}") from None
+        raise MentorError(
+            N_("cannot read {path} to check it before replacing it: {reason}", path=path, reason=_reason(e))
+        ) from None
 
 
 def _describe(head: bytes) -> str:
     """What a file we may not replace holds, in the words of the refusal."""
     kinds = {
-        b"%PDF": "a PDF document",
-        b"PK\x03\x04": "a ZIP, Word or Excel file",
-        b"\x89PNG": "a PNG picture",
-        b"\xff\xd8\xff": "a JPEG picture",
+        b"%PDF": N_("a PDF document"),
+        b"PK\x03\x04": N_("a ZIP, Word or Excel file"),
+        b"\x89PNG": N_("a PNG picture"),
+        b"\xff\xd8\xff": N_("a JPEG picture"),
     }
     for magic, kind in kinds.items():
         if head.startswith(magic):
             return kind
-    return "text" if b"\x00" not in head else "binary data"
+    return N_("text") if b"\x00" not in head else N_("binary data")
 
 
 def _first_line(data: bytes) -> bytes:
@@ -127,21 +130,27 @@ def check_target(path: Path, *, register: Path | None, force: bool = False, new_
     """Refuse a target we must not write (exit 2); True when it is a FIFO or a device to write into."""
     _check_name(path)
     if _is_register(path, register):
-        raise InputError(f"{path}: is the register itself (or one of its files); choose another file")
+        raise InputError(N_("{path}: is the register itself (or one of its files); choose another file", path=path))
     st = _stat(path)
     if st is None:
         return False
     if stat.S_ISDIR(st.st_mode):
-        raise InputError(f"{path}: is a folder; give a file name")
+        raise InputError(N_("{path}: is a folder; give a file name", path=path))
     if not stat.S_ISREG(st.st_mode):
         return True
     head = _head(path)
     if head.startswith(SQLITE_MAGIC):
-        raise InputError(f"{path}: is an SQLite database; mentorcli never writes over one")
+        raise InputError(N_("{path}: is an SQLite database; mentorcli never writes over one", path=path))
     if head.startswith(BACKUP_MAGIC):
-        raise InputError(f"{path}: is an encrypted mentorcli backup; mentorcli never writes over one")
+        raise InputError(N_("{path}: is an encrypted mentorcli backup; mentorcli never writes over one", path=path))
     if not force and not _ours(path, head, new_head):
-        raise InputError(f"{path}: holds {_describe(head)} that mentorcli did not write; add --force to replace it")
+        raise InputError(
+            N_(
+                "{path}: holds {kind} that mentorcli did not write; add --force to replace it",
+                path=path,
+                kind=_describe(head),
+            )
+        )
     return False
 
 
@@ -162,13 +171,13 @@ def write_output(
     if new_file_only and (_stat(path) is not None or path.is_symlink()):
         _check_name(path)
         check_target(path, register=register, force=False, new_head=b"")
-        raise InputError(f"{path}: exists already; choose a new file")
+        raise InputError(N_("{path}: exists already; choose a new file", path=path))
     special = check_target(
         path, register=register, force=force, new_head=data[:_PEEK] if isinstance(data, bytes) else b""
     )
     if special:
         if not isinstance(data, bytes):
-            raise InputError(f"{path}: is not a regular file; give a file name")
+            raise InputError(N_("{path}: is not a regular file; give a file name", path=path))
         _write_into(path, data)
         return
     _write_replacing(Path(os.path.realpath(path)) if path.is_symlink() else path, data)
@@ -179,17 +188,17 @@ def _write_into(path: Path, data: bytes) -> None:
         with path.open("wb") as f:
             f.write(data)
     except OSError as e:
-        raise MentorError(f"cannot write {path}: {_reason(e)}") from None
+        raise MentorError(N_("cannot write {path}: {reason}", path=path, reason=_reason(e))) from None
 
 
 def _write_replacing(path: Path, data: bytes | Fill) -> None:
     folder = path.parent
     if _stat(folder) is None:
-        raise MentorError(f"cannot write {path}: the folder {folder} does not exist")
+        raise MentorError(N_("cannot write {path}: the folder {folder} does not exist", path=path, folder=folder))
     try:
         fd, name = tempfile.mkstemp(prefix=f".{path.name[:64]}.", suffix=".part", dir=folder)
     except OSError as e:
-        raise MentorError(f"cannot write {path}: {_reason(e)}") from None
+        raise MentorError(N_("cannot write {path}: {reason}", path=path, reason=_reason(e))) from None
     tmp = Path(name)
     try:
         try:
@@ -205,7 +214,7 @@ def _write_replacing(path: Path, data: bytes | Fill) -> None:
                 os.chmod(tmp, 0o600)
             os.replace(tmp, path)
         except OSError as e:
-            raise MentorError(f"cannot write {path}: {_reason(e)}") from None
+            raise MentorError(N_("cannot write {path}: {reason}", path=path, reason=_reason(e))) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -216,6 +225,6 @@ def check_source(path: Path) -> None:
     _check_name(path)
     st = _stat(path)
     if st is None:
-        raise InputError(f"{path}: no such file")
+        raise InputError(N_("{path}: no such file", path=path))
     if not stat.S_ISREG(st.st_mode):
-        raise InputError(f"{path}: is not a regular file")
+        raise InputError(N_("{path}: is not a regular file", path=path))

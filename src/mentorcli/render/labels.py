@@ -160,6 +160,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "migrations": ("Migrations", "Migrācijas"),
     "counts": ("Records", "Ieraksti"),
     "unmapped": ("Not mapped by a migration", "Migrācija nepiesaistīja"),
+    "settings": ("Settings (db set)", "Iestatījumi (db set)"),
+    "lang": ("Language", "Valoda"),
     "events": ("Events", "Notikumi"),
     "assignments": ("Assignments", "Piesaiste"),
     "audit": ("Audit entries", "Audita ieraksti"),

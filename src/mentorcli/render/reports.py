@@ -9,6 +9,7 @@ from typing import Any
 
 from mentorcli.core.countries import country_name
 from mentorcli.core.errors import MentorError
+from mentorcli.core.messages import N_
 from mentorcli.render.files import MARK
 from mentorcli.render.labels import label
 from mentorcli.render.screen import key_label, path_label
@@ -172,7 +173,7 @@ def chart_png(kind: str, monthly: Mapping[str, Mapping[str, Any]], totals: Mappi
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        raise MentorError("report chart: needs matplotlib: pip install 'mentorcli[charts]'") from None
+        raise MentorError(N_("report chart: needs matplotlib: pip install 'mentorcli[charts]'")) from None
     words = _CHART_WORDS.get(lang, {})
 
     def word(w: str) -> str:

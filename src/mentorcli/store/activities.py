@@ -15,6 +15,7 @@ from mentorcli.core.casework import (
 )
 from mentorcli.core.clients import check_not_future
 from mentorcli.core.errors import InputError
+from mentorcli.core.messages import N_
 from mentorcli.store import personal
 from mentorcli.store.assignments import require_served
 from mentorcli.store.clients import client_id
@@ -25,7 +26,7 @@ from mentorcli.store.staff import require, staff
 def add_activity_type(reg: Register, name: str) -> str:
     name = check_type_name(name, "name")
     if reg.conn.execute("SELECT 1 FROM activity_types WHERE name = ?", (name,)).fetchone():
-        raise InputError(f"'{name}' is already an activity type", field="name")
+        raise InputError(N_("'{value}' is already an activity type", value=name), field="name")
     reg.conn.execute("INSERT INTO activity_types (name, builtin) VALUES (?, 0)", (name,))
     reg.audit("add", "activity_types", name)
     return name
@@ -39,7 +40,9 @@ def activity_types(reg: Register) -> list[dict[str, Any]]:
 def check_activity_type(reg: Register, text: str) -> str:
     name = text.strip().lower()
     if not reg.conn.execute("SELECT 1 FROM activity_types WHERE name = ?", (name,)).fetchone():
-        raise InputError(f"'{text}' is not an activity type (see: mentorcli activity type list)", field="type")
+        raise InputError(
+            N_("'{value}' is not an activity type (see: mentorcli activity type list)", value=text), field="type"
+        )
     return name
 
 
@@ -57,9 +60,9 @@ def add_activity(
     kind = check_activity_type(reg, kind)
     check_not_future(day, reg.today, "date")
     if not codes:
-        raise InputError("at least one client is needed", field="code")
+        raise InputError(N_("at least one client is needed"), field="code")
     if len(set(codes)) != len(codes):
-        raise InputError(f"a client is named twice in {','.join(codes)}", field="code")
+        raise InputError(N_("a client is named twice in {codes}", codes=",".join(codes)), field="code")
     ids = [require_served(reg, code, day, "code")[0] for code in codes]
     s = staff(reg, by)
     require(s, None, Period(day, day), "staff")

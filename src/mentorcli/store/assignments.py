@@ -15,8 +15,9 @@ from mentorcli.core.casework import (
     Period,
     first_overload,
 )
-from mentorcli.core.dates import ONE_DAY, fmt_lv
+from mentorcli.core.dates import ONE_DAY
 from mentorcli.core.errors import InputError
+from mentorcli.core.messages import N_, NP_
 from mentorcli.store.clients import client_id
 from mentorcli.store.db import day_or_none, iso_or_none, overlaps
 from mentorcli.store.register import Register
@@ -67,7 +68,7 @@ def require_served(reg: Register, code: str, day: date, field: str) -> tuple[int
     cid = client_id(reg, code)
     episode = served_episode(reg, cid, day)
     if episode is None:
-        raise InputError(f"{code} is not served on {fmt_lv(day)}", field=field)
+        raise InputError(N_("{code} is not served on {day}", code=code, day=day), field=field)
     return cid, episode
 
 
@@ -96,7 +97,7 @@ def assign(
     policy allows on any day (unless ``force``).
     """
     if end is not None and end < start:
-        raise InputError(f"{fmt_lv(end)} is before {fmt_lv(start)}", field="to")
+        raise InputError(N_("{end} is before {start}", end=end, start=start), field="to")
     cid, episode = require_served(reg, code, start, "from")
     period = Period(start, _earlier(end, episode.end))
     w, m = staff(reg, worker, "worker"), staff(reg, mentor, "mentor")
@@ -106,7 +107,10 @@ def assign(
     for r in in_effect(reg, "client_id = ? AND (eff_end IS NULL OR eff_end >= ?)", (cid, start)):
         began = date.fromisoformat(r["start"])
         if began > start:
-            raise InputError(f"{code} has an assignment from {fmt_lv(began)}; a new one must start later", field="from")
+            raise InputError(
+                N_("{code} has an assignment from {day}; a new one must start later", code=code, day=began),
+                field="from",
+            )
         if began == start:
             reg.conn.execute("DELETE FROM assignments WHERE id = ?", (r["id"],))
             reg.audit("replace", "assignments", code, {"assignment": r["id"], "from": start})
@@ -119,9 +123,18 @@ def assign(
         over = first_overload(s.role, period, _others(reg, column, s.id, period), reg.policies)
         if over is None:
             continue
-        what = f"{s.name} would have {over.load} clients on {fmt_lv(over.day)} (maximum {over.maximum})"
         if not force:
-            raise InputError(f"{what}; --force overrides", field=field)
+            raise InputError(
+                NP_(
+                    "{name} would have {n} client on {day} (maximum {maximum}); --force overrides",
+                    "{name} would have {n} clients on {day} (maximum {maximum}); --force overrides",
+                    over.load,
+                    name=s.name,
+                    day=over.day,
+                    maximum=over.maximum,
+                ),
+                field=field,
+            )
         overloads.append(over)
     cur = reg.conn.execute(
         "INSERT INTO assignments (client_id, worker_id, mentor_id, start, end, forced) VALUES (?, ?, ?, ?, ?, ?)",
@@ -152,7 +165,7 @@ def unassign(reg: Register, code: str, day: date) -> Period:
     cid = client_id(reg, code)
     rows = in_effect(reg, "client_id = ? AND start <= ? AND (eff_end IS NULL OR eff_end >= ?)", (cid, day, day))
     if not rows:
-        raise InputError(f"{code} has no assignment active on {fmt_lv(day)}", field="date")
+        raise InputError(N_("{code} has no assignment active on {day}", code=code, day=day), field="date")
     r = rows[-1]
     reg.conn.execute("UPDATE assignments SET end = ? WHERE id = ?", (day.isoformat(), r["id"]))
     reg.audit("unassign", "assignments", code, {"assignment": r["id"], "to": day})

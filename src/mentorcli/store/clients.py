@@ -10,11 +10,11 @@ from typing import Any
 
 from mentorcli.core import clients as fields
 from mentorcli.core.clients import Client
-from mentorcli.core.dates import fmt_lv
 from mentorcli.core.eligibility import Episode, ServiceEvent, Timeline, Window, compute
 from mentorcli.core.errors import InputError, NotFound
 from mentorcli.core.events import check_event
 from mentorcli.core.legal import STATUS_EVENTS, StatusEvent
+from mentorcli.core.messages import N_
 from mentorcli.store import personal
 from mentorcli.store.db import day_or_none, iso_or_none
 from mentorcli.store.register import Register
@@ -48,7 +48,7 @@ class Record:
 def client_id(reg: Register, code: str) -> int:
     row = reg.conn.execute("SELECT id FROM clients WHERE code = ?", (code,)).fetchone()
     if row is None:
-        raise NotFound(f"'{code}' is not in the register", field="code")
+        raise NotFound(N_("'{value}' is not in the register", value=code), field="code")
     return int(row[0])
 
 
@@ -108,7 +108,7 @@ def add_client(reg: Register, client: Client, intake: date | None) -> int:
     fields.check_born(client.born, client.arrived)
     fields.check_not_future(client.arrived, reg.today, "arrived")
     if reg.conn.execute("SELECT 1 FROM clients WHERE code = ?", (client.code,)).fetchone():
-        raise InputError(f"'{client.code}' is already in the register", field="code")
+        raise InputError(N_("'{value}' is already in the register", value=client.code), field="code")
     values = _columns(client)
     cur = reg.conn.execute(
         f"INSERT INTO clients ({', '.join(values)}, created) VALUES ({', '.join('?' * len(values))}, ?)",
@@ -156,13 +156,17 @@ def record_event(reg: Register, code: str, day: date, event: str, value: str | N
         (cid, day.isoformat(), event, value),
     ).fetchone()
     if same:
-        raise InputError(f"{event} on {fmt_lv(day)} is already recorded for {code}", field="event")
+        raise InputError(
+            N_("{event} on {day} is already recorded for {code}", event=event, day=day, code=code), field="event"
+        )
     changed: dict[str, Any] = {"date": day.isoformat(), "event": event, "value": value}
     action = "add"
     if event == "move":
         rec = record_by_id(reg, cid)
         if day < rec.client.arrived:
-            raise InputError(f"move on {fmt_lv(day)} is before arrival on {fmt_lv(rec.client.arrived)}", field="date")
+            raise InputError(
+                N_("move on {day} is before arrival on {arrival}", day=day, arrival=rec.client.arrived), field="date"
+            )
         # One residence a day: a second move that day corrects the first (SPEC 2).
         earlier = reg.conn.execute(
             "SELECT id, value FROM events WHERE client_id = ? AND date = ? AND event = 'move'",

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from mentorcli.core.errors import MentorError
+from mentorcli.core.messages import N_
 
 ENV_DB = "MENTORCLI_DB"
 BUSY_TIMEOUT_MS = 30_000
@@ -88,7 +89,7 @@ def open_tracked(
     created = None
     if not path.exists():
         if not create:
-            raise MentorError(f"database: no database at {path} (set --db or MENTORCLI_DB)")
+            raise MentorError(N_("database: no database at {path} (set --db or MENTORCLI_DB)", path=path))
         created = Created(path, tuple(_create_private(path)))
     try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -100,7 +101,7 @@ def open_tracked(
         # Erased personal data must not linger in free pages.
         conn.execute("PRAGMA secure_delete = ON")
     except sqlite3.DatabaseError as e:
-        raise MentorError(f"database: {path} is not a mentorcli database ({e})") from None
+        raise MentorError(N_("database: {path} is not a mentorcli database ({reason})", path=path, reason=e)) from None
     from mentorcli.store.migrations import migrate
 
     try:

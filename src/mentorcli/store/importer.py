@@ -17,6 +17,7 @@ from typing import Any
 
 from mentorcli.core.cells import unneutralise
 from mentorcli.core.errors import InputError, MentorError, Problems, one_line
+from mentorcli.core.messages import N_, NP_
 from mentorcli.store.register import Register
 
 EXTRA = "__extra__"
@@ -34,8 +35,14 @@ class ImportFailed(InputError):
     """Every bad row of a file: a heading line, then one line per problem."""
 
     def __init__(self, path: Path, problems: list[str]) -> None:
-        head = f"import: {path.name}: {len(problems)} problem(s); nothing was written"
-        Exception.__init__(self, "\n".join([head, *problems]))  # one line per problem, each escaped
+        head = NP_(
+            "import: {file}: {n} problem; nothing was written",
+            "import: {file}: {n} problems; nothing was written",
+            len(problems),
+            file=path.name,
+        )
+        self.lines = [head, *problems]  # the CLI says each in the user's language
+        Exception.__init__(self, "\n".join(self.lines))  # one line per problem, each escaped
         self.field, self.reason = None, str(self)
 
 
@@ -43,15 +50,15 @@ def _text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise InputError(f"'{path}' does not exist", field="file") from None
+        raise InputError(N_("'{value}' does not exist", value=path), field="file") from None
     except IsADirectoryError:
-        raise InputError(f"'{path}' is a directory", field="file") from None
+        raise InputError(N_("'{value}' is a directory", value=path), field="file") from None
     except UnicodeDecodeError as e:
         raise InputError(
-            f"file: '{path}' is not UTF-8 text (byte {e.start + 1}); in Excel save as 'CSV UTF-8'"
+            N_("file: '{path}' is not UTF-8 text (byte {n}); in Excel save as 'CSV UTF-8'", path=path, n=e.start + 1)
         ) from None
     except OSError as e:
-        raise MentorError(f"file: '{path}': {e.strerror}") from None
+        raise MentorError(N_("file: '{path}': {reason}", path=path, reason=e.strerror)) from None
 
 
 def read_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...]) -> list[Row]:
@@ -59,7 +66,13 @@ def read_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...]) -
     text = _text(path)
     first = text.split("\n", 1)[0]
     if not first.strip():
-        raise InputError(f"{path.name}:1: the file is empty (a header row is needed: {','.join(columns)})")
+        raise InputError(
+            N_(
+                "{file}:1: the file is empty (a header row is needed: {columns})",
+                file=path.name,
+                columns=",".join(columns),
+            )
+        )
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = [h.strip().lower() for h in next(reader)]
@@ -74,7 +87,7 @@ def read_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...]) -
         values = {h: unneutralise(cells[i]).strip() if i < len(cells) else "" for i, h in enumerate(header)}
         extra = [c for c in cells[len(header) :] if c.strip()]
         if extra:
-            values[EXTRA] = f"{len(cells)} cells, but the header has {len(header)} columns"
+            values[EXTRA] = N_("{n} cells, but the header has {columns} columns", n=len(cells), columns=len(header))
         rows.append(Row(start, values))
     return rows
 
@@ -96,20 +109,27 @@ def _check_cells(path: Path, line: int, header: list[str], cells: list[str]) -> 
         column = header[i] if i < len(header) else f"cell {i + 1}"
         if len(cell) > MAX_CELL:
             raise InputError(
-                f"{len(cell)} characters; a value may have at most {MAX_CELL}", field=f"{path.name}:{line}: {column}"
+                N_("{n} characters; a value may have at most {most}", n=len(cell), most=MAX_CELL),
+                field=f"{path.name}:{line}: {column}",
             )
         if one_line(cell) != cell:
             raise InputError(
-                f"'{cell[:40]}' spans lines; a value must stay on one line", field=f"{path.name}:{line}: {column}"
+                N_("'{value}' spans lines; a value must stay on one line", value=cell[:40]),
+                field=f"{path.name}:{line}: {column}",
             )
 
 
 def _check_header(path: Path, header: list[str], columns: tuple[str, ...], required: tuple[str, ...]) -> None:
-    problems = [f"unknown column '{h}'" for h in header if h not in columns]
-    problems += [f"column '{h}' appears twice" for i, h in enumerate(header) if h in header[:i]]
-    problems += [f"missing column '{c}'" for c in required if c not in header]
+    problems = [N_("unknown column '{column}'", column=h) for h in header if h not in columns]
+    problems += [N_("column '{column}' appears twice", column=h) for i, h in enumerate(header) if h in header[:i]]
+    problems += [N_("missing column '{column}'", column=c) for c in required if c not in header]
     if problems:
-        raise InputError(f"{path.name}:1: {'; '.join(problems)} (columns: {','.join(columns)})")
+        said = problems[0]
+        for p in problems[1:]:
+            said = N_("{problems}; {problem}", problems=said, problem=p)
+        raise InputError(
+            N_("{file}:1: {problems} (columns: {columns})", file=path.name, problems=said, columns=",".join(columns))
+        )
 
 
 def apply_rows(
@@ -133,11 +153,14 @@ def apply_rows(
         if progress:
             progress(done)
         if EXTRA in row.values:
-            problems.append((row.line, f"{path.name}:{row.line}: -: {row.values[EXTRA]}"))
+            where = f"{path.name}:{row.line}: -"
+            problems.append((row.line, N_("{where}: {reason}", where=where, reason=row.values[EXTRA])))
             continue
         key = row.values.get(unique or "", "")
         if key and key in seen:
-            problems.append((row.line, f"{path.name}:{row.line}: {unique}: '{key}' repeats line {seen[key]}"))
+            repeats = N_("'{value}' repeats line {line}", value=key, line=seen[key])
+            where = f"{path.name}:{row.line}: {unique}"
+            problems.append((row.line, N_("{where}: {reason}", where=where, reason=repeats)))
             continue
         if key:
             seen[key] = row.line
@@ -148,8 +171,14 @@ def apply_rows(
             reg.conn.execute("ROLLBACK TO import_row")
             for err in e.errors if isinstance(e, Problems) else [e]:
                 field = (err.field or "").lstrip("-")
-                where = f"{field}: {err.reason}" if field in row.values else f"{first_column}: {err}"
-                problems.append((row.line, f"{path.name}:{row.line}: {where}"))
+                said = (
+                    err.reason
+                    if field in row.values
+                    else (N_("{where}: {reason}", where=err.field, reason=err.reason) if err.field else err.reason)
+                )
+                column = field if field in row.values else first_column
+                where = f"{path.name}:{row.line}: {column}"
+                problems.append((row.line, N_("{where}: {reason}", where=where, reason=said)))
         reg.conn.execute("RELEASE import_row")
     if problems:
         # Rows may be applied out of file order (events go by date); the list goes by line.

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from mentorcli.core.dates import fmt_lv
 from mentorcli.core.errors import InputError, MentorError
+from mentorcli.core.messages import N_, NP_
 from mentorcli.store import personal
 from mentorcli.store.clients import client_id, record_by_id, records, refresh, timeline
 from mentorcli.store.db import _create_private
@@ -68,7 +69,7 @@ def decrypt(blob: bytes, passphrase: str) -> bytes:
     try:
         return AESGCM(_key(passphrase, salt)).decrypt(nonce, sealed, MAGIC)
     except InvalidTag:
-        raise InputError("wrong passphrase, or the backup is damaged", field="passphrase") from None
+        raise InputError(N_("wrong passphrase, or the backup is damaged"), field="passphrase") from None
 
 
 def _key(passphrase: str, salt: bytes) -> bytes:
@@ -87,19 +88,21 @@ def check_backup(path: Path) -> list[str]:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     except sqlite3.Error as e:
-        return [f"{path}: cannot be opened ({e})"]
+        return [N_("{path}: cannot be opened ({reason})", path=path, reason=e)]
     try:
         result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
         if result != ["ok"]:
-            return [f"{path}: integrity: {r}" for r in result]
+            return [N_("{path}: integrity: {reason}", path=path, reason=r) for r in result]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if not {"migrations", "clients", "events"} <= tables:
-            return [f"{path}: is not a mentorcli database"]
+            return [N_("{path}: is not a mentorcli database", path=path)]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > len(MIGRATIONS):
-            return [f"{path}: schema version {version} is newer than this mentorcli knows"]
+            return [
+                N_("{path}: schema version {version} is newer than this mentorcli knows", path=path, version=version)
+            ]
     except sqlite3.DatabaseError as e:
-        return [f"{path}: is not a database ({e})"]
+        return [N_("{path}: is not a database ({reason})", path=path, reason=e)]
     finally:
         conn.close()
     return []
@@ -108,12 +111,12 @@ def check_backup(path: Path) -> list[str]:
 def restore(db: Path, source: Path, passphrase: str | None) -> Path | None:
     """Replace the database with a checked backup; the replaced file is kept beside it."""
     if not source.is_file():
-        raise InputError(f"'{source}' is not a file", field="path")
+        raise InputError(N_("'{value}' is not a file", value=source), field="path")
     plain_path, tmp = source, None
     if is_encrypted(source):
         if passphrase is None:
             raise InputError(
-                "the backup is encrypted; set MENTORCLI_PASSPHRASE or answer the prompt", field="passphrase"
+                N_("the backup is encrypted; set MENTORCLI_PASSPHRASE or answer the prompt"), field="passphrase"
             )
         fd, name = tempfile.mkstemp(prefix="mentorcli-restore-", suffix=".db")
         os.close(fd)
@@ -123,7 +126,7 @@ def restore(db: Path, source: Path, passphrase: str | None) -> Path | None:
     try:
         problems = check_backup(plain_path)
         if problems:
-            raise InputError(f"{problems[0]}; nothing was replaced", field="backup")
+            raise InputError(N_("{problem}; nothing was replaced", problem=problems[0]), field="backup")
         kept = None
         if db.exists():
             kept = _new_replaced_name(db)
@@ -157,7 +160,8 @@ def _new_replaced_name(db: Path) -> Path:
         except FileExistsError:
             continue
         return kept
-    raise MentorError(f"restore: too many copies named {db.name}.{REPLACED}{stamp}; remove some")
+    name = f"{db.name}.{REPLACED}{stamp}"
+    raise MentorError(N_("restore: too many copies named {name}; remove some", name=name))
 
 
 def replaced_copies(db: Path) -> list[Path]:
@@ -185,9 +189,10 @@ def check(reg: Register, *, full: bool = False, progress: Callable[[int], None] 
     """
     conn = reg.conn
     pragma = "integrity_check" if full else "quick_check"
-    found = [f"integrity: {r[0]}" for r in conn.execute(f"PRAGMA {pragma}") if r[0] != "ok"]
+    found = [N_("integrity: {reason}", reason=r[0]) for r in conn.execute(f"PRAGMA {pragma}") if r[0] != "ok"]
     found += [
-        f"foreign key: {r[0]} row {r[1]} points to a missing {r[2]}" for r in conn.execute("PRAGMA foreign_key_check")
+        N_("foreign key: {table} row {row} points to a missing {parent}", table=r[0], row=r[1], parent=r[2])
+        for r in conn.execute("PRAGMA foreign_key_check")
     ]
     if found:
         return [Problem(p) for p in found]
@@ -207,12 +212,14 @@ def _timeline_problems(reg: Register, progress: Callable[[int], None] | None) ->
         try:
             tl = timeline(reg, rec)
         except MentorError as e:
-            problems.append(Problem(f"{code}: {e}"))
+            problems.append(Problem(N_("{code}: {problem}", code=code, problem=e.as_message())))
             continue
         derived = [(e.start.isoformat(), e.end.isoformat() if e.end else None, e.end_reason) for e in tl.episodes]
         if stored.get(rec.client.id or 0, []) != derived:
             problems.append(
-                Problem(f"{code}: stored episodes differ from the events (run 'mentorcli db check --repair')")
+                Problem(
+                    N_("{code}: stored episodes differ from the events (run 'mentorcli db check --repair')", code=code)
+                )
             )
         if progress and done % 1000 == 0:
             progress(done)
@@ -220,7 +227,7 @@ def _timeline_problems(reg: Register, progress: Callable[[int], None] | None) ->
 
 
 def _casework_problems(reg: Register) -> list[Problem]:
-    from mentorcli.core.casework import MENTOR, SOCIAL_WORKER, UNDER_MINIMUM, Caseload, Period
+    from mentorcli.core.casework import MENTOR, ROLE_WORDS, SOCIAL_WORKER, UNDER_MINIMUM, Caseload, Period
     from mentorcli.store.assignments import PERIODS
     from mentorcli.store.caseload import caseload
 
@@ -233,7 +240,8 @@ def _casework_problems(reg: Register) -> list[Problem]:
         ORDER BY a.code
         """
     ):
-        problems.append(Problem(f"{r['code']}: assignments from {r['a_start']} and from {r['b_start']} overlap"))
+        said = N_("{code}: assignments from {a} and from {b} overlap", code=r["code"], a=r["a_start"], b=r["b_start"])
+        problems.append(Problem(said))
     periods: dict[tuple[str, int], list[tuple[Period, bool]]] = {}
     rows = conn.cursor()
     rows.row_factory = None  # plain tuples: every assignment is read
@@ -252,16 +260,41 @@ def _casework_problems(reg: Register) -> list[Problem]:
         unforced = Caseload(p for p, forced in spans if not forced) if any(f for _, f in spans) else everyone
         warned = False
         for over in everyone.over_maximum(role, reg.policies):
-            text = f"{role} {names[sid]}: {over.load} clients on {over.day.isoformat()} (maximum {over.maximum})"
+            day, who = over.day.isoformat(), ROLE_WORDS[role]
             if unforced.on(over.day) > over.maximum:
+                text = NP_(
+                    "{role} {name}: {n} client on {day} (maximum {maximum})",
+                    "{role} {name}: {n} clients on {day} (maximum {maximum})",
+                    over.load,
+                    role=who,
+                    name=names[sid],
+                    day=day,
+                    maximum=over.maximum,
+                )
                 problems.append(Problem(text))
                 break
             if not warned:
-                problems.append(Problem(f"{text}, authorised by --force", warning=True))
+                text = NP_(
+                    "{role} {name}: {n} client on {day} (maximum {maximum}), authorised by --force",
+                    "{role} {name}: {n} clients on {day} (maximum {maximum}), authorised by --force",
+                    over.load,
+                    role=who,
+                    name=names[sid],
+                    day=day,
+                    maximum=over.maximum,
+                )
+                problems.append(Problem(text, warning=True))
                 warned = True
     for row in caseload(reg, reg.today):
         if row["state"] == UNDER_MINIMUM:
-            text = f"{row['role']} {row['staff']}: {row['load']} clients today (minimum {row['minimum']})"
+            text = NP_(
+                "{role} {name}: {n} client today (minimum {minimum})",
+                "{role} {name}: {n} clients today (minimum {minimum})",
+                row["load"],
+                role=ROLE_WORDS[row["role"]],
+                name=row["staff"],
+                minimum=row["minimum"],
+            )
             problems.append(Problem(text, warning=True))
     for r in conn.execute(
         """
@@ -272,7 +305,8 @@ def _casework_problems(reg: Register) -> list[Problem]:
         ORDER BY c.code, a.date
         """
     ):
-        problems.append(Problem(f"{r['code']}: an activity on {r['date']} falls outside the client's service"))
+        said = N_("{code}: an activity on {day} falls outside the client's service", code=r["code"], day=r["date"])
+        problems.append(Problem(said))
     return problems
 
 

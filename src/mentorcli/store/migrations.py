@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from mentorcli.core.errors import MentorError
+from mentorcli.core.messages import N_
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -224,7 +225,7 @@ def unmapped(conn: sqlite3.Connection) -> list[str]:
     from mentorcli.core.casework import check_language
     from mentorcli.core.clients import check_residence
 
-    lines = []
+    lines: list[str] = []
     for kind, what, rows in _PLACES_AND_LANGUAGES:
         check = check_residence if kind == "place" else check_language
         # Each distinct value is checked once: a register holds many clients but few places.
@@ -233,7 +234,22 @@ def unmapped(conn: sqlite3.Connection) -> list[str]:
         if bad:
             marks = ", ".join("?" * len(bad))
             found = conn.execute(f"SELECT record, value FROM ({rows}) WHERE value IN ({marks}) ORDER BY record", bad)
-            lines += [f"{r}: {what} '{v}' is kept as it was: it is not a known {kind}" for r, v in found]
+            for r, v in found:
+                if kind == "place":
+                    said = N_(
+                        "{record}: {field} '{value}' is kept as it was: it is not a known place",
+                        record=r,
+                        field=what,
+                        value=v,
+                    )
+                else:
+                    said = N_(
+                        "{record}: {field} '{value}' is kept as it was: it is not a known language",
+                        record=r,
+                        field=what,
+                        value=v,
+                    )
+                lines.append(said)
     return lines
 
 
@@ -258,7 +274,12 @@ def _personal(db: Database) -> None:
     the table is not rebuilt. A row is copied only where it holds something.
     """
     if sqlite3.sqlite_version_info < (3, 35, 0):
-        raise MentorError(f"database: SQLite 3.35 or newer is needed to migrate (this is {sqlite3.sqlite_version})")
+        raise MentorError(
+            N_(
+                "database: SQLite 3.35 or newer is needed to migrate (this is {version})",
+                version=sqlite3.sqlite_version,
+            )
+        )
     moves = (
         ("personal_clients", "client_id", "clients", ("name", "languages")),
         ("personal_goals", "goal_id", "goals", ("text",)),
@@ -292,6 +313,11 @@ def _report_indexes(db: Database) -> None:
     db.table("plan_assessments").create_index(["client_id", "date"], if_not_exists=True)
 
 
+def _settings(db: Database) -> None:
+    """Settings of this register that are not rules (the language of its texts)."""
+    db.table("settings").create({"key": str, "value": str}, pk="key", not_null=["value"])
+
+
 MIGRATIONS: list[tuple[str, Step]] = [
     ("0001_register", _register),
     ("0002_casework", _casework),
@@ -301,6 +327,7 @@ MIGRATIONS: list[tuple[str, Step]] = [
     ("0006_policy_defaults_in_code", _policy_defaults_in_code),
     ("0007_personal", _personal),
     ("0008_report_indexes", _report_indexes),
+    ("0009_settings", _settings),
 ]
 # What a step could not do, told to whoever runs the command that applies it.
 NOTICES: dict[str, Callable[[sqlite3.Connection], list[str]]] = {"0005_place_keys": unmapped}
@@ -325,8 +352,11 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
         return []
     if version > len(MIGRATIONS):
         raise MentorError(
-            f"database: schema version {version} is newer than this mentorcli knows "
-            f"({len(MIGRATIONS)}); upgrade mentorcli"
+            N_(
+                "database: schema version {version} is newer than this mentorcli knows ({known}); upgrade mentorcli",
+                version=version,
+                known=len(MIGRATIONS),
+            )
         )
     from sqlite_utils import Database
 

@@ -16,8 +16,8 @@ from mentorcli.core.casework import (
     Period,
 )
 from mentorcli.core.clients import check_not_future
-from mentorcli.core.dates import fmt_lv
 from mentorcli.core.errors import InputError, NotFound
+from mentorcli.core.messages import N_
 from mentorcli.store import personal
 from mentorcli.store.assignments import assignments_of, require_served
 from mentorcli.store.clients import client_id
@@ -56,7 +56,7 @@ def _goal(reg: Register, gid: int) -> sqlite3.Row:
         "SELECT g.*, c.code FROM goals g JOIN clients c ON c.id = g.client_id WHERE g.id = ?", (gid,)
     ).fetchone()
     if row is None:
-        raise NotFound(f"there is no goal {gid}", field="goal")
+        raise NotFound(N_("there is no goal {goal}", goal=gid), field="goal")
     return row
 
 
@@ -66,7 +66,13 @@ def close_goal(reg: Register, gid: int, state: str, day: date) -> str:
     row = _goal(reg, gid)
     if row["state"] != "open":
         raise InputError(
-            f"{gid} is already {row['state']} (on {fmt_lv(date.fromisoformat(row['closed_on']))})", field="goal"
+            N_(
+                "{goal} is already {state} (on {day})",
+                goal=gid,
+                state=row["state"],
+                day=date.fromisoformat(row["closed_on"]),
+            ),
+            field="goal",
         )
     check_not_future(day, reg.today, "date")
     reg.conn.execute("UPDATE goals SET state = ?, closed_on = ? WHERE id = ?", (state, day.isoformat(), gid))

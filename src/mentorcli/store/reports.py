@@ -18,6 +18,7 @@ from mentorcli.core.counting import ActivityFacts, ClientFacts, Inputs, StaffFac
 from mentorcli.core.eligibility import Episode, not_served_in
 from mentorcli.core.errors import InputError
 from mentorcli.core.legal import STATUS_EVENTS, LegalTimeline, StatusEvent
+from mentorcli.core.messages import N_
 from mentorcli.store.clients import stored_spans
 from mentorcli.store.db import overlaps
 from mentorcli.store.register import Register
@@ -209,5 +210,8 @@ def last_saved(reg: Register, kind: str, period: str) -> tuple[str, dict[str, An
         (kind, period),
     ).fetchone()
     if row is None:
-        raise InputError(f"no {kind} report for {period} was saved (report {kind} {period} --save)", field="month")
+        raise InputError(
+            N_("no {kind} report for {period} was saved (report {kind} {period} --save)", kind=kind, period=period),
+            field="month",
+        )
     return row[0], json.loads(row[1])

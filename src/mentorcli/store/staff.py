@@ -13,13 +13,15 @@ from typing import Any
 
 from mentorcli.core.casework import (
     MENTOR,
+    ROLE_WORDS,
     SOCIAL_WORKER,
     Period,
     check_name,
     check_role,
 )
-from mentorcli.core.dates import ONE_DAY, fmt_lv
+from mentorcli.core.dates import ONE_DAY
 from mentorcli.core.errors import InputError, NotFound
+from mentorcli.core.messages import N_, NP_
 from mentorcli.core.names import Names
 from mentorcli.store.db import day_or_none, iso_or_none
 from mentorcli.store.register import Register
@@ -39,7 +41,7 @@ class Staff:
 
 
 def _span(p: Period) -> str:
-    return f"{fmt_lv(p.start)} to {fmt_lv(p.end)}" if p.end else f"{fmt_lv(p.start)} on"
+    return N_("{start} to {end}", start=p.start, end=p.end) if p.end else N_("{start} on", start=p.start)
 
 
 def staff_from_row(row: sqlite3.Row) -> Staff:
@@ -52,7 +54,7 @@ def staff(reg: Register, name: str, field: str = "staff") -> Staff:
     typed = check_name(name, field)
     row = reg.conn.execute("SELECT * FROM staff WHERE name = ?", (typed,)).fetchone()
     if row is None:
-        everyone = Names("on the staff list", error=NotFound)
+        everyone = Names(N_("on the staff list"), error=NotFound)
         everyone.extend((n, n) for (n,) in reg.conn.execute("SELECT name FROM staff ORDER BY name"))
         found = everyone.find(typed, field)
         row = reg.conn.execute("SELECT * FROM staff WHERE name = ?", (found,)).fetchone()
@@ -62,10 +64,25 @@ def staff(reg: Register, name: str, field: str = "staff") -> Staff:
 def require(s: Staff, role: str | None, need: Period, field: str) -> None:
     """Refuse unless ``s`` has ``role`` and is active on every day of ``need``."""
     if role and s.role != role:
-        raise InputError(f"{s.name} is a {s.role}, not a {role}", field=field)
+        raise InputError(
+            N_("{name} is a {role}, not a {wanted}", name=s.name, role=ROLE_WORDS[s.role], wanted=ROLE_WORDS[role]),
+            field=field,
+        )
     if not s.period.covers(need):
-        what = f"on {fmt_lv(need.start)}" if need.end == need.start else f"on every day from {_span(need)}"
-        raise InputError(f"{s.name} is active from {_span(s.period)}, not {what}", field=field)
+        if need.end == need.start:
+            raise InputError(
+                N_("{name} is active from {span}, not on {day}", name=s.name, span=_span(s.period), day=need.start),
+                field=field,
+            )
+        raise InputError(
+            N_(
+                "{name} is active from {span}, not on every day from {need}",
+                name=s.name,
+                span=_span(s.period),
+                need=_span(need),
+            ),
+            field=field,
+        )
 
 
 def add_staff(
@@ -73,11 +90,13 @@ def add_staff(
 ) -> Staff:
     name, role = check_name(name), check_role(role)
     if reg.conn.execute("SELECT 1 FROM staff WHERE name = ?", (name,)).fetchone():
-        raise InputError(f"{name} is already on the staff list", field="name")
+        raise InputError(N_("{name} is already on the staff list", name=name), field="name")
     if team and role != MENTOR:
-        raise InputError(f"only a mentor belongs to a team ({name} is a {role})", field="team")
+        raise InputError(
+            N_("only a mentor belongs to a team ({name} is a {role})", name=name, role=ROLE_WORDS[role]), field="team"
+        )
     if end is not None and end < start:
-        raise InputError(f"{fmt_lv(end)} is before the first day {fmt_lv(start)}", field="to")
+        raise InputError(N_("{end} is before the first day {start}", end=end, start=start), field="to")
     cur = reg.conn.execute(
         "INSERT INTO staff (name, role, active_from, active_to) VALUES (?, ?, ?, ?)",
         (name, role, start.isoformat(), iso_or_none(end)),
@@ -103,10 +122,14 @@ def set_team(reg: Register, mentor: str, worker: str, start: date) -> tuple[Staf
     for r in rows:
         if date.fromisoformat(r["start"]) >= start:
             raise InputError(
-                f"{m.name} is in a team from {fmt_lv(date.fromisoformat(r['start']))} already", field="from"
+                N_("{name} is in a team from {day} already", name=m.name, day=date.fromisoformat(r["start"])),
+                field="from",
             )
         if r["worker_id"] == w.id:
-            raise InputError(f"{m.name} is already in the team of {w.name} on {fmt_lv(start)}", field="worker")
+            raise InputError(
+                N_("{name} is already in the team of {worker} on {day}", name=m.name, worker=w.name, day=start),
+                field="worker",
+            )
         reg.conn.execute("UPDATE teams SET end = ? WHERE id = ?", ((start - ONE_DAY).isoformat(), r["id"]))
     reg.conn.execute(
         "INSERT INTO teams (mentor_id, worker_id, start) VALUES (?, ?, ?)", (m.id, w.id, start.isoformat())
@@ -119,16 +142,24 @@ def end_staff(reg: Register, name: str, day: date) -> Staff:
     """The staff member's last day; refused while clients are assigned to them after it."""
     s = staff(reg, name)
     if s.period.end is not None:
-        raise InputError(f"{s.name} has already ended on {fmt_lv(s.period.end)}", field="date")
+        raise InputError(N_("{name} has already ended on {day}", name=s.name, day=s.period.end), field="date")
     if day < s.period.start:
-        raise InputError(f"{fmt_lv(day)} is before {s.name}'s first day {fmt_lv(s.period.start)}", field="date")
+        raise InputError(
+            N_("{day} is before {name}'s first day {start}", day=day, name=s.name, start=s.period.start), field="date"
+        )
     from mentorcli.store.assignments import in_effect
 
     later = in_effect(reg, "(worker_id = ? OR mentor_id = ?) AND (eff_end IS NULL OR eff_end > ?)", (s.id, s.id, day))
     if later:
         raise InputError(
-            f"{s.name} still serves {len(later)} client(s) after {fmt_lv(day)} "
-            f"(e.g. {later[0]['code']}); assign them to someone else first",
+            NP_(
+                "{name} still serves {n} client after {day} (e.g. {code}); assign them to someone else first",
+                "{name} still serves {n} clients after {day} (e.g. {code}); assign them to someone else first",
+                len(later),
+                name=s.name,
+                day=day,
+                code=later[0]["code"],
+            ),
             field="date",
         )
     reg.conn.execute("UPDATE staff SET active_to = ? WHERE id = ?", (day.isoformat(), s.id))
