@@ -32,10 +32,11 @@ def _help(path: tuple[str, ...]) -> str:
     """What `mentorcli PATH --help` prints, in English, at the fixed width."""
     from typer.testing import CliRunner
 
-    from mentorcli.cli.app import build
+    from mentorcli.cli.app import build, named_command
 
     env = {"COLUMNS": WIDTH, "MENTORCLI_LANG": "en", "LANG": "C.UTF-8", "LANGUAGE": None, "NO_COLOR": "1"}
-    result = CliRunner().invoke(build(), [*path, "--help"], prog_name="mentorcli", env=env)
+    # As main() does: only the named command mounted (tests/test_startup.py: the same command).
+    result = CliRunner().invoke(build(*named_command(path)), [*path, "--help"], prog_name="mentorcli", env=env)
     if result.exit_code != 0:
         raise RuntimeError(f"mentorcli {' '.join(path)} --help failed: {result.output}")
     return "\n".join(line.rstrip() for line in result.stdout.strip().splitlines())
