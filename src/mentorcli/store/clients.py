@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import getpass
 import sqlite3
+import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -62,7 +64,7 @@ _WITH_PERSONAL = "SELECT c.*, p.name, p.languages FROM clients c LEFT JOIN perso
 def record_by_id(reg: Register, cid: int) -> Record:
     row = reg.conn.execute(f"{_WITH_PERSONAL} WHERE c.id = ?", (cid,)).fetchone()
     events = reg.conn.execute(
-        "SELECT client_id, date, event, value FROM events WHERE client_id = ? ORDER BY date, id", (cid,)
+        "SELECT client_id, date, event, value FROM current_events WHERE client_id = ? ORDER BY date, id", (cid,)
     )
     return _record(row, events)
 
@@ -76,7 +78,7 @@ def records(reg: Register, where: str = "", params: Sequence[Any] | Mapping[str,
     events: dict[int, list[tuple[int, str, str, str | None]]] = {}
     rows = reg.conn.cursor()
     rows.row_factory = None  # plain tuples: a quarter of the time of named rows over every event
-    sql = f"SELECT client_id, date, event, value FROM events {chosen} ORDER BY client_id, date, id"
+    sql = f"SELECT client_id, date, event, value FROM current_events {chosen} ORDER BY client_id, date, id"
     for e in rows.execute(sql, params):
         events.setdefault(e[0], []).append(e)
     sql = f"{_WITH_PERSONAL} {'WHERE ' + where if where else ''} ORDER BY c.code"
@@ -152,7 +154,7 @@ def record_event(reg: Register, code: str, day: date, event: str, value: str | N
     cid = client_id(reg, code)
     fields.check_not_future(day, reg.today, "date")
     same = reg.conn.execute(
-        "SELECT 1 FROM events WHERE client_id = ? AND date = ? AND event = ? AND value IS ?",
+        "SELECT 1 FROM current_events WHERE client_id = ? AND date = ? AND event = ? AND value IS ?",
         (cid, day.isoformat(), event, value),
     ).fetchone()
     if same:
@@ -160,7 +162,7 @@ def record_event(reg: Register, code: str, day: date, event: str, value: str | N
             N_("{event} on {day} is already recorded for {code}", event=event, day=day, code=code), field="event"
         )
     changed: dict[str, Any] = {"date": day.isoformat(), "event": event, "value": value}
-    action = "add"
+    action, earlier = "add", None
     if event == "move":
         rec = record_by_id(reg, cid)
         if day < rec.client.arrived:
@@ -169,18 +171,54 @@ def record_event(reg: Register, code: str, day: date, event: str, value: str | N
             )
         # One residence a day: a second move that day corrects the first (SPEC 2).
         earlier = reg.conn.execute(
-            "SELECT id, value FROM events WHERE client_id = ? AND date = ? AND event = 'move'",
+            "SELECT id, uid, value FROM current_events WHERE client_id = ? AND date = ? AND event = 'move'",
             (cid, day.isoformat()),
         ).fetchone()
         if earlier is not None:
-            reg.conn.execute("DELETE FROM events WHERE id = ?", (earlier["id"],))
             action, changed["replaces"] = "correct", earlier["value"]
-    reg.conn.execute(
-        "INSERT INTO events (client_id, date, event, value, recorded) VALUES (?, ?, ?, ?, ?)",
-        (cid, day.isoformat(), event, value, datetime.now(UTC).isoformat(timespec="seconds")),
-    )
-    reg.audit(action, "events", code, changed)
+    audit_id = reg.audit(action, "events", code, changed)
+    supersedes = None
+    if earlier is not None:
+        withdraw_event(reg, earlier["id"], audit_id)
+        supersedes = earlier["uid"]
+    insert_events(reg, [(cid, day.isoformat(), event, value, supersedes)], audit_id)
     return refresh(reg, record_by_id(reg, cid))
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def recorder() -> str | None:
+    """The OS user who records ("who" in ``client history``); None where the system cannot tell."""
+    try:
+        return getpass.getuser()
+    except Exception:  # getuser raises whatever the platform's lookup raises (OSError, KeyError)
+        return None
+
+
+def insert_events(
+    reg: Register, rows: Iterable[tuple[int, str, str, str | None, str | None]], audit_id: int | None
+) -> None:
+    """Write new event versions (client id, date, event, value, uid of the version it corrects).
+
+    Every writer of events comes through here, so each version gets its identity, the "today" it
+    entered this copy on, the real time, who recorded it and its audit entry (SPEC 10).
+    """
+    now, who, today = _now(), recorder(), reg.today.isoformat()
+    reg.conn.executemany(
+        "INSERT INTO events (client_id, date, event, value, supersedes, uid, recorded, recorded_on, recorded_at, "
+        "recorded_by, audit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(*r, uuid.uuid4().hex, now, today, now, who, audit_id) for r in rows],
+    )
+
+
+def withdraw_event(reg: Register, event_id: int, audit_id: int) -> None:
+    """Mark a version withdrawn: it stays, for the history, but no reader counts it any more."""
+    reg.conn.execute(
+        "UPDATE events SET withdrawn_on = ?, withdrawn_at = ?, audit_id = ? WHERE id = ? AND withdrawn_on IS NULL",
+        (reg.today.isoformat(), _now(), audit_id, event_id),
+    )
 
 
 def refresh(reg: Register, rec: Record) -> Timeline:

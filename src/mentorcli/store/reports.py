@@ -59,7 +59,7 @@ def population_facts(reg: Register, on: date) -> Iterator[ClientFacts]:
     )
     events = groupby(
         conn.execute(
-            f"SELECT client_id, date, event, value FROM events WHERE date <= :on AND ({_FACT_EVENTS} OR {_LEFT_LATVIA}) "
+            f"SELECT client_id, date, event, value FROM current_events WHERE date <= :on AND ({_FACT_EVENTS} OR {_LEFT_LATVIA}) "
             "ORDER BY client_id, date, id",
             params,
         ),
@@ -90,7 +90,7 @@ def _facts(reg: Register, clients: str, params: dict[str, str]) -> list[ClientFa
         episodes[r[0]].append(_episode(r))
     events: dict[int, list[Sequence[Any]]] = defaultdict(list)
     for r in conn.execute(
-        f"SELECT client_id, date, event, value FROM events WHERE client_id IN ({clients}) "
+        f"SELECT client_id, date, event, value FROM current_events WHERE client_id IN ({clients}) "
         f"AND ({_FACT_EVENTS} OR {_LEFT_LATVIA}) ORDER BY client_id, date, id",
         params,
     ):
