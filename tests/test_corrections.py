@@ -5,10 +5,11 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from conftest import TODAY, Run, add_client
+from conftest import TODAY, Run, add_client, snapshot
 from mentorcli.store.migrations import MIGRATIONS
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -65,3 +66,75 @@ def test_migrating_dates_an_event_by_its_audit_entry(tmp_path: Path, run: Run) -
     intake, granted = events(db)
     assert (granted["recorded_on"], granted["audit_id"]) == ("2021-02-03", 1)
     assert (intake["recorded_on"], intake["audit_id"]) == (None, None)
+
+
+def history(run: Run, code: str, *args: str) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = run("client", "history", code, *args, "--format", "json").json()
+    return rows
+
+
+def test_a_grant_typed_with_the_wrong_date_is_corrected_and_the_saved_month_moves(run: Run) -> None:
+    add_client(run, "A", arrived="2020-06-01", intake="2020-06-01")
+    run("status", "grant", "A", "refugee", "--date", "15.08.2020")
+    run("report", "month", "2020-07", "--save")
+    run("report", "month", "2020-06", "--save")
+    granted = next(e for e in history(run, "A") if e["event"] == "granted")
+    assert len(granted["id"]) == 8 and granted["recorded_by"]
+    done = run("event", "edit", granted["id"][:6], "--date", "14.07.2020")
+    assert "A: granted on 15.08.2020 corrected" in done.out
+    # July's decisions change; June's figures stay as sent.
+    assert "changes the saved month(s) 2020-07: see report diff 2020-07" in done.out
+    assert show_status(run, "A") == ("refugee", "2021-07-14")
+    assert run("report", "diff", "2020-07", "--format", "json").json()["decisions.refugee"] == {"saved": 0, "now": 1}
+    assert run("report", "diff", "2020-06", "--format", "json").json() == {}
+    now = history(run, "A")
+    assert [(e["date"], e["event"]) for e in now] == [("2020-06-01", "intake"), ("2020-07-14", "granted")]
+    every = history(run, "A", "--all")
+    old = next(e for e in every if e["id"] == granted["id"])
+    assert old["withdrawn_on"] == TODAY and old["withdrawn_at"] and old["recorded_by"] == granted["recorded_by"]
+    assert next(e for e in every if e["date"] == "2020-07-14")["supersedes"] == granted["id"]
+    fields = [a["fields"] for a in run("audit", "--client", "A", "--format", "json").json() if a["action"] == "correct"]
+    assert fields[0]["was"] == {"date": "2020-08-15", "value": "refugee"}
+    # The withdrawn version cannot be corrected again; the csv and md lists show the same rows.
+    assert "was withdrawn on" in run("event", "delete", granted["id"], ok=False).err
+    assert run("client", "history", "A", "--all", "--format", "csv").out.count("\n") == 4
+    assert "| granted |" in run("client", "history", "A", "--format", "md").out
+
+
+def show_status(run: Run, code: str) -> tuple[str, str]:
+    shown = run("client", "show", code, "--format", "json").json()
+    return shown["status"], shown["eligible_until"]
+
+
+def test_a_correction_that_makes_the_history_impossible_is_refused(run: Run, db_path: Path) -> None:
+    add_client(run, "A", arrived="2020-03-10", intake="2020-03-10")
+    run("client", "exit", "A", "--reason", "other", "--date", "2020-05-01")
+    ids = {e["event"]: e["id"] for e in history(run, "A")}
+    before = snapshot(db_path)
+    res = run("event", "edit", ids["intake"], "--date", "2020-05-15", ok=False)
+    assert res.code == 2 and res.err == "mentorcli: date: exit on 01.05.2020: no episode is open on that day\n"
+    res = run("event", "delete", ids["intake"], ok=False)
+    assert res.code == 2 and "no episode is open" in res.err
+    assert run("event", "edit", ids["exit"], "--date", "2022-01-01", ok=False).code == 2  # after today
+    assert run("event", "edit", ids["exit"], "--value", "no-such-reason", ok=False).code == 2
+    assert snapshot(db_path) == before
+
+
+def test_event_ids_must_be_unique_prefixes_of_six_digits(run: Run, db_path: Path) -> None:
+    add_client(run, "A", arrived="2020-03-10", intake="2020-03-10")
+    intake = history(run, "A")[0]["id"]
+    before = snapshot(db_path)
+    assert "at least 6" in run("event", "delete", intake[:5], ok=False).err
+    assert "not an event" in run("event", "delete", "ffffffffff0", ok=False).err or intake.startswith("ffffff")
+    assert "nothing to change" in run("event", "edit", intake, ok=False).err
+    assert "nothing to change" in run("event", "edit", intake, "--date", "2020-03-10", ok=False).err
+    assert snapshot(db_path) == before
+
+
+def test_a_move_corrected_by_value_is_checked_as_a_place(run: Run) -> None:
+    add_client(run, "A", arrived="2020-03-10", intake="2020-03-10")
+    run("client", "move", "A", "--residence", "riga", "--date", "2020-05-01")
+    move = next(e for e in history(run, "A") if e["event"] == "move")
+    assert run("event", "edit", move["id"], "--value", "nowhere-land", ok=False).code == 2
+    run("event", "edit", move["id"], "--value", "Cēsis")
+    assert run("client", "show", "A", "--format", "json").json()["residence"] == "cesis"

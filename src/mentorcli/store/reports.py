@@ -204,6 +204,21 @@ def save(reg: Register, kind: str, period: str, figures: dict[str, Any]) -> None
     reg.audit("save", "saved_reports", f"{kind} {period}", {"saved_at": at})
 
 
+def saved_months_now(reg: Register) -> dict[str, dict[str, Any]]:
+    """The figures of every month saved as sent, as the register gives them now.
+
+    Taken before and after a correction, they tell which sent months it moves.
+    """
+    from mentorcli.core import counting
+    from mentorcli.core.dates import parse_month
+
+    out: dict[str, dict[str, Any]] = {}
+    for (period,) in reg.conn.execute("SELECT DISTINCT period FROM saved_reports WHERE kind = 'month' ORDER BY period"):
+        first, last = parse_month(period)
+        out[period] = counting.month_report(inputs(reg, first, last), first, last, reg.today)
+    return out
+
+
 def last_saved(reg: Register, kind: str, period: str) -> tuple[str, dict[str, Any]]:
     row = reg.conn.execute(
         "SELECT saved_at, figures FROM saved_reports WHERE kind = ? AND period = ? ORDER BY id DESC LIMIT 1",
