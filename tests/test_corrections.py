@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import TODAY, Run, add_client, snapshot
 from mentorcli.store.migrations import MIGRATIONS
@@ -138,3 +141,39 @@ def test_a_move_corrected_by_value_is_checked_as_a_place(run: Run) -> None:
     assert run("event", "edit", move["id"], "--value", "nowhere-land", ok=False).code == 2
     run("event", "edit", move["id"], "--value", "Cēsis")
     assert run("client", "show", "A", "--format", "json").json()["residence"] == "cesis"
+
+
+HISTORY = (("status", "grant", "A", "refugee"), ("client", "exit", "A", "--reason", "other"))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(which=st.sampled_from(["intake", "granted", "exit"]), shift=st.integers(-200, 200).filter(bool))
+def test_a_correction_is_the_history_recorded_right_from_the_start(
+    which: str, shift: int, run: Run, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Corrected, a client is what the corrected events would have made; refused, nothing changed."""
+    where = tmp_path_factory.mktemp("c")
+    days = {"intake": date(2020, 3, 10), "granted": date(2020, 5, 4), "exit": date(2020, 9, 1)}
+    fixed = dict(days, **{which: days[which] + timedelta(days=shift)})
+
+    def on(db: Path) -> Run:
+        return lambda *args, ok=True: run("--db", str(db), *args, ok=ok)
+
+    def record(db: Path, days: dict[str, date]) -> None:
+        add_client(on(db), "A", arrived="2020-03-10", intake=days["intake"].isoformat())
+        for args, day in zip(HISTORY, (days["granted"], days["exit"]), strict=True):
+            on(db)(*args, "--date", day.isoformat())
+
+    wrong, right = where / "wrong.db", where / "right.db"
+    record(wrong, days)
+    target = next(e["id"] for e in history(on(wrong), "A") if e["event"] == which)
+    before = snapshot(wrong)
+    res = on(wrong)("event", "edit", target, "--date", fixed[which].isoformat(), ok=None)
+    try:
+        record(right, fixed)
+    except AssertionError:
+        assert res.code == 2 and snapshot(wrong) == before
+        return
+    assert res.code == 0, res.err
+    shown = [on(db)("client", "show", "A", "--format", "json").json() for db in (wrong, right)]
+    assert shown[0] == shown[1]
