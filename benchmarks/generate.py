@@ -108,8 +108,11 @@ def generate(n: int, out: Path, csv_dir: Path | None, seed: int = 2016) -> None:
         f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '{now}', 0)",
         clients,
     )
+    # Each event an identity of its own, as store.clients.insert_events gives it (SPEC 10).
     conn.executemany(
-        f"INSERT INTO events (client_id, date, event, value, recorded) VALUES (?, ?, ?, ?, '{now}')", events
+        "INSERT INTO events (client_id, date, event, value, recorded, recorded_at, recorded_on, uid) "
+        f"VALUES (?, ?, ?, ?, '{now}', '{now}', '{now[:10]}', lower(hex(randomblob(16))))",
+        events,
     )
     conn.executemany("INSERT INTO windows VALUES (?, ?, ?, ?, ?, ?)", windows)
     conn.executemany("INSERT INTO episodes VALUES (?, ?, ?, ?, ?, ?)", episodes)

@@ -186,6 +186,7 @@ COMMANDS: dict[str, tuple[str, str, bool]] = {
     "report": ("reports", "app", True),
     "import": ("imports", "app", True),
     "export": ("export", "export_command", False),
+    "event": ("events", "app", True),
     "audit": ("audit", "audit", False),
     "db": ("db", "app", True),
     "demo": ("demo", "demo", False),

@@ -114,6 +114,22 @@ def show(ctx: typer.Context, code: CodeArg, format: FormatOpt = Format.table, wi
         typer.echo(show(client_screen(view, settings(ctx).lang), format.value))
 
 
+@app.command("history")
+def history(
+    ctx: typer.Context,
+    code: CodeArg,
+    all_: Annotated[bool, typer.Option("--all", help="Also the versions withdrawn by a correction.")] = False,
+    format: FormatOpt = Format.table,
+) -> None:
+    """Every event as recorded, with its id (for event edit|delete), who recorded it and when."""
+    with register(ctx, write=False) as reg:
+        rows = store.history(reg, code, withdrawn=all_)
+    columns = ["id", "date", "event", "value", "recorded_on", "recorded_at", "recorded_by"]
+    if all_:
+        columns += ["withdrawn_on", "withdrawn_at", "supersedes"]
+    typer.echo(listing(rows, format.value, columns, settings(ctx).lang))
+
+
 @app.command("list")
 def list_(
     ctx: typer.Context,

@@ -29,6 +29,9 @@ EXAMPLES: dict[str, str] = {
         "mentorcli client add LSK-2020-0101 --sex F --born 1990-05-01 --country SY --arrived 2020-03-10 "
         "--route independent --residence mucenieki --intake 2020-03-10"
     ),
+    "client history": "mentorcli client history LSK-2020-0101 --all",
+    "event edit": "mentorcli event edit 3f9c2a1b --date 14.07.2020",
+    "event delete": "mentorcli event delete 3f9c2a1b",
     "client show": "mentorcli client show LSK-2020-0101 --format json",
     "client list": "mentorcli client list --served-in 2020-07 --status refugee",
     "client edit": "mentorcli client edit LSK-2020-0101 --family FAM-7",

@@ -115,6 +115,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "now": ("Now", "Tagad"),
     "figure": ("Figure", "Rādītājs"),
     "value": ("Value", "Vērtība"),
+    "event": ("Event", "Notikums"),
+    "recorded_on": ("Recorded on", "Ierakstīts"),
+    "recorded_at": ("Recorded at", "Ieraksta laiks"),
+    "recorded_by": ("Recorded by", "Ierakstīja"),
+    "withdrawn_on": ("Withdrawn on", "Atsaukts"),
+    "withdrawn_at": ("Withdrawn at", "Atsaukšanas laiks"),
+    "supersedes": ("Corrects", "Labo"),
     "change": ("Change", "Izmaiņas"),
     "count": ("Number", "Skaits"),
     # Lists

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import getpass
 import sqlite3
+import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -62,7 +64,7 @@ _WITH_PERSONAL = "SELECT c.*, p.name, p.languages FROM clients c LEFT JOIN perso
 def record_by_id(reg: Register, cid: int) -> Record:
     row = reg.conn.execute(f"{_WITH_PERSONAL} WHERE c.id = ?", (cid,)).fetchone()
     events = reg.conn.execute(
-        "SELECT client_id, date, event, value FROM events WHERE client_id = ? ORDER BY date, id", (cid,)
+        "SELECT client_id, date, event, value FROM current_events WHERE client_id = ? ORDER BY date, id", (cid,)
     )
     return _record(row, events)
 
@@ -76,7 +78,7 @@ def records(reg: Register, where: str = "", params: Sequence[Any] | Mapping[str,
     events: dict[int, list[tuple[int, str, str, str | None]]] = {}
     rows = reg.conn.cursor()
     rows.row_factory = None  # plain tuples: a quarter of the time of named rows over every event
-    sql = f"SELECT client_id, date, event, value FROM events {chosen} ORDER BY client_id, date, id"
+    sql = f"SELECT client_id, date, event, value FROM current_events {chosen} ORDER BY client_id, date, id"
     for e in rows.execute(sql, params):
         events.setdefault(e[0], []).append(e)
     sql = f"{_WITH_PERSONAL} {'WHERE ' + where if where else ''} ORDER BY c.code"
@@ -143,24 +145,31 @@ def edit_client(reg: Register, code: str, changes: dict[str, Any]) -> None:
     refresh(reg, record_by_id(reg, rec.client.id or 0))
 
 
-def record_event(reg: Register, code: str, day: date, event: str, value: str | None) -> Timeline:
+def record_event(
+    reg: Register, code: str, day: date, event: str, value: str | None, *, correcting: sqlite3.Row | None = None
+) -> Timeline:
     """Record one dated event; refused, with nothing written, if it cannot have happened.
 
-    Commands and events.csv rows both come through here, so both pass the same checks.
+    Commands, events.csv rows and corrections (``correcting``: the version this one replaces) all
+    come through here, so all pass the same checks.
     """
     event, value = check_event(event, value)
     cid = client_id(reg, code)
     fields.check_not_future(day, reg.today, "date")
+    other = correcting["id"] if correcting is not None else None
     same = reg.conn.execute(
-        "SELECT 1 FROM events WHERE client_id = ? AND date = ? AND event = ? AND value IS ?",
-        (cid, day.isoformat(), event, value),
+        "SELECT 1 FROM current_events WHERE client_id = ? AND date = ? AND event = ? AND value IS ? AND id IS NOT ?",
+        (cid, day.isoformat(), event, value, other),
     ).fetchone()
     if same:
         raise InputError(
             N_("{event} on {day} is already recorded for {code}", event=event, day=day, code=code), field="event"
         )
     changed: dict[str, Any] = {"date": day.isoformat(), "event": event, "value": value}
-    action = "add"
+    action, earlier = "add", correcting
+    if correcting is not None:
+        action, changed["corrects"] = "correct", correcting["uid"]
+        changed["was"] = {"date": correcting["date"], "value": correcting["value"]}
     if event == "move":
         rec = record_by_id(reg, cid)
         if day < rec.client.arrived:
@@ -168,19 +177,130 @@ def record_event(reg: Register, code: str, day: date, event: str, value: str | N
                 N_("move on {day} is before arrival on {arrival}", day=day, arrival=rec.client.arrived), field="date"
             )
         # One residence a day: a second move that day corrects the first (SPEC 2).
-        earlier = reg.conn.execute(
-            "SELECT id, value FROM events WHERE client_id = ? AND date = ? AND event = 'move'",
-            (cid, day.isoformat()),
+        that_day = reg.conn.execute(
+            "SELECT id, uid, date, value FROM current_events WHERE client_id = ? AND date = ? AND event = 'move' "
+            "AND id IS NOT ?",
+            (cid, day.isoformat(), other),
         ).fetchone()
-        if earlier is not None:
-            reg.conn.execute("DELETE FROM events WHERE id = ?", (earlier["id"],))
-            action, changed["replaces"] = "correct", earlier["value"]
-    reg.conn.execute(
-        "INSERT INTO events (client_id, date, event, value, recorded) VALUES (?, ?, ?, ?, ?)",
-        (cid, day.isoformat(), event, value, datetime.now(UTC).isoformat(timespec="seconds")),
-    )
-    reg.audit(action, "events", code, changed)
+        if that_day is not None and correcting is not None:
+            raise InputError(
+                N_("a move on {day} is already recorded for {code}: correct that one", day=day, code=code),
+                field="date",
+            )
+        if that_day is not None:
+            earlier, action, changed["replaces"] = that_day, "correct", that_day["value"]
+    audit_id = reg.audit(action, "events", code, changed)
+    if earlier is not None:
+        withdraw_event(reg, earlier["id"], audit_id)
+    insert_events(reg, [(cid, day.isoformat(), event, value, earlier["uid"] if earlier else None)], audit_id)
     return refresh(reg, record_by_id(reg, cid))
+
+
+# How many hex digits of an event's uid are shown, and how few identify one.
+SHOWN_UID, LEAST_UID = 8, 6
+
+
+def find_event(reg: Register, given: str) -> sqlite3.Row:
+    """The current version whose uid begins with ``given`` (at least six hex digits, one match)."""
+    prefix = given.strip().lower()
+    if len(prefix) < LEAST_UID or any(ch not in "0123456789abcdef" for ch in prefix):
+        raise InputError(
+            N_("'{value}' is not an event id: give at least {n} of its hex digits", value=given, n=LEAST_UID),
+            field="id",
+        )
+    found = reg.conn.execute(
+        "SELECT e.*, c.code FROM events e JOIN clients c ON c.id = e.client_id WHERE e.uid LIKE ? LIMIT 2",
+        (prefix + "%",),
+    ).fetchall()
+    if not found:
+        raise NotFound(N_("'{value}' is not an event in the register", value=given), field="id")
+    if len(found) > 1:
+        raise InputError(N_("'{value}' names more than one event: give more digits", value=given), field="id")
+    if found[0]["withdrawn_on"] is not None:
+        raise InputError(
+            N_("event {value} was withdrawn on {day}", value=given, day=date.fromisoformat(found[0]["withdrawn_on"])),
+            field="id",
+        )
+    row: sqlite3.Row = found[0]
+    return row
+
+
+def edit_event(reg: Register, given: str, day: date | None, value: str | None) -> tuple[sqlite3.Row, Timeline]:
+    """Correct an event's date or value: its version is withdrawn and a new one checked and added."""
+    row = find_event(reg, given)
+    if value is not None and row["event"] == "move":
+        value = fields.check_residence(value)
+    new_day = day or date.fromisoformat(row["date"])
+    new_value = row["value"] if value is None else value
+    if (new_day.isoformat(), new_value) == (row["date"], row["value"]):
+        raise InputError(N_("nothing to change: the event already says that"), field="id")
+    return row, record_event(reg, row["code"], new_day, row["event"], new_value, correcting=row)
+
+
+def delete_event(reg: Register, given: str) -> tuple[sqlite3.Row, Timeline]:
+    """Withdraw an event; refused if the history without it is impossible."""
+    row = find_event(reg, given)
+    audit_id = reg.audit(
+        "withdraw",
+        "events",
+        row["code"],
+        {"date": row["date"], "event": row["event"], "value": row["value"], "uid": row["uid"]},
+    )
+    withdraw_event(reg, row["id"], audit_id)
+    return row, refresh(reg, record_by_id(reg, row["client_id"]))
+
+
+def history(reg: Register, code: str, *, withdrawn: bool) -> list[dict[str, Any]]:
+    """A client's events as recorded, in date order; ``withdrawn`` adds the versions withdrawn."""
+    table = "events" if withdrawn else "current_events"
+    rows = reg.conn.execute(
+        f"SELECT uid, date, event, value, recorded_on, recorded_at, recorded_by, withdrawn_on, withdrawn_at, "
+        f"supersedes FROM {table} WHERE client_id = ? ORDER BY date, id",
+        (client_id(reg, code),),
+    )
+    out = []
+    for r in rows:
+        shown = dict(r)
+        shown["id"] = (shown.pop("uid") or "")[:SHOWN_UID]
+        shown["supersedes"] = shown["supersedes"] and shown["supersedes"][:SHOWN_UID]
+        out.append(shown)
+    return out
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def recorder() -> str | None:
+    """The OS user who records ("who" in ``client history``); None where the system cannot tell."""
+    try:
+        return getpass.getuser()
+    except Exception:  # getuser raises whatever the platform's lookup raises (OSError, KeyError)
+        return None
+
+
+def insert_events(
+    reg: Register, rows: Iterable[tuple[int, str, str, str | None, str | None]], audit_id: int | None
+) -> None:
+    """Write new event versions (client id, date, event, value, uid of the version it corrects).
+
+    Every writer of events comes through here, so each version gets its identity, the "today" it
+    entered this copy on, the real time, who recorded it and its audit entry (SPEC 10).
+    """
+    now, who, today = _now(), recorder(), reg.today.isoformat()
+    reg.conn.executemany(
+        "INSERT INTO events (client_id, date, event, value, supersedes, uid, recorded, recorded_on, recorded_at, "
+        "recorded_by, audit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(*r, uuid.uuid4().hex, now, today, now, who, audit_id) for r in rows],
+    )
+
+
+def withdraw_event(reg: Register, event_id: int, audit_id: int) -> None:
+    """Mark a version withdrawn: it stays, for the history, but no reader counts it any more."""
+    reg.conn.execute(
+        "UPDATE events SET withdrawn_on = ?, withdrawn_at = ?, audit_id = ? WHERE id = ? AND withdrawn_on IS NULL",
+        (reg.today.isoformat(), _now(), audit_id, event_id),
+    )
 
 
 def refresh(reg: Register, rec: Record) -> Timeline:

@@ -32,7 +32,7 @@ def due_facts(reg: Register, within: int) -> tuple[list[ClientFacts], list[OpenG
     grants = {
         cid: date.fromisoformat(day)
         for cid, day in reg.conn.execute(
-            "SELECT client_id, min(date) FROM events WHERE event = 'granted' AND date BETWEEN ? AND ? GROUP BY client_id",
+            "SELECT client_id, min(date) FROM current_events WHERE event = 'granted' AND date BETWEEN ? AND ? GROUP BY client_id",
             ((today - timedelta(days=longest)).isoformat(), l_),
         )
     }

@@ -56,7 +56,7 @@ def _intakes_in_clients_csv(reg: Register) -> dict[int, str]:
     out: dict[int, str] = {}
     rows = reg.conn.execute(
         "SELECT c.id, c.arrived, MIN(e.date) AS intake FROM clients c "
-        "JOIN events e ON e.client_id = c.id AND e.event = 'intake' GROUP BY c.id"
+        "JOIN current_events e ON e.client_id = c.id AND e.event = 'intake' GROUP BY c.id"
     )
     for r in rows:
         day = date.fromisoformat(r["intake"])
@@ -94,7 +94,7 @@ def _clients(reg: Register, with_names: bool) -> list[dict[str, Any]]:
 def _events(reg: Register, with_names: bool) -> list[dict[str, Any]]:
     in_clients = set(_intakes_in_clients_csv(reg))
     rows = reg.conn.execute(
-        "SELECT c.id, c.code, e.date, e.event, e.value FROM events e JOIN clients c ON c.id = e.client_id "
+        "SELECT c.id, c.code, e.date, e.event, e.value FROM current_events e JOIN clients c ON c.id = e.client_id "
         "ORDER BY c.code, e.date, e.id"
     )
     return [dict(r) for r in rows if not (r["event"] == "intake" and r["id"] in in_clients)]

@@ -207,10 +207,9 @@ _PLACES_AND_LANGUAGES = (
     (
         "place",
         "residence",
-        # A later move on the same day replaces an earlier one: only the one in force counts.
-        "SELECT 'client ' || c.code || ' move on ' || e.date AS record, e.value AS value FROM events e "
-        "JOIN clients c ON c.id = e.client_id WHERE e.event = 'move' AND e.id = (SELECT MAX(id) FROM events "
-        "WHERE client_id = e.client_id AND date = e.date AND event = 'move')",
+        # A later move on the same day withdraws an earlier one: only the one in force counts.
+        "SELECT 'client ' || c.code || ' move on ' || e.date AS record, e.value AS value FROM current_events e "
+        "JOIN clients c ON c.id = e.client_id WHERE e.event = 'move'",
     ),
     (
         "language",
@@ -318,6 +317,48 @@ def _settings(db: Database) -> None:
     db.table("settings").create({"key": str, "value": str}, pk="key", not_null=["value"])
 
 
+def _event_versions(db: Database) -> None:
+    """Events as versions with an identity and who recorded them when (SPEC 10, issue 19).
+
+    A correction withdraws a version and adds a new one; readers see ``current_events`` only.
+    What an older file cannot tell stays NULL: ``recorded_on`` is the day of the matching audit
+    entry, else of the row's own time, and ``recorded_by`` was never kept.
+    """
+    import uuid
+
+    conn = db.conn
+    for column, kind in (
+        ("uid", "TEXT"),
+        ("recorded_on", "TEXT"),
+        ("recorded_at", "TEXT"),
+        ("recorded_by", "TEXT"),
+        ("withdrawn_on", "TEXT"),
+        ("withdrawn_at", "TEXT"),
+        ("supersedes", "TEXT"),
+        ("audit_id", "INTEGER REFERENCES audit(id)"),
+    ):
+        conn.execute(f"ALTER TABLE events ADD COLUMN {column} {kind}")
+    conn.executemany(
+        "UPDATE events SET uid = ? WHERE id = ?",
+        [(uuid.uuid4().hex, r[0]) for r in conn.execute("SELECT id FROM events")],
+    )
+    # The latest audit entry that wrote this client's event of that day, kind and value.
+    conn.execute(
+        "UPDATE events SET audit_id = (SELECT MAX(a.id) FROM audit a JOIN clients c ON c.code = a.record "
+        "WHERE a.tbl = 'events' AND c.id = events.client_id AND json_valid(a.fields) "
+        "AND json_extract(a.fields, '$.date') = events.date AND json_extract(a.fields, '$.event') = events.event "
+        "AND json_extract(a.fields, '$.value') IS events.value)"
+    )
+    day = "CASE WHEN {0} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' THEN substr({0}, 1, 10) END"
+    conn.execute(
+        "UPDATE events SET recorded_on = COALESCE("
+        f"(SELECT {day.format('a.at')} FROM audit a WHERE a.id = events.audit_id), {day.format('recorded')}), "
+        f"recorded_at = CASE WHEN {day.format('recorded')} IS NOT NULL THEN recorded END"
+    )
+    conn.execute("CREATE UNIQUE INDEX events_uid ON events (uid)")
+    conn.execute("CREATE VIEW current_events AS SELECT * FROM events WHERE withdrawn_on IS NULL")
+
+
 MIGRATIONS: list[tuple[str, Step]] = [
     ("0001_register", _register),
     ("0002_casework", _casework),
@@ -328,6 +369,7 @@ MIGRATIONS: list[tuple[str, Step]] = [
     ("0007_personal", _personal),
     ("0008_report_indexes", _report_indexes),
     ("0009_settings", _settings),
+    ("0010_event_versions", _event_versions),
 ]
 # What a step could not do, told to whoever runs the command that applies it.
 NOTICES: dict[str, Callable[[sqlite3.Connection], list[str]]] = {"0005_place_keys": unmapped}

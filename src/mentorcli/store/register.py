@@ -34,9 +34,10 @@ class Register:
         self._policies: PolicyHistory | None = None
 
     # --- audit --------------------------------------------------------------------------
-    def audit(self, action: str, tbl: str, record: str, changed: dict[str, Any] | None = None) -> None:
+    def audit(self, action: str, tbl: str, record: str, changed: dict[str, Any] | None = None) -> int:
+        """Append one entry; returns its id, which the rows it wrote carry as ``audit_id``."""
         safe = {k: ("(changed)" if k in PERSONAL and v is not None else v) for k, v in (changed or {}).items()}
-        self.conn.execute(
+        cur = self.conn.execute(
             "INSERT INTO audit (at, command, action, tbl, record, fields) VALUES (?, ?, ?, ?, ?, ?)",
             (
                 datetime.now(UTC).isoformat(timespec="seconds"),
@@ -47,6 +48,7 @@ class Register:
                 json.dumps(safe, ensure_ascii=False, sort_keys=True, default=str),
             ),
         )
+        return int(cur.lastrowid or 0)
 
     # --- policy -------------------------------------------------------------------------
     @property

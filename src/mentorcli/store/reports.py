@@ -59,7 +59,7 @@ def population_facts(reg: Register, on: date) -> Iterator[ClientFacts]:
     )
     events = groupby(
         conn.execute(
-            f"SELECT client_id, date, event, value FROM events WHERE date <= :on AND ({_FACT_EVENTS} OR {_LEFT_LATVIA}) "
+            f"SELECT client_id, date, event, value FROM current_events WHERE date <= :on AND ({_FACT_EVENTS} OR {_LEFT_LATVIA}) "
             "ORDER BY client_id, date, id",
             params,
         ),
@@ -90,7 +90,7 @@ def _facts(reg: Register, clients: str, params: dict[str, str]) -> list[ClientFa
         episodes[r[0]].append(_episode(r))
     events: dict[int, list[Sequence[Any]]] = defaultdict(list)
     for r in conn.execute(
-        f"SELECT client_id, date, event, value FROM events WHERE client_id IN ({clients}) "
+        f"SELECT client_id, date, event, value FROM current_events WHERE client_id IN ({clients}) "
         f"AND ({_FACT_EVENTS} OR {_LEFT_LATVIA}) ORDER BY client_id, date, id",
         params,
     ):
@@ -202,6 +202,21 @@ def save(reg: Register, kind: str, period: str, figures: dict[str, Any]) -> None
         "INSERT INTO saved_reports (kind, period, saved_at, figures) VALUES (?, ?, ?, ?)", (kind, period, at, text)
     )
     reg.audit("save", "saved_reports", f"{kind} {period}", {"saved_at": at})
+
+
+def saved_months_now(reg: Register) -> dict[str, dict[str, Any]]:
+    """The figures of every month saved as sent, as the register gives them now.
+
+    Taken before and after a correction, they tell which sent months it moves.
+    """
+    from mentorcli.core import counting
+    from mentorcli.core.dates import parse_month
+
+    out: dict[str, dict[str, Any]] = {}
+    for (period,) in reg.conn.execute("SELECT DISTINCT period FROM saved_reports WHERE kind = 'month' ORDER BY period"):
+        first, last = parse_month(period)
+        out[period] = counting.month_report(inputs(reg, first, last), first, last, reg.today)
+    return out
 
 
 def last_saved(reg: Register, kind: str, period: str) -> tuple[str, dict[str, Any]]:
