@@ -1,8 +1,8 @@
 """Whole numbers as the user types them: the one place that reads them, and their bounds.
 
 Only ASCII digits count: Python's ``int()`` also reads ``١٢``, `` 7`` and ``1_000`` and fails on
-``²``, which a command line or a CSV cell must not smuggle in. Every bound is documented in the
-README ("Numbers and dates").
+``²``, which a command line or a CSV cell must not smuggle in. Every bound is documented in
+docs/usage.md ("Numbers and dates").
 """
 
 from __future__ import annotations
