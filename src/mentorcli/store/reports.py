@@ -20,17 +20,13 @@ from mentorcli.core.errors import InputError
 from mentorcli.core.legal import STATUS_EVENTS, LegalTimeline, StatusEvent
 from mentorcli.core.messages import N_
 from mentorcli.store.clients import stored_spans
-from mentorcli.store.db import overlaps
+from mentorcli.store.db import day_or_none, overlaps
 from mentorcli.store.register import Register
 
 # Clients whose episodes overlap the period, as far as it has happened by "today".
 # No DISTINCT: ``IN`` needs none, and with it SQLite reads every episode in client order instead of
 # searching the index on (end, start, client_id).
 _SERVED = f"SELECT client_id FROM episodes WHERE {overlaps(':first', ':end')}"
-
-
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
 
 
 def client_facts(reg: Register, first: date, last: date) -> list[ClientFacts]:
@@ -75,7 +71,7 @@ def population_facts(reg: Register, on: date) -> Iterator[ClientFacts]:
 
 
 def _episode(r: Sequence[Any]) -> Episode:
-    return Episode(date.fromisoformat(r[1]), _day(r[2]), r[3], bool(r[4]))
+    return Episode(date.fromisoformat(r[1]), day_or_none(r[2]), r[3], bool(r[4]))
 
 
 def _facts(reg: Register, clients: str, params: dict[str, str]) -> list[ClientFacts]:
@@ -131,7 +127,7 @@ def _client(row: Sequence[Any], episodes: list[Episode], events: Iterable[Sequen
 def inputs(reg: Register, first: date, last: date) -> Inputs:
     conn = reg.conn
     staff = [
-        StaffFacts(r[0], date.fromisoformat(r[1]), _day(r[2]))
+        StaffFacts(r[0], date.fromisoformat(r[1]), day_or_none(r[2]))
         for r in conn.execute(
             "SELECT role, active_from, active_to FROM staff WHERE active_from <= ? AND (active_to IS NULL OR active_to >= ?)",
             (last.isoformat(), first.isoformat()),
@@ -152,7 +148,7 @@ def windows(reg: Register, first: date, last: date) -> list[WindowFacts]:
     """Eligibility windows overlapping the period (one client may have several)."""
     end = min(last, reg.today).isoformat()
     return [
-        WindowFacts(str(r[0]), date.fromisoformat(r[1]), _day(r[2]))
+        WindowFacts(str(r[0]), date.fromisoformat(r[1]), day_or_none(r[2]))
         for r in reg.conn.execute(
             f'SELECT client_id, start, "end" FROM windows WHERE {overlaps(":first", ":end")}',
             {"first": first.isoformat(), "end": end},
