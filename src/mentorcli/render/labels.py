@@ -51,6 +51,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "start": ("Start", "Sākums"),
     "end": ("End", "Beigas"),
     "end_reason": ("Reason", "Iemesls"),
+    "earlier_episodes": ("Served by earlier providers (history)", "Iepriekšējo sniedzēju epizodes (vēsture)"),
+    "provider": ("Provider", "Pakalpojuma sniedzējs"),
     # Reports
     "month": ("Month", "Mēnesis"),
     "year": ("Year", "Gads"),
