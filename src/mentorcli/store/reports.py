@@ -34,6 +34,11 @@ def client_facts(reg: Register, first: date, last: date) -> list[ClientFacts]:
     return _facts(reg, _SERVED, params)
 
 
+def served_up_to(reg: Register, last: date) -> list[ClientFacts]:
+    """The facts of every client served on or before ``last`` (``funder extract``)."""
+    return _facts(reg, "SELECT client_id FROM episodes WHERE start <= :end", {"end": min(last, reg.today).isoformat()})
+
+
 _FACT_EVENTS = "event IN ('granted', 'refused', 'appealed', 'court', 'final-refusal', 'move')"
 _LEFT_LATVIA = "(event = 'exit' AND value = 'left-latvia')"
 _CLIENT_COLUMNS = "id, code, sex, born, country, route, family, residence, arrived"
