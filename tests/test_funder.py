@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import stat
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import Run
-from mentorcli.core import funder
+from mentorcli.core import counting, funder
+from mentorcli.core.counting import ClientFacts, Inputs
+from mentorcli.core.eligibility import TRANSFERRED, Episode
+from test_report_core import BASE, caseloads
 
 PASS = "correct-horse-battery"
 TODAY = "2017-12-31"
@@ -182,3 +188,43 @@ def test_the_pseudonym_folds_case_diacritics_and_script() -> None:
     other = funder.read_key(funder.new_key_file())
     assert funder.pseudonym(other, "Juris", born, "M") != funder.pseudonym(keys, "Juris", born, "M")
     assert funder.pseudonym(keys, None, born, "M") is None
+
+
+def _split(c: ClientFacts, day: date) -> tuple[ClientFacts, ClientFacts]:
+    """The client's service as two providers saw it with a handover on ``day``."""
+    before: list[Episode] = []
+    after: list[Episode] = []
+    for e in c.episodes:
+        if e.end is not None and e.end <= day:
+            before.append(e)
+        elif e.start > day:
+            after.append(replace(e, first=False))
+        else:
+            before.append(replace(e, end=day, end_reason=TRANSFERRED))
+            after.append(replace(e, start=day + timedelta(days=1), first=False, taken_over=True))
+    return replace(c, episodes=tuple(before)), replace(c, episodes=tuple(after))
+
+
+@pytest.mark.slow
+@settings(max_examples=150, deadline=None)
+@given(caseloads(), st.integers(0, 600))
+def test_a_handover_changes_no_figure_of_the_funder(case: tuple[list[ClientFacts], date, date, date], at: int) -> None:
+    """Split every client's service between two providers at a handover day: the funder's
+    combined figures are the figures of one register that served them all along."""
+    clients, first, last, today = case
+    day = BASE + timedelta(days=at)
+    parts = [_split(c, day) for c in clients]
+    extracts = [
+        funder.Extract(
+            name, first, last, tuple(funder.Person(c.code, p[i]) for c, p in zip(clients, parts, strict=True))
+        )
+        for i, name in enumerate(("A", "B"))
+    ]
+    combined = funder.period_report(funder.combine(extracts), first, last, today)
+    alone = counting.period_report(Inputs(clients), first, last, today)
+    for key in (*funder.NOT_IN_EXTRACTS, "providers", "served_by_several", "unlinked", "not_in_extracts"):
+        alone.pop(key, None)
+        combined.pop(key, None)
+    alone["exits"].pop(TRANSFERRED)
+    alone["exits_by_route"].pop(TRANSFERRED)
+    assert combined == alone

@@ -77,9 +77,33 @@ def test_handover_ends_the_episodes_and_takeover_brings_the_histories(run: Run, 
     assert run(*b, "report", "year", "2016", "--format", "json").json()["served"] == 0
     lsk = run("--db", old, "--today", "2017-12-31", "report", "year", "2017", "--format", "json").json()
     assert lsk["exits"][TRANSFERRED] == 2 and lsk["taken_over"] == 0
+    assert (
+        run("--db", old, "--today", "2017-03-31", "report", "capacity", "2017-03", "--list", "--format", "json").json()
+        == []
+    )
+    # Their windows and goals are the next provider's business now.
+    assert run("--db", old, "--today", "2017-02-01", "due", "--within", "400", "--format", "json").json() == []
+    with sqlite3.connect(new) as conn:
+        kept = conn.execute("SELECT provider, recorded_on FROM event_provenance ORDER BY recorded_on").fetchall()
+    assert kept and all(p == "LSK" and day == HANDED_ON for p, day in kept)
     audit = run(*b, "audit", "--format", "json").json()
     assert any(e["action"] == "takeover" for e in audit)
     assert any(e["action"] == "handover" for e in run("--db", old, "audit", "--format", "json").json())
+
+
+def test_a_client_handed_on_again_keeps_every_earlier_provider(run: Run, tmp_path: Path) -> None:
+    old, new, third, h1, h2 = (tmp_path / n for n in ("lsk.db", "dm.db", "x.db", "h1.enc", "h2.enc"))
+    _old(run, old)
+    run("--db", old, "--today", HANDED_ON, "db", "handover", h1, "--on", HANDED_ON, "--provider", "LSK", "LSK-1")
+    run("--db", new, "--today", "2017-02-01", "db", "takeover", h1)
+    run("--db", new, "--today", "2017-03-31", "db", "handover", h2, "--on", "2017-03-31", "--provider", "DM")
+    run("--db", third, "--today", "2017-04-01", "db", "takeover", h2)
+    shown = run("--db", third, "--today", "2017-04-30", "client", "show", "LSK-1", "--format", "json").json()
+    assert [(e["provider"], e["start"], e["end"]) for e in shown["earlier_episodes"]] == [
+        ("LSK", "2016-03-10", HANDED_ON),
+        ("DM", "2017-02-01", "2017-03-31"),
+    ]
+    assert shown["episodes"] == [{"start": "2017-04-01", "end": None, "end_reason": None}]
 
 
 def test_the_same_file_twice_changes_nothing(run: Run, tmp_path: Path) -> None:

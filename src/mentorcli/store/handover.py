@@ -237,6 +237,11 @@ def _bring_in(
     rows = [(cid, e["date"], e["event"], e["value"], None) for e in p["events"]]
     rows.append((cid, (day + ONE_DAY).isoformat(), TAKEOVER, provider, None))
     insert_events(reg, rows, audit_id)
+    uids = [r[0] for r in reg.conn.execute("SELECT uid FROM events WHERE client_id = ? ORDER BY id", (cid,))]
+    reg.conn.executemany(
+        "INSERT INTO event_provenance (event_uid, provider, recorded_on, audit_id) VALUES (?, ?, ?, ?)",
+        [(uid, provider, e.get("recorded_on"), audit_id) for uid, e in zip(uids, p["events"], strict=False)],
+    )
     reg.conn.executemany(
         'INSERT INTO earlier_episodes (id, client_id, provider, start, "end", end_reason, audit_id) '
         "VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -363,6 +363,7 @@ def _handover(db: Database) -> None:
     """Clients handed over between providers (SPEC 9, issue 21).
 
     ``earlier_episodes``: what earlier providers served a taken-over client, kept as history.
+    ``event_provenance``: where and when a taken-over event was first recorded.
     ``handovers``: each handover file written (``out``) or taken over (``in``), by the SHA-256 of
     its bytes, so that a file taken over twice is recognised. Derived episodes learn whether a
     takeover opened them.
@@ -399,6 +400,14 @@ def _handover(db: Database) -> None:
         not_null=["direction", "sha256", "provider", "handed_on", "applied_on", "clients"],
     )
     db.table("handovers").create_index(["sha256", "direction"], unique=True)
+    # A taken-over event is recorded here on the day of the takeover; the day it entered the
+    # previous provider's register is kept as provenance (SPEC 10).
+    db.table("event_provenance").create(
+        {"event_uid": str, "provider": str, "recorded_on": str, "audit_id": int},
+        pk="event_uid",
+        foreign_keys=[("audit_id", "audit", "id")],
+        not_null=["provider"],
+    )
 
 
 MIGRATIONS: list[tuple[str, Step]] = [
