@@ -110,6 +110,9 @@ def test_each_register_counts_its_own_and_the_funder_counts_each_person_once(run
     assert not {"staff", "activities", "staff_average"} & set(y2017)
     assert y2017["families"] == 1 and y2017["decisions"]["alternative"] == 1
 
+    sheet = tmp_path / "2017.xlsx"
+    run("--today", TODAY, "report", "year", "2017", *both[:-2], "--format", "xlsx", "--output", sheet)
+    assert sheet.stat().st_size > 0
     y2016 = run("--today", TODAY, "report", "year", "2016", *both).json()
     assert _pick(y2016, "served", "first_time", "providers", "served_by_several") == {
         "served": 3, "first_time": 3, "providers": {"LSK": 3}, "served_by_several": 0,
