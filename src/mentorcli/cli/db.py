@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from mentorcli.cli.common import Format, FormatOpt, as_date, choice, many_objects, progress, register, say, settings
+from mentorcli.core.dates import ONE_DAY
 from mentorcli.core.errors import InputError
 from mentorcli.core.messages import N_, NP_
 from mentorcli.render.i18n import tr
@@ -185,6 +186,68 @@ def purge(
     if replaced:
         said = NP_("would delete {n} replaced copy", "would delete {n} replaced copies", n) if dry_run else None
         say(said or NP_("deleted {n} replaced copy", "deleted {n} replaced copies", n))
+
+
+@app.command("handover")
+def handover(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="The handover file to write (encrypted).")],
+    on: Annotated[str, typer.Option("--on", help="The last day this provider serves them.")],
+    provider: Annotated[
+        str, typer.Option("--provider", help="This provider's name, e.g. LSK, as the next one shows it.")
+    ],
+    codes: Annotated[
+        list[str] | None, typer.Argument(help="The clients to hand over (default: every client served that day).")
+    ] = None,
+) -> None:
+    """Hand clients over to the next provider: their records into one encrypted file, exit transferred."""
+    from mentorcli.render.files import write_output
+    from mentorcli.store import handover as store
+
+    day, name = as_date(on, "--on"), _provider(provider)
+    passphrase = _passphrase(new=True)
+    with register(ctx, write=True) as reg:
+        handed = store.handover(reg, name, day, codes or [], passphrase)
+        write_output(path, handed.blob, register=settings(ctx).db, new_file_only=True)
+    n = len(handed.codes)
+    said = NP_(
+        "{n} client handed over to {path} (encrypted)", "{n} clients handed over to {path} (encrypted)", n, path=path
+    )
+    say(N_("{said}; exit transferred on {day}", said=said, day=day))
+
+
+@app.command("takeover")
+def takeover(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="The handover file from the previous provider.")],
+    prefix: Annotated[
+        str, typer.Option("--prefix", help="Put this before every code (when the codes are already taken here).")
+    ] = "",
+) -> None:
+    """Take over the clients of a handover file: full histories, served here from the next day."""
+    from mentorcli.render.files import check_source
+    from mentorcli.store import handover as store
+
+    check_source(path)
+    blob = path.read_bytes()
+    data, digest = store.open_file(blob, _passphrase(new=False))
+    with register(ctx, write=True) as reg:
+        taken = store.takeover(reg, data, digest, prefix.strip())
+    if taken.already is not None:
+        say(N_("{path}: already applied on {day}", path=path, day=taken.already))
+        return
+    n = len(taken.codes)
+    said = NP_(
+        "{n} client taken over from {provider}", "{n} clients taken over from {provider}", n, provider=taken.provider
+    )
+    say(N_("{said}; served here from {day}", said=said, day=taken.on + ONE_DAY))
+
+
+def _provider(text: str) -> str:
+    name = text.strip()
+    if not name:
+        raise InputError(N_("--provider: a provider's name is needed"), field="--provider")
+    return name
 
 
 @app.command("set")

@@ -85,6 +85,10 @@ EXAMPLES: dict[str, str] = {
     "db purge": "mentorcli db purge --ended-before 2016-01-01 --dry-run",
     "db set": "mentorcli db set lang lv",
     "db datasette": "mentorcli db datasette > metadata.json",
+    "db handover": "mentorcli db handover handover-2017-01-31.enc --on 2017-01-31 --provider LSK",
+    "db takeover": "mentorcli db takeover handover-2017-01-31.enc --prefix DM-",
+    "funder key": "mentorcli funder key sif-2017.key",
+    "funder extract": "mentorcli funder extract --from 2017-01-01 --to 2017-12-31 --provider LSK --key sif-2017.key --output lsk-2017.extract",
 }
 
 # Metavars by what the value is; anything else shows its own name in capitals.

@@ -47,6 +47,34 @@ MonthArg = Annotated[str, typer.Argument(help="The month, e.g. 2020-07.")]
 FromOpt = Annotated[str, typer.Option("--from", help="First day of the period: 2016-04-06 or 06.04.2016.")]
 ToOpt = Annotated[str, typer.Option("--to", help="Last day of the period.")]
 NOT_SERVED_COLUMNS = ("code", "window", "since", "until")
+ExtractOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--extract", help="The funder's view: count over these providers' extracts, not the register."),
+]
+KeyOpt = Annotated[Path | None, typer.Option("--key", help="The funder's key file, with --extract.")]
+
+
+def read_keys(path: Path) -> Any:
+    from mentorcli.core.funder import read_key
+    from mentorcli.render.files import check_source
+
+    check_source(path)
+    return read_key(path.read_bytes())
+
+
+def _combined(extracts: list[Path], key: Path | None) -> Any:
+    """The providers' extracts joined into one client per person (core/funder.py)."""
+    from mentorcli.core import funder
+    from mentorcli.render.files import check_source
+
+    if key is None:
+        raise InputError(N_("--extract needs --key KEYFILE"), field="--key")
+    keys = read_keys(key)
+    read = []
+    for path in extracts:
+        check_source(path)
+        read.append(funder.read_extract(funder.unseal(keys, path.read_bytes(), str(path)), str(path)))
+    return funder.combine(read)
 
 
 def _render(
@@ -146,9 +174,17 @@ def period(
     format: FormatOpt = ReportFormat.table,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    extract: ExtractOpt = None,
+    key: KeyOpt = None,
 ) -> None:
     """A period report: unique persons, per month, families, exits by route, active at the end."""
     first, last = _period(from_, to)
+    if extract:
+        from mentorcli.core import funder
+
+        fig = funder.period_report(_combined(extract, key), first, last, settings(ctx).today)
+        _emit(ctx, fig, format, output, "period", force=force)
+        return
     with register(ctx, write=False) as reg:
         fig = counting.period_report(store.inputs(reg, first, last), first, last, reg.today)
     _emit(ctx, fig, format, output, "period", force=force)
@@ -165,12 +201,22 @@ def year(
         typer.Option("--compare", help="Set this year beside another: both and the change."),
     ] = None,
     force: ForceOpt = False,
+    extract: ExtractOpt = None,
+    key: KeyOpt = None,
 ) -> None:
     """The period report over a calendar year, plus first_time (new in that year)."""
     from mentorcli.render import latvian
 
     number = parse_int(year, "year", YEARS)
     other = parse_int(compare, "--compare", YEARS) if compare is not None else None
+    if extract:
+        from mentorcli.core import funder
+
+        if other is not None:
+            raise InputError(N_("--compare is not offered over extracts"), field="--compare")
+        fig = funder.year_report(_combined(extract, key), number, settings(ctx).today)
+        _emit(ctx, fig, format, output, "year", force=force, paragraph=latvian.year_paragraph)
+        return
     with register(ctx, write=False) as reg:
         fig = _year(reg, number)
         before = _year(reg, other) if other is not None else None
@@ -224,11 +270,20 @@ def population(
     format: FormatOpt = ReportFormat.table,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    extract: ExtractOpt = None,
+    key: KeyOpt = None,
 ) -> None:
     """Everyone served by a day who has not left Latvia, where they live that day (seed 001)."""
     from mentorcli.render.latvian import population_paragraph
 
     day = as_date(on, "--on")
+    if extract:
+        from mentorcli.core import funder
+
+        check_not_future(day, settings(ctx).today, "--on")
+        fig = funder.population_report(_combined(extract, key), day, settings(ctx).today)
+        _emit(ctx, fig, format, output, "population", force=force, paragraph=population_paragraph)
+        return
     with register(ctx, write=False) as reg:
         check_not_future(day, reg.today, "--on")
         fig = counting.population_report(store.population_facts(reg, day), day, reg.today)

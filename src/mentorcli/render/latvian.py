@@ -170,7 +170,8 @@ def year_paragraph(fig: Mapping[str, Any]) -> str:
     if ages:
         text = _join(ages)
         sentences.append(f"{text[0].upper()}{text[1:]}.")
-    staff = {k: whole(v) for k, v in fig["staff_average"].items()}
+    # Over extracts there is no staff (SPEC 10, not_in_extracts): the sentence is left out.
+    staff = {k: whole(v) for k, v in fig.get("staff_average", {"social_workers": 0, "mentors": 0}).items()}
     if staff["social_workers"] or staff["mentors"]:
         who = _join([count(staff["social_workers"], SOCIAL_WORKER), count(staff["mentors"], MENTOR)])
         sentences.append(f"Pakalpojumu vidēji gadā nodrošināja {who}.")

@@ -257,15 +257,20 @@ def client_screen(view: Mapping[str, Any], lang: str) -> Screen:
         [cell(e["start"], lang), cell(e["end"], lang), cell(e["end_reason"], lang, "end_reason")]
         for e in view["episodes"]
     ]
-    return Screen(
-        view["code"],
-        [
-            Section(label("h:client", lang), pairs(who)),
-            Section(label("h:status", lang), pairs(status)),
-            Section(label("windows", lang), windows, [_cap(label(k, lang)) for k in ("kind", "start", "end")]),
-            Section(label("episodes", lang), episodes, [_cap(label(k, lang)) for k in ("start", "end", "end_reason")]),
-        ],
-    )
+    sections = [
+        Section(label("h:client", lang), pairs(who)),
+        Section(label("h:status", lang), pairs(status)),
+        Section(label("windows", lang), windows, [_cap(label(k, lang)) for k in ("kind", "start", "end")]),
+        Section(label("episodes", lang), episodes, [_cap(label(k, lang)) for k in ("start", "end", "end_reason")]),
+    ]
+    if "earlier_episodes" in view:
+        earlier = [
+            [e["provider"], cell(e["start"], lang), cell(e["end"], lang), cell(e["end_reason"], lang, "end_reason")]
+            for e in view["earlier_episodes"]
+        ]
+        headers = [_cap(label(k, lang)) for k in ("provider", "start", "end", "end_reason")]
+        sections.append(Section(label("earlier_episodes", lang), earlier, headers))
+    return Screen(view["code"], sections)
 
 
 # --- screens to text ---------------------------------------------------------------------------------

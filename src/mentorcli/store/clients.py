@@ -12,7 +12,7 @@ from typing import Any
 
 from mentorcli.core import clients as fields
 from mentorcli.core.clients import Client
-from mentorcli.core.eligibility import Episode, ServiceEvent, Timeline, Window, compute
+from mentorcli.core.eligibility import TAKEOVER, Episode, ServiceEvent, Timeline, Window, compute
 from mentorcli.core.errors import InputError, NotFound
 from mentorcli.core.events import check_event
 from mentorcli.core.legal import STATUS_EVENTS, StatusEvent
@@ -21,7 +21,7 @@ from mentorcli.store import personal
 from mentorcli.store.db import day_or_none, iso_or_none
 from mentorcli.store.register import Register
 
-SERVICE = ("intake", "resume", "exit")
+SERVICE = ("intake", "resume", TAKEOVER, "exit")
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class Record:
     status_events: tuple[StatusEvent, ...]
     service_events: tuple[ServiceEvent, ...]
     moves: tuple[Move, ...]
+    earlier: tuple[Episode, ...] = ()  # served by earlier providers before a takeover (store.handover)
 
     def residence_on(self, day: date) -> str:
         where = self.client.residence
@@ -66,7 +67,7 @@ def record_by_id(reg: Register, cid: int) -> Record:
     events = reg.conn.execute(
         "SELECT client_id, date, event, value FROM current_events WHERE client_id = ? ORDER BY date, id", (cid,)
     )
-    return _record(row, events)
+    return _record(row, events, earlier_episodes(reg, f"= {int(cid)}").get(cid, ()))
 
 
 def records(reg: Register, where: str = "", params: Sequence[Any] | Mapping[str, Any] = ()) -> Iterator[Record]:
@@ -81,12 +82,28 @@ def records(reg: Register, where: str = "", params: Sequence[Any] | Mapping[str,
     sql = f"SELECT client_id, date, event, value FROM current_events {chosen} ORDER BY client_id, date, id"
     for e in rows.execute(sql, params):
         events.setdefault(e[0], []).append(e)
+    earlier = earlier_episodes(reg, f"IN (SELECT c.id FROM clients c WHERE {where})" if where else "", params)
     sql = f"{_WITH_PERSONAL} {'WHERE ' + where if where else ''} ORDER BY c.code"
     for row in reg.conn.execute(sql, params):
-        yield _record(row, events.get(row["id"], ()))
+        yield _record(row, events.get(row["id"], ()), earlier.get(row["id"], ()))
 
 
-def _record(row: sqlite3.Row, events: Iterable[Sequence[Any]]) -> Record:
+def earlier_episodes(
+    reg: Register, chosen: str = "", params: Sequence[Any] | Mapping[str, Any] = ()
+) -> dict[int, tuple[Episode, ...]]:
+    """Episodes other providers served, by client id; ``chosen`` narrows ``client_id`` (``= 7``, ``IN (…)``)."""
+    out: dict[int, list[Episode]] = {}
+    where = f"WHERE client_id {chosen}" if chosen else ""
+    for cid, provider, start, end, reason in reg.conn.execute(
+        f'SELECT client_id, provider, start, "end", end_reason FROM earlier_episodes {where} ORDER BY client_id, start',
+        params,
+    ):
+        seen = out.setdefault(cid, [])
+        seen.append(Episode(date.fromisoformat(start), day_or_none(end), reason, not seen, provider=provider))
+    return {cid: tuple(eps) for cid, eps in out.items()}
+
+
+def _record(row: sqlite3.Row, events: Iterable[Sequence[Any]], earlier: tuple[Episode, ...] = ()) -> Record:
     """The client's row and their events (client id, date, event, value) in date order."""
     status: list[StatusEvent] = []
     service: list[ServiceEvent] = []
@@ -99,11 +116,11 @@ def _record(row: sqlite3.Row, events: Iterable[Sequence[Any]]) -> Record:
             service.append(ServiceEvent(day, event, value))
         else:
             moves.append(Move(day, value))
-    return Record(_client(row), tuple(status), tuple(service), tuple(moves))
+    return Record(_client(row), tuple(status), tuple(service), tuple(moves), earlier)
 
 
 def timeline(reg: Register, rec: Record) -> Timeline:
-    return compute(rec.client.arrived, rec.status_events, rec.service_events, reg.policies)
+    return compute(rec.client.arrived, rec.status_events, rec.service_events, reg.policies, rec.earlier)
 
 
 def add_client(reg: Register, client: Client, intake: date | None) -> int:
@@ -112,12 +129,7 @@ def add_client(reg: Register, client: Client, intake: date | None) -> int:
     if reg.conn.execute("SELECT 1 FROM clients WHERE code = ?", (client.code,)).fetchone():
         raise InputError(N_("'{value}' is already in the register", value=client.code), field="code")
     values = _columns(client)
-    cur = reg.conn.execute(
-        f"INSERT INTO clients ({', '.join(values)}, created) VALUES ({', '.join('?' * len(values))}, ?)",
-        (*values.values(), datetime.now(UTC).isoformat(timespec="seconds")),
-    )
-    cid = int(cur.lastrowid or 0)
-    personal.set_client(reg, cid, client.name, client.languages)
+    cid = insert_client(reg, client)
     reg.audit("add", "clients", client.code, {**values, "name": client.name, "languages": client.languages})
     if intake is not None:
         try:
@@ -128,6 +140,18 @@ def add_client(reg: Register, client: Client, intake: date | None) -> int:
             raise InputError(e.reason, field="intake") from None
     else:
         refresh(reg, record_by_id(reg, cid))
+    return cid
+
+
+def insert_client(reg: Register, client: Client, cid: int | None = None) -> int:
+    """Write the client's row and personal data, unchecked: callers check and audit."""
+    values = _columns(client)
+    cur = reg.conn.execute(
+        f"INSERT INTO clients (id, {', '.join(values)}, created) VALUES (?, {', '.join('?' * len(values))}, ?)",
+        (cid, *values.values(), datetime.now(UTC).isoformat(timespec="seconds")),
+    )
+    cid = int(cur.lastrowid or 0)
+    personal.set_client(reg, cid, client.name, client.languages)
     return cid
 
 
@@ -314,9 +338,9 @@ def refresh(reg: Register, rec: Record) -> Timeline:
         [(cid, i, w.kind, w.start.isoformat(), iso_or_none(w.end), w.ended_by) for i, w in enumerate(tl.windows)],
     )
     reg.conn.executemany(
-        "INSERT INTO episodes (client_id, seq, start, end, end_reason, first) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO episodes (client_id, seq, start, end, end_reason, first, taken_over) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
-            (cid, i, e.start.isoformat(), iso_or_none(e.end), e.end_reason, int(e.first))
+            (cid, i, e.start.isoformat(), iso_or_none(e.end), e.end_reason, int(e.first), int(e.taken_over))
             for i, e in enumerate(tl.episodes)
         ],
     )
