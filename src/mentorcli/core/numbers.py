@@ -15,6 +15,7 @@ WITHIN_DAYS = (0, 3660)  # `due --within`: ten years ahead
 POLICY_MONTHS = (1, 120)  # asylum_seeker_months, status_months
 POLICY_DAYS = (0, 365)  # mucenieki_stay_days
 CASELOAD = (0, 10_000)  # caseload minimums and maximums
+SUPPRESSION = (1, 99)  # suppression_threshold: report --public hides counts 1..T
 YEARS = (1900, 2100)  # a year of a report, an event or a birth
 ROW_ID = (1, 999_999_999)  # a goal's number
 

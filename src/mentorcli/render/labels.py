@@ -28,6 +28,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "h:report-capacity": ("Capacity", "Kapacitāte"),
     "h:report-invoice": ("Invoice", "Rēķins"),
     "h:report-diff": ("Changes since the report was saved", "Izmaiņas kopš pārskata saglabāšanas"),
+    "h:other-countries": ("Other countries", "Citas valstis"),
+    "h:public-note": (
+        "Figures safe to publish: '<N' is a count below N; 'x' is hidden so that no hidden count can be worked "
+        "out from a total or the other figures; countries with few persons are counted together as other countries.",
+        "Publicējami skaitļi: „<N” ir skaits, mazāks par N; „x” ir paslēpts, lai neviens paslēpts skaits nebūtu "
+        "aprēķināms no kopsummas vai citiem skaitļiem; valstis ar nedaudzām personām ir saskaitītas kopā kā citas valstis.",
+    ),
     # Client
     "code": ("Case code", "Lietas kods"),
     "name": ("Name", "Vārds"),
