@@ -85,6 +85,7 @@ EXAMPLES: dict[str, str] = {
     "db purge": "mentorcli db purge --ended-before 2016-01-01 --dry-run",
     "db set": "mentorcli db set lang lv",
     "db datasette": "mentorcli db datasette > metadata.json",
+    "db serve": "mentorcli db serve --port 8001",
 }
 
 # Metavars by what the value is; anything else shows its own name in capitals.

@@ -16,6 +16,7 @@ POLICY_MONTHS = (1, 120)  # asylum_seeker_months, status_months
 POLICY_DAYS = (0, 365)  # mucenieki_stay_days
 CASELOAD = (0, 10_000)  # caseload minimums and maximums
 SUPPRESSION = (1, 99)  # suppression_threshold: report --public hides counts 1..T
+PORTS = (1024, 65535)  # `db serve --port`: not a port only root may open
 YEARS = (1900, 2100)  # a year of a report, an event or a birth
 ROW_ID = (1, 999_999_999)  # a goal's number
 
