@@ -12,7 +12,8 @@ from typing import Annotated, Any
 import typer
 
 from mentorcli.cli.caseload import caseload
-from mentorcli.cli.common import ForceOpt, as_date, register, settings
+from mentorcli.cli.common import ForceOpt, Format, as_date, register, settings
+from mentorcli.cli.common import FormatOpt as TextFormatOpt  # table, json, csv, md: no xlsx
 from mentorcli.core import counting, disclosure
 from mentorcli.core.clients import check_not_future
 from mentorcli.core.dates import parse_month
@@ -397,6 +398,35 @@ def chart(
         totals = counting.period_report(inp, first, last, reg.today)
     write_output(output, chart_png(what, monthly, totals, settings(ctx).lang), register=settings(ctx).db, force=force)
     typer.echo(tr(N_("{path}: chart of {kind}, {first} - {last}", path=output, kind=what, first=first, last=last)))
+
+
+@app.command("forecast")
+def forecast(
+    ctx: typer.Context,
+    weeks: Annotated[str, typer.Option("--weeks", help="How many weeks, from this week's Monday (1 to 104).")] = "12",
+    family_size: Annotated[
+        str, typer.Option("--family-size", help="The family to place: persons needing one worker and one mentor.")
+    ] = "1",
+    format: TextFormatOpt = Format.table,
+    public: NotPublicOpt = False,
+) -> None:
+    """The weeks ahead: places that free up per staff member, who waits, the first week a family fits."""
+    from mentorcli.core.forecast import WEEK, forecast, monday_of
+    from mentorcli.core.numbers import FAMILY, FORECAST_WEEKS
+    from mentorcli.store import forecast as inputs
+
+    refuse_public(public)
+    n, k = parse_int(weeks, "--weeks", FORECAST_WEEKS), parse_int(family_size, "--family-size", FAMILY)
+    with register(ctx, write=False) as reg:
+        first = monday_of(reg.today)
+        last = first + n * WEEK
+        fig = forecast(inputs.members(reg, first, last), inputs.spans(reg, first), reg.policies, reg.today, n, k)
+    if format == Format.json:
+        typer.echo(render(fig, "json"))
+        return
+    from mentorcli.render.forecast import forecast_text
+
+    typer.echo(forecast_text(fig, format.value, k, settings(ctx).lang))
 
 
 # The staff members' loads sit with the other reports (built with the casework, in cli/caseload.py).
