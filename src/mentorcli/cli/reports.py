@@ -419,8 +419,8 @@ def forecast(
     n, k = parse_int(weeks, "--weeks", FORECAST_WEEKS), parse_int(family_size, "--family-size", FAMILY)
     with register(ctx, write=False) as reg:
         first = monday_of(reg.today)
-        last = first + n * WEEK
-        fig = forecast(inputs.members(reg, first, last), inputs.spans(reg, first), reg.policies, reg.today, n, k)
+        last = first + (n - 1) * WEEK  # the last week's Monday: every figure is taken on a Monday
+        fig = forecast(inputs.members(reg, first, last), inputs.spans(reg, first, last), reg.policies, reg.today, n, k)
     if format == Format.json:
         typer.echo(render(fig, "json"))
         return

@@ -14,6 +14,7 @@ dated after today are refused, so no exit is foreseen that was not recorded.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -57,10 +58,12 @@ def forecast(
 ) -> dict[str, Any]:
     """``weeks`` weeks from the week of ``today``, and the first in which a family of ``family`` fits."""
     loads = {id(s): Caseload(s.assignments) for s in staff}
+    ends = {id(s): sorted(p.end for p in s.assignments if p.end) for s in staff}
+    mondays = [monday_of(today) + k * WEEK for k in range(weeks)]
+    waiting = _waiting(clients, mondays)
     out: list[dict[str, Any]] = []
     first_fit: date | None = None
-    for k in range(weeks):
-        monday = monday_of(today) + k * WEEK
+    for k, monday in enumerate(mondays):
         sunday = monday + timedelta(days=6)
         policy = policies.on(monday)
         on_duty = [s for s in staff if s.active.contains(monday)]
@@ -69,7 +72,7 @@ def forecast(
         total = dict.fromkeys(ROLE_KEYS.values(), 0)
         for s in on_duty:
             free[s.name] = max(0, int(policy[MAXIMUM_KEY[s.role]]) - loads[id(s)].on(monday))
-            freed[ROLE_KEYS[s.role]][s.name] = sum(1 for p in s.assignments if p.end and monday <= p.end <= sunday)
+            freed[ROLE_KEYS[s.role]][s.name] = bisect_right(ends[id(s)], sunday) - bisect_left(ends[id(s)], monday)
             total[ROLE_KEYS[s.role]] += free[s.name]
         if first_fit is None and _fits(on_duty, free, monday, family):
             first_fit = monday
@@ -78,10 +81,34 @@ def forecast(
                 "week_start": monday,
                 "freed": freed,
                 "free_places": total,
-                "waiting": sum(1 for wins, eps in clients if not_served_on(monday, wins, eps)),
+                "waiting": waiting[k],
             }
         )
     return {"weeks": out, "first_week_for_family": first_fit}
+
+
+def _waiting(clients: Sequence[tuple[Sequence[Window], Sequence[Episode]]], mondays: Sequence[date]) -> list[int]:
+    """Per Monday, the clients eligible and not served (``not_served_on`` decides).
+
+    Asked only on the Mondays that a window covers and no episode does: at national scale, asking
+    every client on every Monday took seconds.
+    """
+    counts = [0] * len(mondays)
+    for wins, eps in clients:
+        weeks: set[int] = set()
+        for w in wins:
+            weeks.update(_covered(mondays, w.start, w.end))
+        for e in eps:
+            weeks.difference_update(_covered(mondays, e.start, e.end))
+        for k in weeks:
+            if not_served_on(mondays[k], wins, eps):
+                counts[k] += 1
+    return counts
+
+
+def _covered(mondays: Sequence[date], start: date, end: date | None) -> range:
+    """The indices of the Mondays from ``start`` to ``end`` (both included; None: no end)."""
+    return range(bisect_left(mondays, start), len(mondays) if end is None else bisect_right(mondays, end))
 
 
 def _fits(on_duty: Sequence[Member], free: Mapping[str, int], day: date, family: int) -> bool:

@@ -17,9 +17,11 @@ from mentorcli.store.staff import staff_from_row
 
 
 def members(reg: Register, first: date, last: date) -> list[Member]:
-    """Staff active on some day of ``first..last``, with the assignments still in effect on ``first`` or later."""
+    """Staff active on some day of ``first..last``, with their assignments in effect on some day of it."""
     held: dict[int, list[Period]] = defaultdict(list)
-    for r in in_effect(reg, "(eff_end IS NULL OR eff_end >= ?)", (first,)):
+    # The condition on the assignment's own end lets SQLite search its index (as assignments.ON_DAY).
+    where = f"{overlaps('?', '?', end='eff_end')} AND {overlaps('?', '?')}"
+    for r in in_effect(reg, where, (last, first, last, first)):
         for who in (r["worker_id"], r["mentor_id"]):
             if who is not None:
                 held[who].append(Period(date.fromisoformat(r["start"]), day_or_none(r["eff_end"])))
@@ -38,12 +40,13 @@ def members(reg: Register, first: date, last: date) -> list[Member]:
     return out
 
 
-def spans(reg: Register, first: date) -> Sequence[tuple[list[Window], list[Episode]]]:
-    """Windows and episodes of every client with a window that has not ended before ``first``."""
+def spans(reg: Register, first: date, last: date) -> Sequence[tuple[list[Window], list[Episode]]]:
+    """Windows and episodes of every client eligible on some day of ``first..last``."""
     ids = [
         r[0]
         for r in reg.conn.execute(
-            'SELECT DISTINCT client_id FROM windows WHERE "end" IS NULL OR "end" >= ?', (first.isoformat(),)
+            f"SELECT DISTINCT client_id FROM windows WHERE {overlaps(':first', ':last')}",
+            {"first": first.isoformat(), "last": last.isoformat()},
         )
     ]
     return list(stored_spans(reg, ids).values())
