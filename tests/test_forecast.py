@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 from itertools import pairwise
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from conftest import Result, Run, add_client
 from mentorcli.core.dates import Period
+from mentorcli.core.eligibility import Episode, Window, not_served_on
 from mentorcli.core.forecast import Member, forecast
 from mentorcli.core.policy import PolicyHistory
 
@@ -133,3 +135,35 @@ def test_each_week_frees_what_the_week_before_freed(spans: list[tuple[int, int |
     for before, after in pairwise(weeks):
         freed = before["freed"]["social_worker"]["Ilze"]
         assert after["free_places"]["social_worker"] == before["free_places"]["social_worker"] + freed
+
+
+day = st.integers(-40, 120).map(lambda n: MONDAY + timedelta(days=n))
+span = st.tuples(day, st.one_of(st.none(), st.integers(0, 100)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(span, min_size=1, max_size=3),
+            st.lists(st.tuples(span, st.sampled_from(["eligibility-ended", "declined", "transferred"])), max_size=3),
+        ),
+        max_size=6,
+    )
+)
+def test_waiting_is_not_served_on_each_monday(clients: list[tuple[list[Any], list[Any]]]) -> None:
+    """Asking only where a window covers a Monday and no episode does loses nobody."""
+    made = []
+    for wins, eps in clients:
+        windows = [
+            Window("status", s, None if n is None else s + timedelta(days=n), None)
+            for s, n in sorted(wins, key=lambda w: w[0])
+        ]
+        episodes = [
+            Episode(s, None if n is None else s + timedelta(days=n), reason, i == 0)
+            for i, ((s, n), reason) in enumerate(sorted(eps, key=lambda e: e[0][0]))
+        ]
+        made.append((windows, episodes))
+    fig = forecast([], made, PolicyHistory.default(), MONDAY, 16, 1)
+    for w in fig["weeks"]:
+        assert w["waiting"] == sum(1 for wins, eps in made if not_served_on(w["week_start"], wins, eps))
