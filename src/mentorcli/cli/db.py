@@ -146,6 +146,40 @@ def datasette(ctx: typer.Context) -> None:
     typer.echo(json.dumps(metadata, indent=2, ensure_ascii=False))
 
 
+@app.command("serve")
+def serve(
+    ctx: typer.Context,
+    port: Annotated[str, typer.Option("--port", help="The port on 127.0.0.1 (1024 to 65535).")] = "8001",
+) -> None:
+    """Open the register read-only in a browser (Datasette) on this computer: clients by code, names hidden."""
+    import importlib.util
+    import tempfile
+
+    from mentorcli.core.numbers import PORTS, parse_int
+    from mentorcli.store import serving
+
+    if importlib.util.find_spec("datasette") is None:
+        raise InputError(N_("db serve needs Datasette: pip install 'mentorcli[serve]'"))
+    number = parse_int(port, "--port", PORTS)
+    db = settings(ctx).db
+    if db.exists():
+        serving.refuse_encrypted(db)
+    with register(ctx, write=False) as reg:
+        serving.settle(reg)
+    from datasette.cli import cli
+
+    with tempfile.TemporaryDirectory(prefix="mentorcli-serve-") as tmp:
+        metadata = Path(tmp) / "metadata.json"
+        metadata.write_text(json.dumps(serving.served_metadata(db.stem)), encoding="utf-8")
+        say(
+            N_("{path}: read-only at http://127.0.0.1:{port}/{name} (Ctrl-C stops)", path=db, port=number, name=db.stem)
+        )
+        # Immutable: Datasette neither writes nor locks the file; without SQL, only the tables shown can be read.
+        args = ["serve", "--immutable", str(db), "--metadata", str(metadata), "--host", "127.0.0.1"]
+        args += ["--port", str(number), "--setting", "default_allow_sql", "off"]
+        cli.main(args, prog_name="datasette", standalone_mode=False)
+
+
 @app.command("purge")
 def purge(
     ctx: typer.Context,
