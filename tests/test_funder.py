@@ -125,6 +125,10 @@ def test_each_register_counts_its_own_and_the_funder_counts_each_person_once(run
     assert run("--db", dm, *on).json()["persons"] == 4
     assert run(*on, *both[:-2]).json()["persons"] == 4
 
+    # SPEC 10: --public applies to combined reports too; totals stay exact, small cells are hidden.
+    public = run("--today", TODAY, "report", "year", "2017", *both, "--public").json()
+    assert public["unique_persons"] == 4 and public["new"] is None and "new" in public["suppressed"]
+
 
 def test_over_one_extract_the_figures_are_the_registers(run: Run, tmp_path: Path) -> None:
     lsk, _ = _two_providers(run, tmp_path)
