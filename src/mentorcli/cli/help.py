@@ -85,6 +85,8 @@ EXAMPLES: dict[str, str] = {
     "db purge": "mentorcli db purge --ended-before 2016-01-01 --dry-run",
     "db set": "mentorcli db set lang lv",
     "db datasette": "mentorcli db datasette > metadata.json",
+    "db encrypt": "mentorcli db encrypt --keyring",
+    "db decrypt": "MENTORCLI_PASSPHRASE_FILE=~/.mentorcli-passphrase mentorcli db decrypt",
 }
 
 # Metavars by what the value is; anything else shows its own name in capitals.

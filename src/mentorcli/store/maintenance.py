@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import cast
 
 from mentorcli.core.dates import fmt_lv
 from mentorcli.core.errors import InputError, MentorError
@@ -25,11 +26,18 @@ REPLACED = "replaced-"  # db restore keeps the file it replaces as NAME.replaced
 
 
 # --- backup and restore ------------------------------------------------------------------
-def backup(conn: sqlite3.Connection, dest: Path, passphrase: str | None) -> None:
+def backup(conn: sqlite3.Connection, dest: Path, passphrase: str | None, register_key: str | None = None) -> None:
     """A consistent copy made with SQLite's online backup, safe while others write.
 
     ``dest`` is a new private file that the output writer renames into place once it is whole.
+    An encrypted register (``register_key``) is copied encrypted with its own passphrase: never a
+    plain page on the disk, not even in a temporary file.
     """
+    if register_key is not None:
+        from mentorcli.store import cipher
+
+        cipher.backup(cast(cipher.Connection, conn), dest, register_key)
+        return
     if passphrase is None:
         _copy(conn, dest)
         return
@@ -350,9 +358,11 @@ def ended_before(reg: Register, day: date) -> list[Erased]:
     return [Erased(r[0], date.fromisoformat(r[1])) for r in rows]
 
 
-def wipe_traces(db: Path) -> None:
+def wipe_traces(db: Path, passphrase: Callable[[], str] | None = None) -> None:
     """After an erasure: rebuild the file and empty the write-ahead log, so no old page remains."""
-    conn = sqlite3.connect(db, isolation_level=None, timeout=30)
+    from mentorcli.store.db import open_file
+
+    conn = open_file(db, passphrase)
     try:
         conn.execute("PRAGMA secure_delete = ON")
         conn.execute("VACUUM")
