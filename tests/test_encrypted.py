@@ -35,7 +35,7 @@ def _leaks(path: Path) -> list[bytes]:
     return [s for s in secrets if s in data]
 
 
-def _one_line_exit_2(run: Run, *args: str, says: str) -> None:
+def _one_line_exit_2(run: Run, *args: str | Path, says: str) -> None:
     r = run(*args, ok=False)
     assert r.code == 2, r.err
     assert len(r.err.strip().splitlines()) == 1 and says in r.err, r.err
@@ -203,3 +203,30 @@ def test_reports_are_the_same_encrypted_and_plain(
     for args in [("month", m) for m in MONTHS] + [("year", "2020"), ("population", "--on", "2020-05-01")]:
         want = run("--db", plain, "report", *args, "--format", "json").out
         assert run("--db", sealed, "report", *args, "--format", "json").out == want
+
+
+def test_backups_of_an_encrypted_register_restore_encrypted(
+    run: Run, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _caseload(run)
+    run("db", "backup", tmp_path / "plain-before.db")
+    monkeypatch.setenv("MENTORCLI_PASSPHRASE", PASS)
+    run("db", "encrypt")
+    run("db", "backup", tmp_path / "sealed.db")
+    add_client(run, "ZQ-2020-0003", name="Qqlater")
+    run("db", "restore", tmp_path / "sealed.db")
+    assert is_encrypted(db_path) and _leaks(db_path) == []
+    codes = [c["code"] for c in run("client", "list", "--format", "json").json()]
+    assert codes == list(CODES)
+    (kept,) = tmp_path.glob("mentorcli.db.replaced-*")
+    assert is_encrypted(kept) and b"Qqlater" not in kept.read_bytes()
+    # A plain backup restored into an encrypted register: it stays encrypted.
+    run("db", "restore", tmp_path / "plain-before.db")
+    assert is_encrypted(db_path) and _leaks(db_path) == []
+    # Into a new place: the register it makes is encrypted like the backup.
+    fresh = tmp_path / "new" / "reg.db"
+    fresh.parent.mkdir()
+    run("--db", fresh, "db", "restore", tmp_path / "sealed.db")
+    assert is_encrypted(fresh) and len(run("--db", fresh, "client", "list", "--format", "json").json()) == 2
+    monkeypatch.setenv("MENTORCLI_PASSPHRASE", "not the passphrase")
+    _one_line_exit_2(run, "--db", fresh, "db", "restore", tmp_path / "sealed.db", says="wrong passphrase")

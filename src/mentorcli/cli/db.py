@@ -117,11 +117,15 @@ def decrypt(ctx: typer.Context) -> None:
 def restore(ctx: typer.Context, path: PathArg) -> None:
     """Replace the database with a backup, after checking it; the replaced file is kept."""
     from mentorcli.render.files import check_source
+    from mentorcli.store.db import is_encrypted
 
     db = settings(ctx).db
     check_source(path)
-    passphrase = _passphrase(new=False) if maintenance.is_encrypted(path) else None
-    kept = maintenance.restore(db, path, passphrase)
+    passphrase = _passphrase(new=False) if maintenance.is_encrypted(path) or is_encrypted(path) else None
+    key = passphrase_of(ctx)() if is_encrypted(db) else None
+    kept = maintenance.restore(db, path, passphrase, key)
+    if key is None and is_encrypted(db):
+        ctx.find_root().meta["mentorcli.passphrase"] = passphrase  # restored encrypted, under the backup's
     with register(ctx, write=True) as reg:
         reg.audit("restore", "database", str(path), {"kept": str(kept) if kept else None})
     said = N_("restored {db} from {path}", db=db, path=path)

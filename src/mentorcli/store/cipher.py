@@ -237,18 +237,27 @@ def _counts(db: apsw.Connection) -> dict[str, int]:
 def convert(path: Path, old: str | None, new: str | None) -> None:
     """Rewrite the register at ``path`` encrypted with ``new`` (plain when None), read with ``old``.
 
-    A new file is written beside it, checked (integrity and the count of every table), and renamed
-    over the old one; the old one's write-ahead log is emptied first and its side files removed, and
-    when the old file was plain its bytes are overwritten, so that no page of it stays readable
-    under its name. Another process writing meanwhile would lose its write: run it alone.
+    When the old file was plain its bytes are overwritten once it is replaced, so that no page of
+    it stays readable under its name. Another process writing meanwhile would lose its write: run
+    it alone.
+    """
+    replace(path, path, old, new, zero=old is None)
+
+
+def replace(target: Path, source: Path, old: str | None, new: str | None, *, zero: bool = False) -> None:
+    """Replace ``target`` with a copy of ``source`` (read with ``old``), encrypted with ``new`` or plain.
+
+    The copy is written beside ``target``, checked (integrity and the count of every table), and
+    renamed over it; the source's write-ahead log is emptied first, and ``target``'s side files are
+    removed, as a log of the old file must never be read into the new one.
     """
     import tempfile
 
-    src = _open(path, old)
+    src = _open(source, old)
     try:
         src.pragma("wal_checkpoint(TRUNCATE)")
         counts = _counts(src)
-        fd, name = tempfile.mkstemp(prefix=f".{path.name[:64]}.", suffix=".part", dir=path.parent)
+        fd, name = tempfile.mkstemp(prefix=f".{target.name[:64]}.", suffix=".part", dir=target.parent)
         os.close(fd)
         tmp = Path(name)
         try:
@@ -261,11 +270,11 @@ def convert(path: Path, old: str | None, new: str | None) -> None:
     try:
         _verify(tmp, new, counts)
         os.chmod(tmp, 0o600)
-        with path.open("r+b") as old_file:
-            os.replace(tmp, path)
+        with target.open("r+b") as old_file:
+            os.replace(tmp, target)
             for suffix in _SIDE_FILES:
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-            if old is None:
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
+            if zero:
                 _overwrite(old_file)
     finally:
         tmp.unlink(missing_ok=True)
