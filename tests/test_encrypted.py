@@ -230,3 +230,26 @@ def test_backups_of_an_encrypted_register_restore_encrypted(
     assert is_encrypted(fresh) and len(run("--db", fresh, "client", "list", "--format", "json").json()) == 2
     monkeypatch.setenv("MENTORCLI_PASSPHRASE", "not the passphrase")
     _one_line_exit_2(run, "--db", fresh, "db", "restore", tmp_path / "sealed.db", says="wrong passphrase")
+
+
+def test_the_language_kept_in_an_encrypted_register(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    _caseload(run)
+    run("db", "set", "lang", "lv")
+    monkeypatch.setenv("MENTORCLI_PASSPHRASE", PASS)
+    run("db", "encrypt")
+    assert "Klients" in run("client", "show", CODES[0]).out
+
+
+def test_a_damaged_or_foreign_file_is_one_line(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    noise = tmp_path / "noise.db"
+    noise.write_bytes(bytes(range(256)) * 32)
+    monkeypatch.setenv("MENTORCLI_PASSPHRASE", PASS)
+    _one_line_exit_2(run, "--db", noise, "client", "list", says="wrong passphrase")
+
+
+def test_the_connection_that_read_the_language_is_the_commands(run: Run, db_path: Path) -> None:
+    _caseload(run)
+    cipher.convert(db_path, None, PASS)
+    peeked = cipher.peek(db_path, PASS)
+    assert cipher.connect(db_path, PASS).db is peeked.db
+    assert cipher.connect(db_path, PASS).db is not peeked.db  # taken over once

@@ -73,6 +73,17 @@ def remember(register: Path, passphrase: str) -> bool:
     return True
 
 
+def unasked(register: Path) -> str | None:
+    """The passphrase if it can be had without a prompt or a complaint (to read the register's language)."""
+    try:
+        found = os.environ.get(ENV_PASSPHRASE) or (
+            _from_file(name) if (name := os.environ.get(ENV_PASSPHRASE_FILE)) else None
+        )
+    except InputError:
+        return None
+    return found or from_keyring(register)
+
+
 def ask(*, new: bool, register: Path | None = None) -> str:
     """The passphrase, from the first source that has one; a new one must be long enough."""
     given = os.environ.get(ENV_PASSPHRASE)
