@@ -253,3 +253,21 @@ def test_the_connection_that_read_the_language_is_the_commands(run: Run, db_path
     peeked = cipher.peek(db_path, PASS)
     assert cipher.connect(db_path, PASS).db is peeked.db
     assert cipher.connect(db_path, PASS).db is not peeked.db  # taken over once
+
+
+def test_datasette_is_told_it_cannot_open_one(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    _caseload(run)
+    assert run("db", "datasette").err == ""
+    monkeypatch.setenv("MENTORCLI_PASSPHRASE", PASS)
+    run("db", "encrypt")
+    assert "cannot open an encrypted register" in run("db", "datasette").err
+
+
+def test_encrypting_warns_of_the_plain_copies_a_restore_kept(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _caseload(run)
+    run("db", "backup", tmp_path / "b.db")
+    run("db", "restore", tmp_path / "b.db")
+    monkeypatch.setenv("MENTORCLI_PASSPHRASE", PASS)
+    assert "1 plain copy kept by db restore" in run("db", "encrypt").err

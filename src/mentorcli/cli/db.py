@@ -89,6 +89,14 @@ def encrypt(
     with register(ctx, write=True) as reg:
         reg.audit("encrypt", "database", str(db), {"cipher": cipher.CIPHER})
     say(N_("{path} is encrypted; every command now needs the passphrase", path=db))
+    if copies := maintenance.replaced_copies(db):
+        # Made by earlier restores, before the encryption: they still hold every name in the clear.
+        said = NP_(
+            "warning: {n} plain copy kept by db restore remains beside it; db purge --replaced deletes it",
+            "warning: {n} plain copies kept by db restore remain beside it; db purge --replaced deletes them",
+            len(copies),
+        )
+        say(said, err=True)
     if keyring:
         if remember(db, passphrase):
             say(N_("the passphrase is kept in the system keyring"))
@@ -191,8 +199,11 @@ def info(ctx: typer.Context, format: FormatOpt = Format.table) -> None:
 @app.command("datasette")
 def datasette(ctx: typer.Context) -> None:
     """Print Datasette metadata for this file: clients shown by code, the personal tables hidden."""
+    from mentorcli.store.db import is_encrypted
     from mentorcli.store.personal import datasette_metadata
 
+    if is_encrypted(settings(ctx).db):
+        say(N_("warning: Datasette cannot open an encrypted register; give it a decrypted copy"), err=True)
     metadata = datasette_metadata(settings(ctx).db.stem)
     typer.echo(json.dumps(metadata, indent=2, ensure_ascii=False))
 
