@@ -4,8 +4,9 @@ the store makes.
 A plain register stays on the standard library's ``sqlite3``. An encrypted one is opened with
 ``apsw`` and handed to the store as a ``Connection`` that offers the part of ``sqlite3.Connection``
 the store uses: ``execute``, ``executemany``, ``cursor`` (with ``row_factory = None`` for plain
-tuples), ``lastrowid``, ``total_changes``, rows by name and by index, and the context manager
-sqlite-utils enters. The apsw package is imported only when an encrypted file is met.
+tuples), ``lastrowid``, ``total_changes``, rows by name and by index, and for sqlite-utils (the
+migrations) ``in_transaction``, ``description`` and the ``with conn:`` it enters. The apsw
+package is imported only when an encrypted file is met.
 """
 
 from __future__ import annotations
@@ -140,9 +141,6 @@ class Connection:
     @property
     def in_transaction(self) -> bool:
         return not self.db.get_autocommit()
-
-    def commit(self) -> None:
-        """Transactions are begun and ended by the store itself (``BEGIN IMMEDIATE`` … ``COMMIT``)."""
 
     def __enter__(self) -> Connection:
         # sqlite-utils wraps its writes in ``with conn:``; the migration's own transaction holds them.
