@@ -35,6 +35,7 @@ from mentorcli.render.i18n import tr
 from mentorcli.render.output import render
 from mentorcli.render.screen import listing
 from mentorcli.store import clients as store
+from mentorcli.store import consent as consents
 from mentorcli.store.db import overlaps
 
 app = typer.Typer(help="Register clients, follow their service episodes, explain their dates.", no_args_is_help=True)
@@ -74,6 +75,9 @@ def add(
     name: Annotated[str | None, typer.Option("--name", help="Name (personal data; never in reports).")] = None,
     languages: Annotated[str | None, typer.Option("--languages", help="Languages spoken, comma-separated.")] = None,
     intake: Annotated[str | None, typer.Option("--intake", help="First day served; empty: registered only.")] = None,
+    consent: Annotated[
+        str | None, typer.Option("--consent", help="Day the client consented to the processing of their data.")
+    ] = None,
 ) -> None:
     """Register a client; with --intake the first service episode opens that day."""
     arrival = as_date(arrived, "--arrived")
@@ -91,8 +95,11 @@ def add(
         name=name.strip() if name and name.strip() else None,
         languages=languages.strip().lower() if languages else None,
     )
+    consented = as_date(consent, "--consent") if consent else None
     with register(ctx, write=True) as reg:
         store.add_client(reg, client, as_date(intake, "--intake") if intake else None)
+        if consented is not None:
+            consents.give(reg, client.code, consented, "--consent")
         tl = store.timeline(reg, store.record(reg, client.code))
     if tl.eligible_until:
         say(N_("{code}: registered; eligible until {day}", code=client.code, day=tl.eligible_until))
@@ -106,6 +113,7 @@ def show(ctx: typer.Context, code: CodeArg, format: FormatOpt = Format.table, wi
     with register(ctx, write=False) as reg:
         rec = store.record(reg, code)
         view = client_view(rec, store.timeline(reg, rec), reg.today, with_names=with_names)
+        view.update(consents.shown(reg, rec.client.id or 0))
     if format.value in ("json", "csv"):
         typer.echo(render(view, format.value))
     else:
@@ -314,3 +322,31 @@ def erase(
         )
         say(said, err=True)
     say(N_("note: backups made before now still hold the name until they are deleted"), err=True)
+
+
+@app.command("consent")
+def consent(
+    ctx: typer.Context,
+    code: CodeArg,
+    date: DateOpt,
+    withdrawn: Annotated[
+        bool,
+        typer.Option(
+            "--withdrawn", help="The client withdrew consent: the service ends (declined), the name is erased."
+        ),
+    ] = False,
+) -> None:
+    """Record the client's consent to the processing of their data, or its withdrawal."""
+    from mentorcli.store import maintenance
+
+    day = as_date(date)
+    with register(ctx, write=True) as reg:
+        if withdrawn:
+            consents.withdraw(reg, code, day)
+        else:
+            consents.give(reg, code, day)
+    if not withdrawn:
+        say(N_("{code}: consent given on {day}", code=code, day=day))
+        return
+    maintenance.wipe_traces(settings(ctx).db)
+    say(N_("{code}: consent withdrawn on {day}; service ended, personal data erased", code=code, day=day))

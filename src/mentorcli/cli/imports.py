@@ -19,6 +19,7 @@ from mentorcli.core.messages import NP_
 from mentorcli.store.activities import add_activity
 from mentorcli.store.assignments import assign
 from mentorcli.store.clients import add_client, record_event
+from mentorcli.store.consent import give
 from mentorcli.store.importer import Row, apply_rows, check_fields, read_rows
 from mentorcli.store.register import Register
 from mentorcli.store.staff import add_staff
@@ -30,7 +31,19 @@ app = typer.Typer(
 FileArg = Annotated[Path, typer.Argument(help="The CSV file.", dir_okay=False)]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Check every row, report, write nothing.")]
 
-CLIENT_COLUMNS = ("code", "name", "sex", "born", "country", "arrived", "route", "residence", "family", "intake")
+CLIENT_COLUMNS = (
+    "code",
+    "name",
+    "sex",
+    "born",
+    "country",
+    "arrived",
+    "route",
+    "residence",
+    "family",
+    "intake",
+    "consent",
+)
 EVENT_COLUMNS = ("code", "date", "event", "value")
 STAFF_COLUMNS = ("name", "role", "team", "from", "to")
 ASSIGNMENT_COLUMNS = ("code", "worker", "mentor", "from", "to")
@@ -54,6 +67,7 @@ def client_row(reg: Register, row: Row) -> None:
             "residence": fields.check_residence,
             "family": fields.check_family,
             "intake": _optional(lambda t: as_date(t, "intake")),
+            "consent": _optional(lambda t: as_date(t, "consent")),
         },
     )
     client = Client(
@@ -69,6 +83,8 @@ def client_row(reg: Register, row: Row) -> None:
         name=row.values.get("name") or None,
     )
     add_client(reg, client, v["intake"])
+    if v["consent"] is not None:
+        give(reg, client.code, v["consent"], "consent")
 
 
 def event_row(reg: Register, row: Row) -> None:
@@ -169,8 +185,9 @@ def _remove(db: Path) -> None:
 
 @app.command("clients")
 def clients(ctx: typer.Context, file: FileArg, dry_run: DryRun = False) -> None:
-    """clients.csv: code,name,sex,born,country,arrived,route,residence,family,intake."""
-    rows = read_rows(file, CLIENT_COLUMNS, tuple(c for c in CLIENT_COLUMNS if c not in ("name", "family", "intake")))
+    """clients.csv: code,name,sex,born,country,arrived,route,residence,family,intake[,consent]."""
+    optional = ("name", "family", "intake", "consent")
+    rows = read_rows(file, CLIENT_COLUMNS, tuple(c for c in CLIENT_COLUMNS if c not in optional))
     _run(ctx, file, dry_run, "clients", rows, client_row, unique="code")
 
 

@@ -45,6 +45,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "eligible_until": ("Eligible until", "Tiesības līdz"),
     "eligible_today": ("Eligible today", "Tiesības šodien"),
     "served_today": ("Served today", "Pakalpojumu saņem šodien"),
+    "consent": ("Consent given", "Piekrišana dota"),
+    "consent_withdrawn": ("Consent withdrawn", "Piekrišana atsaukta"),
+    "merged_into": ("Merged into", "Apvienots ar"),
     "windows": ("Eligibility windows", "Tiesību periodi"),
     "episodes": ("Service episodes", "Pakalpojuma epizodes"),
     "kind": ("Kind", "Veids"),
@@ -206,6 +209,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "over-maximum": ("over the maximum", "virs maksimuma"),
     "under-minimum": ("under the minimum", "zem minimuma"),
     "eligible-not-served": ("eligible, not served", "tiesīgs, bet nesaņem"),
+    "consent-missing": ("no consent recorded", "nav reģistrēta piekrišana"),
     "ok": ("ok", "kārtībā"),
     # Plan areas and goal states
     "documents": ("documents", "dokumenti"),

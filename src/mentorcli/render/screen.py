@@ -247,7 +247,8 @@ def tables_screen(
 def client_screen(view: Mapping[str, Any], lang: str) -> Screen:
     """``client show``: who, status and dates, then the windows and episodes as small tables."""
     who = ["name", "sex", "born", "age", "country", "languages", "arrived", "route", "residence", "family"]
-    status = ["status", "awaiting_court", "eligible_until", "eligible_today", "served_today"]
+    status = ["status", "awaiting_court", "eligible_until", "eligible_today", "served_today", "consent"]
+    status += ["consent_withdrawn", "merged_into"]
 
     def pairs(keys: list[str]) -> list[list[str]]:
         return [[_cap(label(k, lang)), cell(view[k], lang, k)] for k in keys if k in view]
