@@ -27,6 +27,7 @@ from mentorcli.core import clients as fields
 from mentorcli.core.clients import Client
 from mentorcli.core.countries import parse_country
 from mentorcli.core.dates import parse_birth, parse_month
+from mentorcli.core.duplicates import Candidate
 from mentorcli.core.eligibility import EXIT_REASONS
 from mentorcli.core.legal import STATUSES
 from mentorcli.core.messages import N_, NP_
@@ -36,6 +37,7 @@ from mentorcli.render.output import render
 from mentorcli.render.screen import listing
 from mentorcli.store import clients as store
 from mentorcli.store import consent as consents
+from mentorcli.store import duplicates
 from mentorcli.store.db import overlaps
 
 app = typer.Typer(help="Register clients, follow their service episodes, explain their dates.", no_args_is_help=True)
@@ -101,10 +103,24 @@ def add(
         if consented is not None:
             consents.give(reg, client.code, consented, "--consent")
         tl = store.timeline(reg, store.record(reg, client.code))
+        probably = duplicates.for_client(reg, client.code)
     if tl.eligible_until:
         say(N_("{code}: registered; eligible until {day}", code=client.code, day=tl.eligible_until))
     else:
         say(N_("{code}: registered; eligible until a status decision", code=client.code))
+    warn_duplicates(probably)
+
+
+def warn_duplicates(found: list[Candidate]) -> None:
+    """Never a refusal: two people may share a birthday and a name; the coordinator decides."""
+    for c in found:
+        said = N_(
+            "warning: {code} may be the same person as {other} ({reasons}); see 'mentorcli client duplicates'",
+            code=c.code,
+            other=c.other,
+            reasons=", ".join(c.reasons),
+        )
+        say(said, err=True)
 
 
 @app.command("show")
@@ -350,3 +366,19 @@ def consent(
         return
     maintenance.wipe_traces(settings(ctx).db)
     say(N_("{code}: consent withdrawn on {day}; service ended, personal data erased", code=code, day=day))
+
+
+@app.command("duplicates")
+def duplicates_(ctx: typer.Context, format: FormatOpt = Format.table, with_names: WithNames = False) -> None:
+    """Pairs of clients who are probably one person: same birth date and country with names alike
+    across scripts and spellings, or same family and birth date; with a score and the reasons."""
+    with register(ctx, write=False) as reg:
+        found, names = duplicates.all_candidates(reg)
+    rows: list[dict[str, Any]] = []
+    for c in found:
+        row: dict[str, Any] = {"code": c.code, "other_code": c.other, "score": c.score, "reasons": list(c.reasons)}
+        if with_names:
+            row |= {"name": names.get(c.code), "other_name": names.get(c.other)}
+        rows.append(row)
+    columns = ("code", "other_code", "score", "reasons", *(("name", "other_name") if with_names else ()))
+    typer.echo(listing(rows, format.value, columns, settings(ctx).lang))

@@ -7,12 +7,14 @@ from typing import Annotated, Any
 
 import typer
 
+from mentorcli.cli.clients import warn_duplicates
 from mentorcli.cli.common import as_date, progress, register, say, settings
 from mentorcli.core import clients as fields
 from mentorcli.core.casework import SOCIAL_WORKER, check_language, check_minutes, check_name, check_role
 from mentorcli.core.clients import Client
 from mentorcli.core.countries import parse_country
 from mentorcli.core.dates import parse_birth
+from mentorcli.core.duplicates import Candidate
 from mentorcli.core.errors import InputError, Problems
 from mentorcli.core.events import check_event
 from mentorcli.core.messages import NP_
@@ -20,6 +22,7 @@ from mentorcli.store.activities import add_activity
 from mentorcli.store.assignments import assign
 from mentorcli.store.clients import add_client, record_event
 from mentorcli.store.consent import give
+from mentorcli.store.duplicates import for_client
 from mentorcli.store.importer import Row, apply_rows, check_fields, read_rows
 from mentorcli.store.register import Register
 from mentorcli.store.staff import add_staff
@@ -54,7 +57,7 @@ def _optional(check: Any) -> Any:
     return lambda text: check(text) if text else None
 
 
-def client_row(reg: Register, row: Row) -> None:
+def client_row(reg: Register, row: Row, probably: list[Candidate] | None = None) -> None:
     v = check_fields(
         row,
         {
@@ -85,6 +88,8 @@ def client_row(reg: Register, row: Row) -> None:
     add_client(reg, client, v["intake"])
     if v["consent"] is not None:
         give(reg, client.code, v["consent"], "consent")
+    if probably is not None:
+        probably += for_client(reg, client.code)
 
 
 def event_row(reg: Register, row: Row) -> None:
@@ -188,7 +193,9 @@ def clients(ctx: typer.Context, file: FileArg, dry_run: DryRun = False) -> None:
     """clients.csv: code,name,sex,born,country,arrived,route,residence,family,intake[,consent]."""
     optional = ("name", "family", "intake", "consent")
     rows = read_rows(file, CLIENT_COLUMNS, tuple(c for c in CLIENT_COLUMNS if c not in optional))
-    _run(ctx, file, dry_run, "clients", rows, client_row, unique="code")
+    probably: list[Candidate] = []
+    _run(ctx, file, dry_run, "clients", rows, lambda reg, row: client_row(reg, row, probably), unique="code")
+    warn_duplicates(probably)
 
 
 @app.command("events")

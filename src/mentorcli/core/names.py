@@ -7,6 +7,8 @@ refused with its candidates (never a prompt: scripts run without a terminal).
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -106,3 +108,95 @@ class Names:
 def _either(labels: Iterable[str]) -> str:
     shown = list(labels)
     return shown[0] if len(shown) == 1 else N_("{some} or {last}", some=", ".join(shown[:-1]), last=shown[-1])
+
+
+# --- one person under several spellings (issue 15) -----------------------------------------
+# Latvian gives a foreign name a Latvian ending (Muhammads, Alijs, Jusufs, Fatima -> Fatimа):
+# each token is also compared without one of these.
+LATVIAN_ENDINGS = ("js", "is", "us", "s", "a", "e")
+# Spellings of one sound across English, French, German and Latvian transliterations, and what
+# anyascii makes of Cyrillic (Мухаммад -> Mukhammad, Джамиль -> Dzhamil'); order matters. A
+# Latvian j is an English y (Jusufs = Yusuf); the English j sound is written dž, дж (kept as "3").
+_SOUNDS = (
+    ("dzh", "3"),
+    ("dz", "3"),
+    ("zh", "3"),
+    ("j", "i"),
+    ("kh", "h"),
+    ("gh", "g"),
+    ("sh", "s"),
+    ("th", "t"),
+    ("dh", "d"),
+    ("ph", "f"),
+    ("ou", "u"),
+    ("oo", "u"),
+    ("ee", "i"),
+    ("w", "v"),
+    ("y", "i"),
+    ("o", "u"),
+    ("e", "a"),
+)
+# Scripts written without short vowels: their names are compared by consonants alone.
+_ABJADS = ("ARABIC", "HEBREW", "SYRIAC")
+_VOWELS = str.maketrans("", "", "aeiouyvw")
+SKELETON_WEIGHT = 0.9  # a match of consonants alone is less sure than one of the whole spelling
+
+
+@dataclass(frozen=True)
+class PersonName:
+    """A person's name folded for comparison: per word, its spellings (with and without a Latvian
+    ending) as sounds, the same by consonants alone, and whether it was written without vowels."""
+
+    words: tuple[tuple[str, ...], ...]
+    consonants: tuple[tuple[str, ...], ...]
+    abjad: bool
+
+
+def _sounds(word: str) -> str:
+    for spelled, sound in _SOUNDS:
+        word = word.replace(spelled, sound)
+    return "".join(c for i, c in enumerate(word) if i == 0 or c != word[i - 1])  # Muhammad = Muhamad
+
+
+def _skeleton(sound: str) -> str:
+    bare = sound.translate(_VOWELS)
+    return bare[:-1] if bare.endswith("h") and len(bare) > 2 else bare  # ta marbuta: فاطمة = Fatima
+
+
+@functools.lru_cache(maxsize=65_536)  # the same names come back in one search: fold each once
+def person_name(name: str) -> PersonName:
+    """``Muhammads`` -> words (("muhamads", "muhamad"),): transliterated (anyascii), folded."""
+    from anyascii import anyascii
+
+    text = unicodedata.normalize("NFC", name)
+    abjad = any(unicodedata.name(c, "").startswith(_ABJADS) for c in text)
+    words = []
+    for word in re.findall(r"[a-z]+", anyascii(text).casefold()):
+        spellings = [word] + [word[: -len(e)] for e in LATVIAN_ENDINGS if word.endswith(e) and len(word) - len(e) >= 3]
+        words.append(tuple(dict.fromkeys(_sounds(s) for s in spellings)))
+    consonants = tuple(tuple(dict.fromkeys(_skeleton(s) for s in w)) for w in words)
+    return PersonName(tuple(words), consonants, abjad)
+
+
+def name_initials(name: PersonName) -> set[str]:
+    """The first consonant of each word: what spellings of one name keep (Yusuf, Jusufs, يوسف: s)."""
+    return {c[:1] for word in name.consonants for c in word}
+
+
+def name_similarity(a: PersonName, b: PersonName) -> int:
+    """0..100: how alike two names are, word by word in any order; the shorter name's words each
+    find their best match in the longer (``Muhammad`` and ``Muhammad Hassan`` are alike).
+
+    A name written without vowels (Arabic script) is compared with the other by consonants alone,
+    which is less sure (``SKELETON_WEIGHT``)."""
+    from rapidfuzz.fuzz import ratio
+    from rapidfuzz.process import extractOne
+
+    by_consonants = a.abjad or b.abjad
+    x, y = (a.consonants, b.consonants) if by_consonants else (a.words, b.words)
+    if not x or not y:
+        return 0
+    short, long_ = sorted((x, y), key=len)
+    choices = [s for word in long_ for s in word]
+    best = [max(extractOne(s, choices, scorer=ratio)[1] for s in word) for word in short]
+    return round(sum(best) / len(best) * (SKELETON_WEIGHT if by_consonants else 1))

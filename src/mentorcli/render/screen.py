@@ -30,7 +30,21 @@ _ISO_TIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T")
 BREAKDOWNS = frozenset({"by_country", "by_residence", "by_route", "by_status", "decisions", "exits", "activities"})
 # Columns whose values are data words (statuses, kinds, reasons …) shown by their label.
 WORD_COLUMNS = frozenset(
-    {"kind", "status", "route", "end_reason", "role", "state", "area", "type", "window", "sex", "rule", "complexity"}
+    {
+        "kind",
+        "status",
+        "route",
+        "end_reason",
+        "role",
+        "state",
+        "area",
+        "type",
+        "window",
+        "sex",
+        "rule",
+        "complexity",
+        "reasons",
+    }
 )
 
 

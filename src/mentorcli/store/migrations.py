@@ -383,6 +383,8 @@ def _consent_and_merges(db: Database) -> None:
     # The record that took over this one's history; the code stays resolvable and says where it went.
     db.execute("ALTER TABLE clients ADD COLUMN merged_into INTEGER REFERENCES clients(id)")
     db.execute("ALTER TABLE clients ADD COLUMN merged_on TEXT")
+    # Duplicates are looked for among those born the same day (a year alone is stored as 1 January).
+    db.table("clients").create_index(["born"], if_not_exists=True)
 
 
 MIGRATIONS: list[tuple[str, Step]] = [
