@@ -130,6 +130,11 @@ def show(ctx: typer.Context, code: CodeArg, format: FormatOpt = Format.table, wi
         rec = store.record(reg, code)
         view = client_view(rec, store.timeline(reg, rec), reg.today, with_names=with_names)
         view.update(consents.shown(reg, rec.client.id or 0))
+        if rec.client.merged_into is not None:
+            from mentorcli.store.merge import merged_into
+
+            into = merged_into(reg, rec.client.id or 0)
+            view["merged_into"] = into and into[0]
     if format.value in ("json", "csv"):
         typer.echo(render(view, format.value))
     else:
@@ -184,6 +189,7 @@ def list_(
             # Only the clients whose stored episodes reach the month need their timeline derived.
             conditions.append(f"id IN (SELECT client_id FROM episodes WHERE {overlaps(':first', ':end')})")
             params.update(first=month[0].isoformat(), end=min(month[1], reg.today).isoformat())
+        conditions.append("merged_into IS NULL")  # a merged record is no longer a person of its own
         for rec in store.records(reg, " AND ".join(conditions), params):
             tl = store.timeline(reg, rec)
             if month is not None and not any(e.served_in(*month, reg.today) for e in tl.episodes):
@@ -382,3 +388,29 @@ def duplicates_(ctx: typer.Context, format: FormatOpt = Format.table, with_names
         rows.append(row)
     columns = ("code", "other_code", "score", "reasons", *(("name", "other_name") if with_names else ()))
     typer.echo(listing(rows, format.value, columns, settings(ctx).lang))
+
+
+@app.command("merge")
+def merge(
+    ctx: typer.Context,
+    keep: Annotated[str, typer.Argument(help="The case code to keep.")],
+    other: Annotated[str, typer.Argument(help="The case code of the same person, merged into KEEP.")],
+) -> None:
+    """Join two records of one person: OTHER's history, plan, activities, assignments and consent go
+    to KEEP; refused when the histories cannot be joined. OTHER's code then points to KEEP."""
+    from mentorcli.store.merge import merge as join
+
+    with register(ctx, write=True) as reg:
+        done = join(reg, keep, other)
+    say(
+        N_(
+            "{other}: merged into {keep} (events moved: {events}, assignments: {assignments}, activities: "
+            "{activities}, goals: {goals})",
+            other=other,
+            keep=keep,
+            events=done.events,
+            assignments=done.assignments,
+            activities=done.activities,
+            goals=done.goals,
+        )
+    )

@@ -42,6 +42,7 @@ EXAMPLES: dict[str, str] = {
     "client erase": "mentorcli client erase LSK-2020-0101 --yes",
     "client consent": "mentorcli client consent LSK-2020-0101 --date 10.03.2020",
     "client duplicates": "mentorcli client duplicates --format json",
+    "client merge": "mentorcli client merge LSK-2020-0101 LSK-2020-0207",
     "status grant": "mentorcli status grant LSK-2020-0101 refugee --date 14.07.2020",
     "status refuse": "mentorcli status refuse LSK-2020-0101 --date 2020-05-20",
     "status appeal": "mentorcli status appeal LSK-2020-0101 --date 2020-06-10",

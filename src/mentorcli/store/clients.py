@@ -16,6 +16,7 @@ from mentorcli.core.eligibility import Episode, ServiceEvent, Timeline, Window, 
 from mentorcli.core.errors import InputError, NotFound
 from mentorcli.core.events import check_event
 from mentorcli.core.legal import STATUS_EVENTS, StatusEvent
+from mentorcli.core.legal import check as check_legal
 from mentorcli.core.messages import N_
 from mentorcli.store import personal
 from mentorcli.store.db import day_or_none, iso_or_none
@@ -103,6 +104,9 @@ def _record(row: sqlite3.Row, events: Iterable[Sequence[Any]]) -> Record:
 
 
 def timeline(reg: Register, rec: Record) -> Timeline:
+    if rec.client.merged_into is not None:
+        # Its history lives on under the record it was merged into: here nothing is eligible or served.
+        return Timeline(check_legal(rec.client.arrived, ()), (), (), ())
     return compute(rec.client.arrived, rec.status_events, rec.service_events, reg.policies)
 
 
@@ -396,4 +400,5 @@ def _client(row: sqlite3.Row) -> Client:
         route=row["route"],
         residence=row["residence"],
         family=row["family"],
+        merged_into=row["merged_into"],
     )

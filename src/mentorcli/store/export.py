@@ -87,7 +87,8 @@ def _clients(reg: Register, with_names: bool) -> list[dict[str, Any]]:
     # The consent in force; a withdrawn one is not exported: importing it back would give it again.
     for r in reg.conn.execute(
         "SELECT c.*, p.name, k.given AS consent FROM clients c LEFT JOIN personal_clients p ON p.client_id = c.id "
-        f"LEFT JOIN consent k ON k.client_id = c.id AND k.{CURRENT} AND k.withdrawn IS NULL ORDER BY c.code"
+        f"LEFT JOIN consent k ON k.client_id = c.id AND k.{CURRENT} AND k.withdrawn IS NULL "
+        "WHERE c.merged_into IS NULL ORDER BY c.code"
     ):
         rows.append(
             {
