@@ -112,32 +112,19 @@ def _either(labels: Iterable[str]) -> str:
 
 # --- one person under several spellings (issue 15) -----------------------------------------
 # Latvian gives a foreign name a Latvian ending (Muhammads, Alijs, Jusufs, Fatima -> Fatimа):
-# each token is also compared without one of these.
-LATVIAN_ENDINGS = ("js", "is", "us", "s", "a", "e")
+# each word is also compared without one of these, as they sound (-js is -is, -e is -a).
+LATVIAN_ENDINGS = ("is", "us", "s", "a")
 # Spellings of one sound across English, French, German and Latvian transliterations, and what
-# anyascii makes of Cyrillic (Мухаммад -> Mukhammad, Джамиль -> Dzhamil'); order matters. A
-# Latvian j is an English y (Jusufs = Yusuf); the English j sound is written dž, дж (kept as "3").
-_SOUNDS = (
-    ("dzh", "3"),
-    ("dz", "3"),
-    ("zh", "3"),
-    ("j", "i"),
-    ("kh", "h"),
-    ("gh", "g"),
-    ("sh", "s"),
-    ("th", "t"),
-    ("dh", "d"),
-    ("ph", "f"),
-    ("ou", "u"),
-    ("oo", "u"),
-    ("ee", "i"),
-    ("w", "v"),
-    ("y", "i"),
-    ("o", "u"),
-    ("e", "a"),
-)
-# Scripts written without short vowels: their names are compared by consonants alone.
-_ABJADS = ("ARABIC", "HEBREW", "SYRIAC")
+# anyascii makes of Cyrillic (Мухаммад -> Mukhammad, Джамиль -> Dzhamil'). A Latvian j is an
+# English y (Jusufs = Yusuf); the English j sound, written dž or дж, is kept apart as "3".
+_GROUPS = {"dzh": "3", "dz": "3", "zh": "3", "kh": "h", "gh": "g", "sh": "s", "th": "t", "dh": "d", "ph": "f"}
+_GROUPS |= {"ou": "u", "oo": "u", "ee": "i"}
+_LETTERS = str.maketrans("jwyoe", "iviua")
+_DOUBLED = re.compile(r"(.)\1+")
+_WORD = re.compile("[a-z]+")
+# Scripts written without short vowels (Hebrew, Arabic, Syriac and their presentation forms): their
+# names are compared by consonants alone.
+_ABJAD = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 _VOWELS = str.maketrans("", "", "aeiouyvw")
 SKELETON_WEIGHT = 0.9  # a match of consonants alone is less sure than one of the whole spelling
 
@@ -153,9 +140,10 @@ class PersonName:
 
 
 def _sounds(word: str) -> str:
-    for spelled, sound in _SOUNDS:
-        word = word.replace(spelled, sound)
-    return "".join(c for i, c in enumerate(word) if i == 0 or c != word[i - 1])  # Muhammad = Muhamad
+    for spelled, sound in _GROUPS.items():
+        if spelled in word:
+            word = word.replace(spelled, sound)
+    return _DOUBLED.sub(r"\1", word.translate(_LETTERS))  # Muhammad = Muhamad
 
 
 def _skeleton(sound: str) -> str:
@@ -163,17 +151,18 @@ def _skeleton(sound: str) -> str:
     return bare[:-1] if bare.endswith("h") and len(bare) > 2 else bare  # ta marbuta: فاطمة = Fatima
 
 
-@functools.lru_cache(maxsize=65_536)  # the same names come back in one search: fold each once
+@functools.lru_cache(maxsize=1 << 18)  # a name comes back in several pairs of one search: fold it once
 def person_name(name: str) -> PersonName:
     """``Muhammads`` -> words (("muhamads", "muhamad"),): transliterated (anyascii), folded."""
     from anyascii import anyascii
 
-    text = unicodedata.normalize("NFC", name)
-    abjad = any(unicodedata.name(c, "").startswith(_ABJADS) for c in text)
+    text = name.casefold() if name.isascii() else anyascii(unicodedata.normalize("NFC", name)).casefold()
+    abjad = not name.isascii() and _ABJAD.search(name) is not None
     words = []
-    for word in re.findall(r"[a-z]+", anyascii(text).casefold()):
-        spellings = [word] + [word[: -len(e)] for e in LATVIAN_ENDINGS if word.endswith(e) and len(word) - len(e) >= 3]
-        words.append(tuple(dict.fromkeys(_sounds(s) for s in spellings)))
+    for word in map(_sounds, _WORD.findall(text)):
+        words.append(
+            (word, *(word[: -len(e)] for e in LATVIAN_ENDINGS if word.endswith(e) and len(word) - len(e) >= 3))
+        )
     consonants = tuple(tuple(dict.fromkeys(_skeleton(s) for s in w)) for w in words)
     return PersonName(tuple(words), consonants, abjad)
 
