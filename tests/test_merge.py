@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from conftest import Result, Run, add_client
 
@@ -162,3 +165,66 @@ def test_other_refusals(run: Run, refused: Refused) -> None:
     refused("--lang", "lv", "client", "merge", "P", "O", says="P")
     run("client", "consent", "O", "--date", "2021-01-01", "--withdrawn")
     refused("client", "merge", "K", "O", says="its record is restricted")
+
+
+ARRIVAL = date(2020, 3, 10)
+
+
+@pytest.mark.slow
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    intake=st.integers(0, 20),
+    exit_after=st.integers(0, 60),
+    grant_after=st.integers(1, 90),
+    resume_after=st.integers(0, 30),
+    reason=st.sampled_from(["declined", "non-compliance", "other"]),
+    owners=st.tuples(*[st.sampled_from("KO")] * 4),
+)
+def test_any_split_of_one_history_merged_gives_the_figures_of_one_record(
+    run: Run,
+    tmp_path_factory: pytest.TempPathFactory,
+    intake: int,
+    exit_after: int,
+    grant_after: int,
+    resume_after: int,
+    reason: str,
+    owners: tuple[str, ...],
+) -> None:
+    """One history, split between two records in any way each record can hold, then merged."""
+    where = tmp_path_factory.mktemp("m")
+    i = ARRIVAL + timedelta(days=intake)
+    x = i + timedelta(days=exit_after)
+    g = x + timedelta(days=grant_after)
+    r = g + timedelta(days=resume_after)
+    steps = [
+        (i, ("intake",)),
+        (x, ("client", "exit", "{code}", "--reason", reason)),
+        (g, ("status", "grant", "{code}", "refugee")),
+        (r, ("client", "resume", "{code}")),
+    ]
+
+    def record(db: Path, code: str, mine: list[tuple[date, tuple[str, ...]]]) -> bool:
+        add = ["--db", db, "client", "add", code, "--sex", "F", "--born", "1990-05-01", "--country", "SY"]
+        add += ["--arrived", ARRIVAL.isoformat(), "--route", "independent", "--residence", "mucenieki"]
+        intakes = [day for day, args in mine if args == ("intake",)]
+        if run(*add, *(["--intake", intakes[0].isoformat()] if intakes else []), ok=None).code:
+            return False
+        for day, args in mine:
+            if args != ("intake",):
+                filled = [a.format(code=code) for a in args]
+                if run("--db", db, *filled, "--date", day.isoformat(), ok=None).code:
+                    return False
+        return True
+
+    once, twice = where / "once.db", where / "twice.db"
+    assert record(once, "K", steps)
+    split = {c: [s for s, o in zip(steps, owners, strict=True) if o == c] for c in "KO"}
+    assume(record(twice, "K", split["K"]) and record(twice, "O", split["O"]))
+    merged = run("--db", twice, "client", "merge", "K", "O", ok=None)
+    assert merged.code == 0, merged.err
+    figures = [
+        [run("--db", db, "report", "month", f"2020-{m:02d}", "--format", "json").json() for m in range(3, 13)]
+        + [run("--db", db, "client", "show", "K", "--format", "json").json()]
+        for db in (once, twice)
+    ]
+    assert figures[0] == figures[1]
