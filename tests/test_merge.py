@@ -91,7 +91,7 @@ def test_after_a_merge_every_figure_is_as_if_the_person_was_registered_once(run:
     assert run("--db", twice, "db", "check").out.strip() == "ok"
 
 
-def test_the_other_code_still_says_where_the_person_went(run: Run, db_path: Path) -> None:
+def test_the_other_code_still_says_where_the_person_went(run: Run, refused: Refused) -> None:
     add_client(run, "K", born="1990-05-01", intake="2020-03-10", name="Muhammad")
     add_client(run, "O", born="1990-05-01", name="Muhammads")
     run("client", "merge", "K", "O")
@@ -101,6 +101,13 @@ def test_the_other_code_still_says_where_the_person_went(run: Run, db_path: Path
     assert [c["code"] for c in run("client", "list", "--format", "json").json()] == ["K"]
     assert [c["code"] for c in run("export", "clients", "--format", "json").json()] == ["K"]
     assert run("client", "duplicates", "--format", "json").json() == []
+    for args in (
+        ("client", "exit", "O", "--reason", "other", "--date", "2021-01-01"),
+        ("client", "edit", "O", "--family", "F-1"),
+        ("client", "consent", "O", "--date", "2021-01-01"),
+        ("plan", "goal", "add", "O", "--area", "housing", "--due", "2021-09-30", "--text", "x"),
+    ):
+        refused(*args, says="O was merged into K: record it there")
     # Nothing is lost: O's versions are withdrawn, not deleted, and the merge is audited.
     assert [e["event"] for e in run("client", "history", "O", "--all", "--format", "json").json()] == []
     actions = {(e["action"], e["record"]) for e in run("audit", "--format", "json").json()}

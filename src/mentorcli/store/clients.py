@@ -55,6 +55,18 @@ def client_id(reg: Register, code: str) -> int:
     return int(row[0])
 
 
+def writable_id(reg: Register, code: str) -> int:
+    """The id of a client whose record can change: a merged record's history lives in the one kept."""
+    row = reg.conn.execute(
+        "SELECT c.id, k.code FROM clients c LEFT JOIN clients k ON k.id = c.merged_into WHERE c.code = ?", (code,)
+    ).fetchone()
+    if row is None:
+        raise NotFound(N_("'{value}' is not in the register", value=code), field="code")
+    if row[1] is not None:
+        raise InputError(N_("{code} was merged into {into}: record it there", code=code, into=row[1]), field="code")
+    return int(row[0])
+
+
 def record(reg: Register, code: str) -> Record:
     return record_by_id(reg, client_id(reg, code))
 
@@ -136,7 +148,7 @@ def add_client(reg: Register, client: Client, intake: date | None) -> int:
 
 
 def edit_client(reg: Register, code: str, changes: dict[str, Any]) -> None:
-    rec = record(reg, code)
+    rec = record_by_id(reg, writable_id(reg, code))
     updated = replace(rec.client, **changes)
     fields.check_born(updated.born, updated.arrived)
     fields.check_not_future(updated.arrived, reg.today, "arrived")
@@ -158,7 +170,7 @@ def record_event(
     come through here, so all pass the same checks.
     """
     event, value = check_event(event, value)
-    cid = client_id(reg, code)
+    cid = writable_id(reg, code)
     fields.check_not_future(day, reg.today, "date")
     other = correcting["id"] if correcting is not None else None
     same = reg.conn.execute(

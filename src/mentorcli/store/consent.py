@@ -56,7 +56,7 @@ def holding(reg: Register, day: date) -> set[int]:
 def give(reg: Register, code: str, day: date, field: str = "--date") -> Consent:
     """Record that the client consented on ``day`` (again, after a withdrawal, if so)."""
     fields.check_not_future(day, reg.today, field)
-    cid = clients.client_id(reg, code)
+    cid = clients.writable_id(reg, code)
     if current(reg, cid) == Consent(day, None):
         raise InputError(N_("consent of {code} on {day} is already recorded", code=code, day=day), field=field)
     return _write(reg, cid, code, Consent(day, None))
@@ -65,7 +65,7 @@ def give(reg: Register, code: str, day: date, field: str = "--date") -> Consent:
 def withdraw(reg: Register, code: str, day: date) -> Consent:
     """Record the withdrawal: the episode open that day ends ``declined``, the name is erased."""
     fields.check_not_future(day, reg.today, "--date")
-    cid = clients.client_id(reg, code)
+    cid = clients.writable_id(reg, code)
     was = current(reg, cid)
     if was is not None and was.withdrawn is not None:
         raise InputError(
