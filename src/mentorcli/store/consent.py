@@ -7,6 +7,7 @@ erased as by ``client erase``; the register rows, and so every count, stay.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -45,12 +46,17 @@ def shown(reg: Register, cid: int) -> dict[str, date | None]:
     return {"consent": now.given, "consent_withdrawn": now.withdrawn}
 
 
-def holding(reg: Register, day: date) -> set[int]:
-    """The clients whose consent, given on or before ``day``, still holds."""
-    rows = reg.conn.execute(
-        f"SELECT client_id FROM consent WHERE {CURRENT} AND withdrawn IS NULL AND given <= ?", (day.isoformat(),)
-    )
-    return {r[0] for r in rows}
+def holding(reg: Register, day: date, ids: Iterable[int]) -> set[int]:
+    """Those of the clients ``ids`` whose consent, given on or before ``day``, still holds."""
+    wanted, out = sorted(set(ids)), set[int]()
+    for chunk in (wanted[i : i + 500] for i in range(0, len(wanted), 500)):
+        rows = reg.conn.execute(
+            f"SELECT client_id FROM consent WHERE client_id IN ({','.join('?' * len(chunk))}) AND {CURRENT} "
+            "AND withdrawn IS NULL AND given <= ?",
+            (*chunk, day.isoformat()),
+        )
+        out.update(r[0] for r in rows)
+    return out
 
 
 def give(reg: Register, code: str, day: date, field: str = "--date") -> Consent:

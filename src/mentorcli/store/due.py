@@ -46,7 +46,7 @@ def due_facts(reg: Register, within: int) -> tuple[list[ClientFacts], list[OpenG
     wanted = sorted(served | set(ends) | set(grants) | set(left_out))
     marks = ",".join("?" * len(wanted))
     codes = dict(reg.conn.execute(f"SELECT id, code FROM clients WHERE id IN ({marks})", wanted).fetchall())
-    consented = holding(reg, today)
+    consented = holding(reg, today, served)
     clients = []
     for cid in wanted:
         facts = ClientFacts(
