@@ -318,9 +318,10 @@ def main(out: Path = HERE) -> None:
     write(
         out,
         "clients.csv",
-        "code,name,sex,born,country,arrived,route,residence,family,intake",
+        "code,name,sex,born,country,arrived,route,residence,family,intake,consent",
         [
-            [c.code, "", c.sex, c.born, c.country, iso(c.arrived), c.route, c.residence, c.family, iso(c.intake)]
+            # Consent is asked for at intake.
+            [c.code, "", c.sex, c.born, c.country, iso(c.arrived), c.route, c.residence, c.family, *[iso(c.intake)] * 2]
             for c in clients
         ],
     )

@@ -103,7 +103,7 @@ def test_due_is_an_empty_array_when_nothing_is_due(run: Run) -> None:
 
 
 def test_due_eligibility_end(run: Run) -> None:
-    add_client(run, "E-1", arrived="2021-10-01", intake="2021-10-01")  # asylum-seeker window ends 01.01.2022
+    add_client(run, "E-1", arrived="2021-10-01", intake="2021-10-01", consent="2021-10-01")  # window ends 01.01.2022
     add_client(run, "E-2", arrived="2021-11-01")  # eligible, not taken in: ends 01.02.2022
     add_client(run, "E-3", arrived="2021-10-01", intake="2021-10-01")
     run("client", "exit", "E-3", "--reason", "declined", "--date", "2021-12-01")  # neither served nor eligible now

@@ -86,9 +86,9 @@ def test_clients_and_events_make_the_round_trip(run: Run, tmp_path: Path) -> Non
     clients = (first / "clients.csv").read_text()
     events = (first / "events.csv").read_text()
     # The intake that needed the grant travels in events.csv, the others in clients.csv.
-    assert "R-8,,F,1979-11-20,SY,2019-04-10,independent,mucenieki,,\n" in clients
+    assert "R-8,,F,1979-11-20,SY,2019-04-10,independent,mucenieki,,,\n" in clients
     assert "R-8,2019-08-01,intake,\n" in events
-    assert "R-3,,M,1990-01-01,AF,2019-01-10,independent,mucenieki,,2019-01-15\n" in clients
+    assert "R-3,,M,1990-01-01,AF,2019-01-10,independent,mucenieki,,2019-01-15,\n" in clients
     assert "R-4,2020-03-01,refused,\nR-4,2020-03-01,appealed,\n" in events
     assert ",intake," not in events.replace("R-8,2019-08-01,intake,", "")
 

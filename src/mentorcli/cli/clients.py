@@ -28,6 +28,7 @@ from mentorcli.core import clients as fields
 from mentorcli.core.clients import Client
 from mentorcli.core.countries import parse_country
 from mentorcli.core.dates import parse_birth, parse_month
+from mentorcli.core.duplicates import Candidate
 from mentorcli.core.eligibility import EXIT_REASONS
 from mentorcli.core.legal import STATUSES
 from mentorcli.core.messages import N_, NP_
@@ -36,6 +37,8 @@ from mentorcli.render.i18n import tr
 from mentorcli.render.output import render
 from mentorcli.render.screen import listing
 from mentorcli.store import clients as store
+from mentorcli.store import consent as consents
+from mentorcli.store import duplicates
 from mentorcli.store.db import overlaps
 
 app = typer.Typer(help="Register clients, follow their service episodes, explain their dates.", no_args_is_help=True)
@@ -75,6 +78,9 @@ def add(
     name: Annotated[str | None, typer.Option("--name", help="Name (personal data; never in reports).")] = None,
     languages: Annotated[str | None, typer.Option("--languages", help="Languages spoken, comma-separated.")] = None,
     intake: Annotated[str | None, typer.Option("--intake", help="First day served; empty: registered only.")] = None,
+    consent: Annotated[
+        str | None, typer.Option("--consent", help="Day the client consented to the processing of their data.")
+    ] = None,
 ) -> None:
     """Register a client; with --intake the first service episode opens that day."""
     arrival = as_date(arrived, "--arrived")
@@ -92,13 +98,30 @@ def add(
         name=name.strip() if name and name.strip() else None,
         languages=languages.strip().lower() if languages else None,
     )
+    consented = as_date(consent, "--consent") if consent else None
     with register(ctx, write=True) as reg:
         store.add_client(reg, client, as_date(intake, "--intake") if intake else None)
+        if consented is not None:
+            consents.give(reg, client.code, consented, "--consent")
         tl = store.timeline(reg, store.record(reg, client.code))
+        probably = duplicates.for_client(reg, client.code)
     if tl.eligible_until:
         say(N_("{code}: registered; eligible until {day}", code=client.code, day=tl.eligible_until))
     else:
         say(N_("{code}: registered; eligible until a status decision", code=client.code))
+    warn_duplicates(probably)
+
+
+def warn_duplicates(found: list[Candidate]) -> None:
+    """Never a refusal: two people may share a birthday and a name; the coordinator decides."""
+    for c in found:
+        said = N_(
+            "warning: {code} may be the same person as {other} ({reasons}); see 'mentorcli client duplicates'",
+            code=c.code,
+            other=c.other,
+            reasons=", ".join(c.reasons),
+        )
+        say(said, err=True)
 
 
 @app.command("show")
@@ -107,6 +130,12 @@ def show(ctx: typer.Context, code: CodeArg, format: FormatOpt = Format.table, wi
     with register(ctx, write=False) as reg:
         rec = store.record(reg, code)
         view = client_view(rec, store.timeline(reg, rec), reg.today, with_names=with_names)
+        view.update(consents.shown(reg, rec.client.id or 0))
+        if rec.client.merged_into is not None:
+            from mentorcli.store.merge import merged_into
+
+            into = merged_into(reg, rec.client.id or 0)
+            view["merged_into"] = into and into[0]
     if format.value in ("json", "csv"):
         typer.echo(render(view, format.value))
     else:
@@ -161,6 +190,7 @@ def list_(
             # Only the clients whose stored episodes reach the month need their timeline derived.
             conditions.append(f"id IN (SELECT client_id FROM episodes WHERE {overlaps(':first', ':end')})")
             params.update(first=month[0].isoformat(), end=min(month[1], reg.today).isoformat())
+        conditions.append("merged_into IS NULL")  # a merged record is no longer a person of its own
         for rec in store.records(reg, " AND ".join(conditions), params):
             tl = store.timeline(reg, rec)
             if month is not None and not any(e.served_in(*month, reg.today) for e in tl.episodes):
@@ -315,3 +345,73 @@ def erase(
         )
         say(said, err=True)
     say(N_("note: backups made before now still hold the name until they are deleted"), err=True)
+
+
+@app.command("consent")
+def consent(
+    ctx: typer.Context,
+    code: CodeArg,
+    date: DateOpt,
+    withdrawn: Annotated[
+        bool,
+        typer.Option(
+            "--withdrawn", help="The client withdrew consent: the service ends (declined), the name is erased."
+        ),
+    ] = False,
+) -> None:
+    """Record the client's consent to the processing of their data, or its withdrawal."""
+    from mentorcli.store import maintenance
+
+    day = as_date(date)
+    with register(ctx, write=True) as reg:
+        if withdrawn:
+            consents.withdraw(reg, code, day)
+        else:
+            consents.give(reg, code, day)
+    if not withdrawn:
+        say(N_("{code}: consent given on {day}", code=code, day=day))
+        return
+    maintenance.wipe_traces(settings(ctx).db)
+    say(N_("{code}: consent withdrawn on {day}; service ended, personal data erased", code=code, day=day))
+
+
+@app.command("duplicates")
+def duplicates_(ctx: typer.Context, format: FormatOpt = Format.table, with_names: WithNames = False) -> None:
+    """Pairs of clients who are probably one person: same birth date and country with names alike
+    across scripts and spellings, or same family and birth date; with a score and the reasons."""
+    with register(ctx, write=False) as reg:
+        found, names = duplicates.all_candidates(reg)
+    rows: list[dict[str, Any]] = []
+    for c in found:
+        row: dict[str, Any] = {"code": c.code, "other_code": c.other, "score": c.score, "reasons": list(c.reasons)}
+        if with_names:
+            row |= {"name": names.get(c.code), "other_name": names.get(c.other)}
+        rows.append(row)
+    columns = ("code", "other_code", "score", "reasons", *(("name", "other_name") if with_names else ()))
+    typer.echo(listing(rows, format.value, columns, settings(ctx).lang))
+
+
+@app.command("merge")
+def merge(
+    ctx: typer.Context,
+    keep: Annotated[str, typer.Argument(help="The case code to keep.")],
+    other: Annotated[str, typer.Argument(help="The case code of the same person, merged into KEEP.")],
+) -> None:
+    """Join two records of one person: OTHER's history, plan, activities, assignments and consent go
+    to KEEP; refused when the histories cannot be joined. OTHER's code then points to KEEP."""
+    from mentorcli.store.merge import merge as join
+
+    with register(ctx, write=True) as reg:
+        done = join(reg, keep, other)
+    say(
+        N_(
+            "{other}: merged into {keep} (events moved: {events}, assignments: {assignments}, activities: "
+            "{activities}, goals: {goals})",
+            other=other,
+            keep=keep,
+            events=done.events,
+            assignments=done.assignments,
+            activities=done.activities,
+            goals=done.goals,
+        )
+    )

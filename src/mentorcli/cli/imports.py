@@ -7,18 +7,22 @@ from typing import Annotated, Any
 
 import typer
 
+from mentorcli.cli.clients import warn_duplicates
 from mentorcli.cli.common import as_date, progress, register, say, settings
 from mentorcli.core import clients as fields
 from mentorcli.core.casework import SOCIAL_WORKER, check_language, check_minutes, check_name, check_role
 from mentorcli.core.clients import Client
 from mentorcli.core.countries import parse_country
 from mentorcli.core.dates import parse_birth
+from mentorcli.core.duplicates import Candidate
 from mentorcli.core.errors import InputError, Problems
 from mentorcli.core.events import check_event
 from mentorcli.core.messages import NP_
 from mentorcli.store.activities import add_activity
 from mentorcli.store.assignments import assign
 from mentorcli.store.clients import add_client, record_event
+from mentorcli.store.consent import give
+from mentorcli.store.duplicates import for_client
 from mentorcli.store.importer import Row, apply_rows, check_fields, read_rows
 from mentorcli.store.register import Register
 from mentorcli.store.staff import add_staff
@@ -30,7 +34,19 @@ app = typer.Typer(
 FileArg = Annotated[Path, typer.Argument(help="The CSV file.", dir_okay=False)]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Check every row, report, write nothing.")]
 
-CLIENT_COLUMNS = ("code", "name", "sex", "born", "country", "arrived", "route", "residence", "family", "intake")
+CLIENT_COLUMNS = (
+    "code",
+    "name",
+    "sex",
+    "born",
+    "country",
+    "arrived",
+    "route",
+    "residence",
+    "family",
+    "intake",
+    "consent",
+)
 EVENT_COLUMNS = ("code", "date", "event", "value")
 STAFF_COLUMNS = ("name", "role", "team", "from", "to")
 ASSIGNMENT_COLUMNS = ("code", "worker", "mentor", "from", "to")
@@ -41,7 +57,7 @@ def _optional(check: Any) -> Any:
     return lambda text: check(text) if text else None
 
 
-def client_row(reg: Register, row: Row) -> None:
+def client_row(reg: Register, row: Row, probably: list[Candidate] | None = None) -> None:
     v = check_fields(
         row,
         {
@@ -54,6 +70,7 @@ def client_row(reg: Register, row: Row) -> None:
             "residence": fields.check_residence,
             "family": fields.check_family,
             "intake": _optional(lambda t: as_date(t, "intake")),
+            "consent": _optional(lambda t: as_date(t, "consent")),
         },
     )
     client = Client(
@@ -69,6 +86,10 @@ def client_row(reg: Register, row: Row) -> None:
         name=row.values.get("name") or None,
     )
     add_client(reg, client, v["intake"])
+    if v["consent"] is not None:
+        give(reg, client.code, v["consent"], "consent")
+    if probably is not None:
+        probably += for_client(reg, client.code)
 
 
 def event_row(reg: Register, row: Row) -> None:
@@ -169,9 +190,12 @@ def _remove(db: Path) -> None:
 
 @app.command("clients")
 def clients(ctx: typer.Context, file: FileArg, dry_run: DryRun = False) -> None:
-    """clients.csv: code,name,sex,born,country,arrived,route,residence,family,intake."""
-    rows = read_rows(file, CLIENT_COLUMNS, tuple(c for c in CLIENT_COLUMNS if c not in ("name", "family", "intake")))
-    _run(ctx, file, dry_run, "clients", rows, client_row, unique="code")
+    """clients.csv: code,name,sex,born,country,arrived,route,residence,family,intake[,consent]."""
+    optional = ("name", "family", "intake", "consent")
+    rows = read_rows(file, CLIENT_COLUMNS, tuple(c for c in CLIENT_COLUMNS if c not in optional))
+    probably: list[Candidate] = []
+    _run(ctx, file, dry_run, "clients", rows, lambda reg, row: client_row(reg, row, probably), unique="code")
+    warn_duplicates(probably)
 
 
 @app.command("events")

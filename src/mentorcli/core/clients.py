@@ -33,6 +33,7 @@ class Client:
     name: str | None = None
     languages: str | None = None
     id: int | None = None
+    merged_into: int | None = None  # the record that took over this one's history (client merge)
 
 
 def check_code(text: str, field: str = "code") -> str:

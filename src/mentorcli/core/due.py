@@ -20,6 +20,7 @@ MUCENIEKI_EXIT = "mucenieki-exit"
 UNASSIGNED = "unassigned"
 GOAL_OVERDUE = "goal-overdue"
 ELIGIBLE_NOT_SERVED = "eligible-not-served"
+CONSENT_MISSING = "consent-missing"
 DEFAULT_WITHIN = 14
 
 
@@ -36,6 +37,7 @@ class ClientFacts:
     residence_on_grant: str | None = None
     residence_today: str | None = None
     not_served: NotServed | None = None  # eligible today with no episode open
+    consent: bool = True  # consent to processing holds today (SPEC 10: never assumed, so asked for)
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,8 @@ def due_items(
                 items.append({"date": leave, "kind": MUCENIEKI_EXIT, "code": c.code})
         if c.served_today and not c.assigned_today:
             items.append({"date": today, "kind": UNASSIGNED, "code": c.code})
+        if c.served_today and not c.consent:
+            items.append({"date": today, "kind": CONSENT_MISSING, "code": c.code})
         if c.not_served:
             n = c.not_served
             items.append(

@@ -7,6 +7,8 @@ refused with its candidates (never a prompt: scripts run without a terminal).
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -106,3 +108,84 @@ class Names:
 def _either(labels: Iterable[str]) -> str:
     shown = list(labels)
     return shown[0] if len(shown) == 1 else N_("{some} or {last}", some=", ".join(shown[:-1]), last=shown[-1])
+
+
+# --- one person under several spellings (issue 15) -----------------------------------------
+# Latvian gives a foreign name a Latvian ending (Muhammads, Alijs, Jusufs, Fatima -> Fatimа):
+# each word is also compared without one of these, as they sound (-js is -is, -e is -a).
+LATVIAN_ENDINGS = ("is", "us", "s", "a")
+# Spellings of one sound across English, French, German and Latvian transliterations, and what
+# anyascii makes of Cyrillic (Мухаммад -> Mukhammad, Джамиль -> Dzhamil'). A Latvian j is an
+# English y (Jusufs = Yusuf); the English j sound, written dž or дж, is kept apart as "3".
+_GROUPS = {"dzh": "3", "dz": "3", "zh": "3", "kh": "h", "gh": "g", "sh": "s", "th": "t", "dh": "d", "ph": "f"}
+_GROUPS |= {"ou": "u", "oo": "u", "ee": "i"}
+_LETTERS = str.maketrans("jwyoe", "iviua")
+_DOUBLED = re.compile(r"(.)\1+")
+_WORD = re.compile("[a-z]+")
+# Scripts written without short vowels (Hebrew, Arabic, Syriac and their presentation forms): their
+# names are compared by consonants alone.
+_ABJAD = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_VOWELS = str.maketrans("", "", "aeiouyvw")
+SKELETON_WEIGHT = 0.9  # a match of consonants alone is less sure than one of the whole spelling
+
+
+@dataclass(frozen=True)
+class PersonName:
+    """A person's name folded for comparison: per word, its spellings (with and without a Latvian
+    ending) as sounds, the same by consonants alone, and whether it was written without vowels."""
+
+    words: tuple[tuple[str, ...], ...]
+    consonants: tuple[tuple[str, ...], ...]
+    abjad: bool
+
+
+def _sounds(word: str) -> str:
+    for spelled, sound in _GROUPS.items():
+        if spelled in word:
+            word = word.replace(spelled, sound)
+    return _DOUBLED.sub(r"\1", word.translate(_LETTERS))  # Muhammad = Muhamad
+
+
+def _skeleton(sound: str) -> str:
+    bare = sound.translate(_VOWELS)
+    return bare[:-1] if bare.endswith("h") and len(bare) > 2 else bare  # ta marbuta: فاطمة = Fatima
+
+
+@functools.lru_cache(maxsize=1 << 18)  # a name comes back in several pairs of one search: fold it once
+def person_name(name: str) -> PersonName:
+    """``Muhammads`` -> words (("muhamads", "muhamad"),): transliterated (anyascii), folded."""
+    from anyascii import anyascii
+
+    text = name.casefold() if name.isascii() else anyascii(unicodedata.normalize("NFC", name)).casefold()
+    abjad = not name.isascii() and _ABJAD.search(name) is not None
+    words = []
+    for word in map(_sounds, _WORD.findall(text)):
+        words.append(
+            (word, *(word[: -len(e)] for e in LATVIAN_ENDINGS if word.endswith(e) and len(word) - len(e) >= 3))
+        )
+    consonants = tuple(tuple(dict.fromkeys(_skeleton(s) for s in w)) for w in words)
+    return PersonName(tuple(words), consonants, abjad)
+
+
+def name_initials(name: PersonName) -> set[str]:
+    """The first consonant of each word: what spellings of one name keep (Yusuf, Jusufs, يوسف: s)."""
+    return {c[:1] for word in name.consonants for c in word}
+
+
+def name_similarity(a: PersonName, b: PersonName) -> int:
+    """0..100: how alike two names are, word by word in any order; the shorter name's words each
+    find their best match in the longer (``Muhammad`` and ``Muhammad Hassan`` are alike).
+
+    A name written without vowels (Arabic script) is compared with the other by consonants alone,
+    which is less sure (``SKELETON_WEIGHT``)."""
+    from rapidfuzz.fuzz import ratio
+    from rapidfuzz.process import extractOne
+
+    by_consonants = a.abjad or b.abjad
+    x, y = (a.consonants, b.consonants) if by_consonants else (a.words, b.words)
+    if not x or not y:
+        return 0
+    short, long_ = sorted((x, y), key=len)
+    choices = [s for word in long_ for s in word]
+    best = [max(extractOne(s, choices, scorer=ratio)[1] for s in word) for word in short]
+    return round(sum(best) / len(best) * (SKELETON_WEIGHT if by_consonants else 1))

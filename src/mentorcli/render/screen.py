@@ -31,7 +31,21 @@ _ISO_TIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T")
 BREAKDOWNS = frozenset({"by_country", "by_residence", "by_route", "by_status", "decisions", "exits", "activities"})
 # Columns whose values are data words (statuses, kinds, reasons …) shown by their label.
 WORD_COLUMNS = frozenset(
-    {"kind", "status", "route", "end_reason", "role", "state", "area", "type", "window", "sex", "rule", "complexity"}
+    {
+        "kind",
+        "status",
+        "route",
+        "end_reason",
+        "role",
+        "state",
+        "area",
+        "type",
+        "window",
+        "sex",
+        "rule",
+        "complexity",
+        "reasons",
+    }
 )
 
 
@@ -253,7 +267,8 @@ def tables_screen(
 def client_screen(view: Mapping[str, Any], lang: str) -> Screen:
     """``client show``: who, status and dates, then the windows and episodes as small tables."""
     who = ["name", "sex", "born", "age", "country", "languages", "arrived", "route", "residence", "family"]
-    status = ["status", "awaiting_court", "eligible_until", "eligible_today", "served_today"]
+    status = ["status", "awaiting_court", "eligible_until", "eligible_today", "served_today", "consent"]
+    status += ["consent_withdrawn", "merged_into"]
 
     def pairs(keys: list[str]) -> list[list[str]]:
         return [[_cap(label(k, lang)), cell(view[k], lang, k)] for k in keys if k in view]

@@ -16,6 +16,7 @@ from mentorcli.core.eligibility import TAKEOVER, Episode, ServiceEvent, Timeline
 from mentorcli.core.errors import InputError, NotFound
 from mentorcli.core.events import check_event
 from mentorcli.core.legal import STATUS_EVENTS, StatusEvent
+from mentorcli.core.legal import check as check_legal
 from mentorcli.core.messages import N_
 from mentorcli.store import personal
 from mentorcli.store.db import day_or_none, iso_or_none
@@ -52,6 +53,18 @@ def client_id(reg: Register, code: str) -> int:
     row = reg.conn.execute("SELECT id FROM clients WHERE code = ?", (code,)).fetchone()
     if row is None:
         raise NotFound(N_("'{value}' is not in the register", value=code), field="code")
+    return int(row[0])
+
+
+def writable_id(reg: Register, code: str) -> int:
+    """The id of a client whose record can change: a merged record's history lives in the one kept."""
+    row = reg.conn.execute(
+        "SELECT c.id, k.code FROM clients c LEFT JOIN clients k ON k.id = c.merged_into WHERE c.code = ?", (code,)
+    ).fetchone()
+    if row is None:
+        raise NotFound(N_("'{value}' is not in the register", value=code), field="code")
+    if row[1] is not None:
+        raise InputError(N_("{code} was merged into {into}: record it there", code=code, into=row[1]), field="code")
     return int(row[0])
 
 
@@ -120,6 +133,9 @@ def _record(row: sqlite3.Row, events: Iterable[Sequence[Any]], earlier: tuple[Ep
 
 
 def timeline(reg: Register, rec: Record) -> Timeline:
+    if rec.client.merged_into is not None:
+        # Its history lives on under the record it was merged into: here nothing is eligible or served.
+        return Timeline(check_legal(rec.client.arrived, ()), (), (), ())
     return compute(rec.client.arrived, rec.status_events, rec.service_events, reg.policies, rec.earlier)
 
 
@@ -156,7 +172,7 @@ def insert_client(reg: Register, client: Client, cid: int | None = None) -> int:
 
 
 def edit_client(reg: Register, code: str, changes: dict[str, Any]) -> None:
-    rec = record(reg, code)
+    rec = record_by_id(reg, writable_id(reg, code))
     updated = replace(rec.client, **changes)
     fields.check_born(updated.born, updated.arrived)
     fields.check_not_future(updated.arrived, reg.today, "arrived")
@@ -178,7 +194,7 @@ def record_event(
     come through here, so all pass the same checks.
     """
     event, value = check_event(event, value)
-    cid = client_id(reg, code)
+    cid = writable_id(reg, code)
     fields.check_not_future(day, reg.today, "date")
     other = correcting["id"] if correcting is not None else None
     same = reg.conn.execute(
@@ -420,4 +436,5 @@ def _client(row: sqlite3.Row) -> Client:
         route=row["route"],
         residence=row["residence"],
         family=row["family"],
+        merged_into=row["merged_into"],
     )

@@ -10,6 +10,7 @@ from mentorcli.core.eligibility import not_served_on
 from mentorcli.store.assignments import ON_DAY, PERIODS
 from mentorcli.store.caseload import caseload
 from mentorcli.store.clients import record_by_id, stored_spans
+from mentorcli.store.consent import holding
 from mentorcli.store.db import overlaps
 from mentorcli.store.register import Register
 
@@ -55,6 +56,7 @@ def due_facts(reg: Register, within: int) -> tuple[list[ClientFacts], list[OpenG
     wanted = sorted((served | set(ends) | set(grants) | set(left_out)) - handed)
     marks = ",".join("?" * len(wanted))
     codes = dict(reg.conn.execute(f"SELECT id, code FROM clients WHERE id IN ({marks})", wanted).fetchall())
+    consented = holding(reg, today, served)
     clients = []
     for cid in wanted:
         facts = ClientFacts(
@@ -64,6 +66,7 @@ def due_facts(reg: Register, within: int) -> tuple[list[ClientFacts], list[OpenG
             eligible_today=cid in eligible,
             assigned_today=cid in assigned,
             not_served=left_out.get(cid),
+            consent=cid in consented,
         )
         if grant := grants.get(cid):
             rec = record_by_id(reg, cid)

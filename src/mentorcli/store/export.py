@@ -21,10 +21,23 @@ from typing import Any
 
 from mentorcli.core.eligibility import ServiceEvent, compute
 from mentorcli.core.errors import InputError
+from mentorcli.store.consent import CURRENT
 from mentorcli.store.register import Register
 
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "clients": ("code", "name", "sex", "born", "country", "arrived", "route", "residence", "family", "intake"),
+    "clients": (
+        "code",
+        "name",
+        "sex",
+        "born",
+        "country",
+        "arrived",
+        "route",
+        "residence",
+        "family",
+        "intake",
+        "consent",
+    ),
     "events": ("code", "date", "event", "value"),
     "staff": ("name", "role", "team", "from", "to"),
     "assignments": ("code", "worker", "mentor", "from", "to"),
@@ -34,7 +47,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 KINDS = tuple(COLUMNS)
 # Columns that hold a full date (``born`` may be a year alone).
-DATE_COLUMNS = frozenset({"arrived", "intake", "date", "from", "to", "due", "closed"})
+DATE_COLUMNS = frozenset({"arrived", "intake", "consent", "date", "from", "to", "due", "closed"})
 
 Cell = str | int | None
 
@@ -71,8 +84,11 @@ def _intakes_in_clients_csv(reg: Register) -> dict[int, str]:
 def _clients(reg: Register, with_names: bool) -> list[dict[str, Any]]:
     intakes = _intakes_in_clients_csv(reg)
     rows = []
+    # The consent in force; a withdrawn one is not exported: importing it back would give it again.
     for r in reg.conn.execute(
-        "SELECT c.*, p.name FROM clients c LEFT JOIN personal_clients p ON p.client_id = c.id ORDER BY c.code"
+        "SELECT c.*, p.name, k.given AS consent FROM clients c LEFT JOIN personal_clients p ON p.client_id = c.id "
+        f"LEFT JOIN consent k ON k.client_id = c.id AND k.{CURRENT} AND k.withdrawn IS NULL "
+        "WHERE c.merged_into IS NULL ORDER BY c.code"
     ):
         rows.append(
             {
@@ -86,6 +102,7 @@ def _clients(reg: Register, with_names: bool) -> list[dict[str, Any]]:
                 "residence": r["residence"],
                 "family": r["family"],
                 "intake": intakes.get(r["id"]),
+                "consent": r["consent"],
             }
         )
     return rows

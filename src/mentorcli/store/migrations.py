@@ -359,6 +359,34 @@ def _event_versions(db: Database) -> None:
     conn.execute("CREATE VIEW current_events AS SELECT * FROM events WHERE withdrawn_on IS NULL")
 
 
+def _consent_and_merges(db: Database) -> None:
+    """Consent to processing as versions, and the record a duplicate was merged into (issue 15).
+
+    No client gets a consent here: a file that never recorded one cannot tell it was given (SPEC 10).
+    A consent row is one version: a change marks the current one ``replaced_on`` and adds another.
+    """
+    db.table("consent").create(
+        {
+            "id": int,
+            "client_id": int,
+            "given": str,  # the day consent was given; NULL when only a withdrawal is known
+            "withdrawn": str,  # the day it was withdrawn; NULL while it holds
+            "recorded_on": str,
+            "replaced_on": str,  # the "today" a later version replaced this one; NULL: current
+            "audit_id": int,
+        },
+        pk="id",
+        foreign_keys=[("client_id", "clients", "id"), ("audit_id", "audit", "id")],
+        not_null=["client_id", "recorded_on"],
+    )
+    db.table("consent").create_index(["client_id", "replaced_on"])
+    # The record that took over this one's history; the code stays resolvable and says where it went.
+    db.execute("ALTER TABLE clients ADD COLUMN merged_into INTEGER REFERENCES clients(id)")
+    db.execute("ALTER TABLE clients ADD COLUMN merged_on TEXT")
+    # Duplicates are looked for among those born the same day (a year alone is stored as 1 January).
+    db.table("clients").create_index(["born"], if_not_exists=True)
+
+
 def _handover(db: Database) -> None:
     """Clients handed over between providers (SPEC 9, issue 21).
 
@@ -421,6 +449,7 @@ MIGRATIONS: list[tuple[str, Step]] = [
     ("0008_report_indexes", _report_indexes),
     ("0009_settings", _settings),
     ("0010_event_versions", _event_versions),
+    ("0014_consent_and_merges", _consent_and_merges),
     ("0015_handover", _handover),
 ]
 # What a step could not do, told to whoever runs the command that applies it.

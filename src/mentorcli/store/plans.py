@@ -20,7 +20,7 @@ from mentorcli.core.errors import InputError, NotFound
 from mentorcli.core.messages import N_
 from mentorcli.store import personal
 from mentorcli.store.assignments import assignments_of, require_served
-from mentorcli.store.clients import client_id
+from mentorcli.store.clients import client_id, writable_id
 from mentorcli.store.db import day_or_none
 from mentorcli.store.register import Register
 from mentorcli.store.staff import require, staff
@@ -40,7 +40,7 @@ def set_complexity(reg: Register, code: str, level: int, day: date, by: str) -> 
 
 
 def add_goal(reg: Register, code: str, area: str, due: date, text: str) -> int:
-    cid = client_id(reg, code)
+    cid = writable_id(reg, code)
     cur = reg.conn.execute(
         "INSERT INTO goals (client_id, area, due, state) VALUES (?, ?, ?, 'open')", (cid, area, due.isoformat())
     )
