@@ -109,17 +109,19 @@ def add(
         say(N_("{code}: registered; eligible until {day}", code=client.code, day=tl.eligible_until))
     else:
         say(N_("{code}: registered; eligible until a status decision", code=client.code))
-    warn_duplicates(probably)
+    warn_duplicates(probably, settings(ctx).lang)
 
 
-def warn_duplicates(found: list[Candidate]) -> None:
+def warn_duplicates(found: list[Candidate], lang: str) -> None:
     """Never a refusal: two people may share a birthday and a name; the coordinator decides."""
+    from mentorcli.render.labels import label
+
     for c in found:
         said = N_(
             "warning: {code} may be the same person as {other} ({reasons}); see 'mentorcli client duplicates'",
             code=c.code,
             other=c.other,
-            reasons=", ".join(c.reasons),
+            reasons=", ".join(label(r, lang) for r in c.reasons),
         )
         say(said, err=True)
 

@@ -195,7 +195,7 @@ def clients(ctx: typer.Context, file: FileArg, dry_run: DryRun = False) -> None:
     rows = read_rows(file, CLIENT_COLUMNS, tuple(c for c in CLIENT_COLUMNS if c not in optional))
     probably: list[Candidate] = []
     _run(ctx, file, dry_run, "clients", rows, lambda reg, row: client_row(reg, row, probably), unique="code")
-    warn_duplicates(probably)
+    warn_duplicates(probably, settings(ctx).lang)
 
 
 @app.command("events")
