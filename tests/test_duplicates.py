@@ -38,10 +38,10 @@ def test_one_name_in_latin_cyrillic_and_arabic_script_born_the_same_day_in_syria
 def test_a_year_alone_and_the_same_family_are_enough(run: Run) -> None:
     add_client(run, "Y-1", born="1985-03-04", name="Jusufs Haddads")
     res = add_client(run, "Y-2", born="1985", name="Yusuf Haddad")
-    assert "Y-2 may be the same person as Y-1 (same-birth-year, same-country, similar-name)" in res.err
+    assert "Y-2 may be the same person as Y-1 (same birth year, same country, similar name)" in res.err
     add_client(run, "F-1", born="2010-06-01", country="AF", family="FAM-1")
     res = add_client(run, "F-2", born="2010-06-01", country="IQ", family="FAM-1", sex="F")
-    assert "F-2 may be the same person as F-1 (same-birth-date, same-family, different-sex)" in res.err
+    assert "F-2 may be the same person as F-1 (same birth date, same family, different sex)" in res.err
     res = add_client(run, "N-1", born="2010-06-01", country="AF", name="Olena")  # no family, other name
     assert "warning" not in res.err
 
