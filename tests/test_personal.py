@@ -97,6 +97,9 @@ def test_the_move_loses_nothing_and_changes_nothing_else(
     # 0010_event_versions gives every event columns of its own (tests/test_corrections.py).
     versions = {"uid", "recorded_on", "recorded_at", "recorded_by", "withdrawn_on", "withdrawn_at", "supersedes"}
     restored["events"] = [{k: v for k, v in e.items() if k not in versions | {"audit_id"}} for e in restored["events"]]
+    # 0013_recorded_days dates every other record and keeps its earlier versions apart (test_as_of.py).
+    assert restored.pop("row_versions", []) == []
+    restored = {t: [{k: v for k, v in r.items() if k != "recorded_on"} for r in rows] for t, rows in restored.items()}
     assert restored == before
     # A personal row is kept only where there was something to keep.
     for table in personal.TABLES:

@@ -24,6 +24,7 @@ from mentorcli.core.messages import N_
 from mentorcli.core.policy import GRANTABLE
 from mentorcli.render.i18n import tr
 from mentorcli.store.register import Register, open_register
+from mentorcli.store.versions import Spans
 
 ENV_TODAY = "MENTORCLI_TODAY"
 ENV_LANG = "MENTORCLI_LANG"
@@ -81,8 +82,14 @@ def settings(ctx: typer.Context) -> Settings:
 
 
 @contextmanager
-def register(ctx: typer.Context, *, write: bool, commit: bool = True) -> Iterator[Register]:
-    """The database for this command; ``commit=False`` checks everything and writes nothing."""
+def register(
+    ctx: typer.Context, *, write: bool, commit: bool = True, as_of: date | None = None, spans: Spans = "report"
+) -> Iterator[Register]:
+    """The database for this command; ``commit=False`` checks everything and writes nothing.
+
+    ``as_of``: the register as it stood at the end of that day, which is then "today" (reading
+    only; ``spans`` as in ``store.versions.as_of``).
+    """
     s = settings(ctx)
     command = " ".join(ctx.command_path.split()[1:])
     with open_register(s.db, s.today, command, write=write, commit=commit) as reg:
@@ -91,6 +98,13 @@ def register(ctx: typer.Context, *, write: bool, commit: bool = True) -> Iterato
 
             for line in notices(reg.conn, reg.migrated):
                 say(line, err=True)
+        if as_of is not None:
+            from mentorcli.core.clients import check_not_future
+            from mentorcli.store.versions import as_of as look_back
+
+            check_not_future(as_of, reg.today, "--as-of")
+            look_back(reg, as_of, spans=spans)
+            reg.today = as_of
         yield reg
     if reg.created and commit:
         # On stderr: scripts read stdout, and a new file where one was expected is worth noticing.
@@ -160,6 +174,16 @@ def choice(text: str, allowed: tuple[str, ...], field: str) -> str:
 # How a staff member's name may be typed (core/names.py decides).
 STAFF_NAME = "as on the staff list; any case, and the diacritics may be left out while one person is meant"
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output: table, json, csv or md.")]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="The register as it stood at the end of that day: what was recorded by then."),
+]
+
+
+def as_of_day(text: str | None) -> date | None:
+    return parse_date(text, "--as-of") if text is not None else None
+
+
 DateOpt = Annotated[str, typer.Option("--date", help="The day it happened: 2020-07-31 or 31.07.2020.")]
 CodeArg = Annotated[str, typer.Argument(help="The client's case code, e.g. LSK-2016-0042.")]
 ForceOpt = Annotated[

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from mentorcli.cli.common import Format, FormatOpt, register, settings
+from mentorcli.cli.common import AsOfOpt, Format, FormatOpt, as_of_day, register, settings
 from mentorcli.core.due import DEFAULT_WITHIN, due_items
 from mentorcli.core.numbers import WITHIN_DAYS, parse_int
 from mentorcli.render.screen import listing
@@ -21,9 +21,11 @@ def due(
         str, typer.Option("--within", help=f"Days ahead to look, from today ({WITHIN_DAYS[0]} to {WITHIN_DAYS[1]}).")
     ] = str(DEFAULT_WITHIN),
     format: FormatOpt = Format.table,
+    as_of: AsOfOpt = None,
 ) -> None:
     """What falls due from today to today + DAYS; overdue goals are always listed."""
     days = parse_int(within, "--within", WITHIN_DAYS)
-    with register(ctx, write=False) as reg:
+    # What falls due after the day depends on every change, not only those dated by it.
+    with register(ctx, write=False, as_of=as_of_day(as_of), spans="all") as reg:
         items = due_items(reg.today, days, *store.due_facts(reg, days), reg.policies)
     typer.echo(listing(items, format.value, COLUMNS, settings(ctx).lang))

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from mentorcli.cli.caseload import caseload
-from mentorcli.cli.common import ForceOpt, as_date, register, settings
+from mentorcli.cli.common import AsOfOpt, ForceOpt, as_date, as_of_day, register, settings
 from mentorcli.core import counting
 from mentorcli.core.clients import check_not_future
 from mentorcli.core.dates import parse_month
@@ -115,6 +115,7 @@ def month(
     output: OutputOpt = None,
     force: ForceOpt = False,
     save: Annotated[bool, typer.Option("--save", help="Keep these figures as sent (see report diff).")] = False,
+    as_of: AsOfOpt = None,
 ) -> None:
     """The month report: who was served, decisions, court, exits, staff, activities."""
     from mentorcli.render.latvian import month_paragraph
@@ -130,7 +131,9 @@ def month(
                 today=today,
             )
         )
-    with register(ctx, write=save) as reg:
+    if save and as_of is not None:
+        raise InputError(N_("--save keeps the figures as they are now; leave out --as-of"), field="--save")
+    with register(ctx, write=save, as_of=as_of_day(as_of)) as reg:
         fig = counting.month_report(store.inputs(reg, first, last), first, last, reg.today)
         if save:
             store.save(reg, "month", fig["month"], fig)
@@ -146,10 +149,11 @@ def period(
     format: FormatOpt = ReportFormat.table,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    as_of: AsOfOpt = None,
 ) -> None:
     """A period report: unique persons, per month, families, exits by route, active at the end."""
     first, last = _period(from_, to)
-    with register(ctx, write=False) as reg:
+    with register(ctx, write=False, as_of=as_of_day(as_of)) as reg:
         fig = counting.period_report(store.inputs(reg, first, last), first, last, reg.today)
     _emit(ctx, fig, format, output, "period", force=force)
 
@@ -165,13 +169,14 @@ def year(
         typer.Option("--compare", help="Set this year beside another: both and the change."),
     ] = None,
     force: ForceOpt = False,
+    as_of: AsOfOpt = None,
 ) -> None:
     """The period report over a calendar year, plus first_time (new in that year)."""
     from mentorcli.render import latvian
 
     number = parse_int(year, "year", YEARS)
     other = parse_int(compare, "--compare", YEARS) if compare is not None else None
-    with register(ctx, write=False) as reg:
+    with register(ctx, write=False, as_of=as_of_day(as_of)) as reg:
         fig = _year(reg, number)
         before = _year(reg, other) if other is not None else None
     if before is None:
@@ -224,12 +229,13 @@ def population(
     format: FormatOpt = ReportFormat.table,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    as_of: AsOfOpt = None,
 ) -> None:
     """Everyone served by a day who has not left Latvia, where they live that day (seed 001)."""
     from mentorcli.render.latvian import population_paragraph
 
     day = as_date(on, "--on")
-    with register(ctx, write=False) as reg:
+    with register(ctx, write=False, as_of=as_of_day(as_of)) as reg:
         check_not_future(day, reg.today, "--on")
         fig = counting.population_report(store.population_facts(reg, day), day, reg.today)
     _emit(ctx, fig, format, output, "population", force=force, paragraph=population_paragraph)
@@ -246,10 +252,11 @@ def capacity(
         bool,
         typer.Option("--list", help="List the clients eligible in the month and not served (codes, no names)."),
     ] = False,
+    as_of: AsOfOpt = None,
 ) -> None:
     """Eligible clients vs served vs what the staff on duty can take (seed 003)."""
     first, last = parse_month(month)
-    with register(ctx, write=False) as reg:
+    with register(ctx, write=False, as_of=as_of_day(as_of)) as reg:
         if list_:
             rows = store.not_served(reg, first, last)
         else:
@@ -275,10 +282,11 @@ def invoice(
     format: FormatOpt = ReportFormat.table,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    as_of: AsOfOpt = None,
 ) -> None:
     """The month's amount under the payment rule in force at its end (policy invoice_rule)."""
     first, last = parse_month(month)
-    with register(ctx, write=False) as reg:
+    with register(ctx, write=False, as_of=as_of_day(as_of)) as reg:
         terms = reg.policies.on(last)
         levels = store.complexity(reg, first, last)
         fig = counting.invoice_report(store.inputs(reg, first, last), levels, first, last, reg.today, terms.values)
@@ -301,11 +309,12 @@ def diff(
     format: FormatOpt = ReportFormat.table,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    as_of: AsOfOpt = None,
 ) -> None:
     """What late corrections changed since the month report was saved, figure by figure."""
     first, last = parse_month(month)
     period = first.strftime("%Y-%m")
-    with register(ctx, write=False) as reg:
+    with register(ctx, write=False, as_of=as_of_day(as_of)) as reg:
         saved_at, saved = store.last_saved(reg, "month", period)
         now = counting.month_report(store.inputs(reg, first, last), first, last, reg.today)
     changed = counting.diff(saved, now)
@@ -334,6 +343,7 @@ def chart(
     output: Annotated[Path, typer.Option("--output", "-o", help="The PNG file to write.")],
     kind: Annotated[str, typer.Option("--kind", help="sex (women/men/children per month), route or country.")] = "sex",
     force: ForceOpt = False,
+    as_of: AsOfOpt = None,
 ) -> None:
     """A PNG bar chart of a period (needs the optional extra: pip install 'mentorcli[charts]')."""
     from mentorcli.cli.common import choice
@@ -341,7 +351,7 @@ def chart(
 
     what = choice(kind, CHART_KINDS, "--kind")
     first, last = _period(from_, to)
-    with register(ctx, write=False) as reg:
+    with register(ctx, write=False, as_of=as_of_day(as_of)) as reg:
         inp = store.inputs(reg, first, last)
         monthly = counting.monthly_people(inp, first, last, reg.today)
         totals = counting.period_report(inp, first, last, reg.today)

@@ -359,6 +359,40 @@ def _event_versions(db: Database) -> None:
     conn.execute("CREATE VIEW current_events AS SELECT * FROM events WHERE withdrawn_on IS NULL")
 
 
+def _recorded_days(db: Database) -> None:
+    """Every record carries the day it entered this copy, and its earlier versions are kept (SPEC 10).
+
+    Events have been versions since 0010. The other tables that reports and ``due`` read get
+    ``recorded_on`` (the "today" of its last change); a changed or removed row leaves its earlier
+    version in ``row_versions`` (the row as JSON, its days from ``recorded_on`` to ``withdrawn_on``),
+    written by the triggers of ``store.versions``. A client keeps the day of its ``created`` time;
+    other rows were never dated and count as known from the start (NULL), as events without a day do.
+    Personal tables are not versioned: an erased name must not survive anywhere.
+    """
+    from mentorcli.store.versions import VERSIONED
+
+    conn = db.conn
+    for table in VERSIONED:
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN recorded_on TEXT")
+    conn.execute(
+        "UPDATE clients SET recorded_on = substr(created, 1, 10) "
+        "WHERE created GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
+    )
+    db.table("row_versions").create(
+        {"id": int, "tbl": str, "row_id": int, "row": str, "recorded_on": str, "withdrawn_on": str},
+        pk="id",
+        not_null=["tbl", "row_id", "row", "withdrawn_on"],
+    )
+    db.table("row_versions").create_index(["tbl", "withdrawn_on"])
+    db.table("row_versions").create_index(["tbl", "row_id"])
+    # What changed after a day is looked up by day: a few rows of a large table.
+    db.table("clients").create_index(["recorded_on"])
+    conn.execute("CREATE INDEX events_recorded_on ON events (recorded_on, date, client_id)")
+    conn.execute(
+        "CREATE INDEX events_withdrawn_on ON events (withdrawn_on, date, client_id) WHERE withdrawn_on IS NOT NULL"
+    )
+
+
 MIGRATIONS: list[tuple[str, Step]] = [
     ("0001_register", _register),
     ("0002_casework", _casework),
@@ -370,6 +404,7 @@ MIGRATIONS: list[tuple[str, Step]] = [
     ("0008_report_indexes", _report_indexes),
     ("0009_settings", _settings),
     ("0010_event_versions", _event_versions),
+    ("0013_recorded_days", _recorded_days),
 ]
 # What a step could not do, told to whoever runs the command that applies it.
 NOTICES: dict[str, Callable[[sqlite3.Connection], list[str]]] = {"0005_place_keys": unmapped}

@@ -80,6 +80,10 @@ def open_register(path: Path, today: date, command: str, *, write: bool, commit:
     kept = False
     reg = Register(conn, today, command, created=created is not None)
     reg.migrated = migrated
+    if write:
+        from mentorcli.store.versions import track
+
+        track(reg)
     try:
         if write and commit:
             with transaction(conn):
