@@ -144,3 +144,52 @@ def test_migrating_dates_clients_by_their_created_day_and_keeps_every_row(tmp_pa
     res = run("--db", str(db), "client", "show", "OLD-1", "--as-of", "2000-01-01", ok=False)
     assert res.code == 2
     run("--db", str(db), "client", "show", "OLD-1", "--as-of", recorded)
+
+
+def test_report_changes_names_each_record_and_the_figures_it_moved(run: Run) -> None:
+    printed = july(run)
+    uid = next(e["id"] for e in on(run, "2020-08-07", "client", "history", "A2", "--format", "json").json())
+    on(run, "2020-08-07", "event", "edit", uid, "--date", "2020-06-20")  # the intake corrected into June still
+    found = on(run, "2020-08-10", "report", "changes", "2020-07", "--since", "2020-07-31", "--format", "json").json()
+    assert found["month"] == "2020-07" and found["since"] == "2020-07-31"
+    assert found["then"] == printed
+    assert found["now"] == month_json(run, "2020-08-10", "2020-07")
+    moved = {(c["code"], c["change"], c["event"]): c["moves"] for c in found["changes"]}
+    assert moved == {
+        ("A1", "recorded", "exit"): {"exits.left-latvia": [0, 1]},
+        ("A3", "recorded", "intake"): {
+            "by_country.AF": [1, 2],
+            "by_residence.riga": [1, 2],
+            "by_route.independent": [1, 2],
+            "by_status.asylum-seeker": [2, 3],
+            "men": [1, 2],
+            "new": [0, 1],
+            "served": [2, 3],
+        },
+        (None, "staff", None): {"staff.social_workers": [1, 0]},
+    }
+    a1 = next(c for c in found["changes"] if c["code"] == "A1")
+    assert (a1["recorded_on"], a1["date"], a1["value"]) == ("2020-08-05", "2020-07-20", "left-latvia")
+    rows = on(run, "2020-08-10", "report", "changes", "2020-07", "--since", "2020-07-31", "--format", "csv").out
+    assert rows.splitlines()[0] == "code,change,recorded_on,event,date,value,figure,before,after"
+    assert "A1,recorded,2020-08-05,exit,2020-07-20,left-latvia,exits.left-latvia,0,1" in rows.splitlines()
+    lv = run("--lang", "lv", "--today", "2020-08-10", "report", "changes", "2020-07", "--since", "2020-07-31").out
+    assert "notikums ierakstīts" in lv and "Pakalpojuma izbeigšana: izbrauca no Latvijas" in lv
+
+
+def test_a_correction_is_one_change(run: Run) -> None:
+    july(run)
+    uid = next(e["id"] for e in on(run, "2020-08-07", "client", "history", "A2", "--format", "json").json())
+    on(run, "2020-08-07", "event", "edit", uid, "--date", "2020-07-02")  # the intake was in July: new in July
+    found = on(run, "2020-08-10", "report", "changes", "2020-07", "--since", "2020-08-06", "--format", "json").json()
+    assert [(c["code"], c["change"], c["date"], c["moves"]) for c in found["changes"]] == [
+        ("A2", "corrected", "2020-07-02", {"continuing": [2, 1], "new": [1, 2]})
+    ]
+
+
+def test_report_changes_refuses_a_day_after_today_and_xlsx(run: Run) -> None:
+    july(run)
+    res = on(run, "2020-08-10", "report", "changes", "2020-07", "--since", "2020-08-11", ok=False)
+    assert res.code == 2 and "--since" in res.err
+    res = on(run, "2020-08-10", "report", "changes", "2020-07", "--since", "2020-08-01", "--format", "xlsx", ok=False)
+    assert res.code == 2 and "--format" in res.err

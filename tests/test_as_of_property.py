@@ -1,9 +1,9 @@
 """As of a day is what was printed that day (issue 15), over random histories with a moving "today".
 
 A coordinator records on days that move forward, right or wrong (a refused command writes
-nothing); after each command the month report and every client are printed. At the end, the
-month as of each day seen, and each client as of it, must be what was printed at the end of that
-day.
+nothing); after each command the month report, every client, ``due``, the client list and the
+caseloads are printed. At the end, each as of each day seen must be what was printed at the end
+of that day, and ``report changes`` since the first day must lead from that day's month to today's.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ START = date(2020, 6, 1)
 MONTH = "2020-07"
 CODES = ("C1", "C2", "C3", "C4")
 STAFF = ("Anna Berzina", "Juris Kalns")
+# What looks past the day (due) or derives its own (client list), checked as the month is.
+OTHERS: tuple[tuple[str, ...], ...] = (("due", "--within", "30"), ("client", "list"), ("report", "caseload"))
 
 
 class Register:
@@ -115,15 +117,26 @@ def test_as_of_each_day_is_what_was_printed_that_day(steps: list[tuple[int, tupl
         reg.cli("staff", "add", STAFF[0], "--role", "social-worker", "--from", "2020-05-01")
         months: dict[date, str] = {}
         shows: dict[tuple[date, str], str] = {}
+        others: dict[tuple[date, tuple[str, ...]], str] = {}
         for forward, (name, who, ago, pick) in steps:
             reg.today += timedelta(days=forward)
             apply(reg, name, who, ago, pick)
             # The last print of a day is the register at the end of that day.
             months[reg.today] = reg.cli("report", "month", MONTH, "--format", "json").stdout
+            for other in OTHERS:
+                others[reg.today, other] = reg.cli(*other, "--format", "json").stdout
             for code in CODES:
                 shows[reg.today, code] = reg.cli("client", "show", code, "--format", "json").stdout
         reg.today += timedelta(days=3)
         for day, printed in months.items():
             assert reg.cli("report", "month", MONTH, "--format", "json", "--as-of", day.isoformat()).stdout == printed
+        for (day, other), printed in others.items():
+            assert reg.cli(*other, "--format", "json", "--as-of", day.isoformat()).stdout == printed, other
         for (day, code), printed in shows.items():
             assert reg.cli("client", "show", code, "--format", "json", "--as-of", day.isoformat()).stdout == printed
+        # The changes since the first day replay the month from what was printed then to what it is now.
+        first = min(months)
+        found = reg.cli("report", "changes", MONTH, "--since", first.isoformat(), "--format", "json")
+        replayed = json.loads(found.stdout)
+        assert replayed["then"] == json.loads(months[first])
+        assert replayed["now"] == json.loads(reg.cli("report", "month", MONTH, "--format", "json").stdout)

@@ -111,7 +111,7 @@ def show(
     as_of: AsOfOpt = None,
 ) -> None:
     """One client: status, eligibility windows, episodes."""
-    with register(ctx, write=False, as_of=as_of_day(as_of), spans="none") as reg:
+    with register(ctx, write=False, as_of=as_of_day(as_of), ahead=None) as reg:
         rec = store.record(reg, code)
         view = client_view(rec, store.timeline(reg, rec), reg.today, with_names=with_names)
     if format.value in ("json", "csv"):

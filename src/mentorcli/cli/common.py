@@ -24,7 +24,6 @@ from mentorcli.core.messages import N_
 from mentorcli.core.policy import GRANTABLE
 from mentorcli.render.i18n import tr
 from mentorcli.store.register import Register, open_register
-from mentorcli.store.versions import Spans
 
 ENV_TODAY = "MENTORCLI_TODAY"
 ENV_LANG = "MENTORCLI_LANG"
@@ -83,12 +82,12 @@ def settings(ctx: typer.Context) -> Settings:
 
 @contextmanager
 def register(
-    ctx: typer.Context, *, write: bool, commit: bool = True, as_of: date | None = None, spans: Spans = "report"
+    ctx: typer.Context, *, write: bool, commit: bool = True, as_of: date | None = None, ahead: int | None = 0
 ) -> Iterator[Register]:
     """The database for this command; ``commit=False`` checks everything and writes nothing.
 
     ``as_of``: the register as it stood at the end of that day, which is then "today" (reading
-    only; ``spans`` as in ``store.versions.as_of``).
+    only; ``ahead`` as in ``store.versions.as_of``).
     """
     s = settings(ctx)
     command = " ".join(ctx.command_path.split()[1:])
@@ -103,7 +102,7 @@ def register(
             from mentorcli.store.versions import as_of as look_back
 
             check_not_future(as_of, reg.today, "--as-of")
-            look_back(reg, as_of, spans=spans)
+            look_back(reg, as_of, ahead=ahead)
             reg.today = as_of
         yield reg
     if reg.created and commit:

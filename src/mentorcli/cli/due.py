@@ -25,7 +25,6 @@ def due(
 ) -> None:
     """What falls due from today to today + DAYS; overdue goals are always listed."""
     days = parse_int(within, "--within", WITHIN_DAYS)
-    # What falls due after the day depends on every change, not only those dated by it.
-    with register(ctx, write=False, as_of=as_of_day(as_of), spans="all") as reg:
+    with register(ctx, write=False, as_of=as_of_day(as_of), ahead=days) as reg:
         items = due_items(reg.today, days, *store.due_facts(reg, days), reg.policies)
     typer.echo(listing(items, format.value, COLUMNS, settings(ctx).lang))

@@ -335,6 +335,53 @@ def diff(
         _write((text + "\n").encode(), ctx, output, force)
 
 
+CHANGE_COLUMNS = ("code", "change", "recorded_on", "event", "date", "value", "figure", "before", "after")
+
+
+@app.command("changes")
+def changes(
+    ctx: typer.Context,
+    month: MonthArg,
+    since: Annotated[
+        str, typer.Option("--since", help="The day the figures were known as (e.g. when they were sent).")
+    ],
+    format: FormatOpt = ReportFormat.table,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """The records changed after a day that move a month's figures, each with the figures it moves."""
+    from mentorcli.store.changes import month_changes
+
+    first, last = parse_month(month)
+    day = as_date(since, "--since")
+    if format == ReportFormat.xlsx:
+        raise InputError(N_("--format: report changes prints table, json, csv or md"), field="--format")
+    with register(ctx, write=False) as reg:
+        check_not_future(day, reg.today, "--since")
+        found = month_changes(reg, first, last, day)
+    if format == ReportFormat.json:
+        _emit(ctx, found, format, output, "changes", force=force)
+        return
+    rows = [
+        {**{col: c[col] for col in CHANGE_COLUMNS[:6]}, "figure": k, "before": a, "after": b}
+        for c in found["changes"]
+        for k, (a, b) in c["moves"].items()
+    ]
+    if format == ReportFormat.csv:
+        text = render(rows, "csv", CHANGE_COLUMNS)
+    else:
+        from mentorcli.render.labels import label
+        from mentorcli.render.screen import cell, path_label, rows_screen, show
+
+        lang = settings(ctx).lang
+        shown = [
+            {**r, "change": label(f"c:{r['change']}", lang), "figure": path_label(r["figure"], lang)} for r in rows
+        ]
+        title = f"{label('h:report-changes', lang)}: {cell(found['month'], lang)}; {label('since', lang).lower()} {cell(day, lang)}"
+        text = show(rows_screen(shown, CHANGE_COLUMNS, lang, title), format.value)
+    _write((text + "\n").encode(), ctx, output, force)
+
+
 @app.command("chart")
 def chart(
     ctx: typer.Context,

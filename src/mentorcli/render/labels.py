@@ -28,6 +28,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "h:report-capacity": ("Capacity", "Kapacitāte"),
     "h:report-invoice": ("Invoice", "Rēķins"),
     "h:report-diff": ("Changes since the report was saved", "Izmaiņas kopš pārskata saglabāšanas"),
+    "h:report-changes": (
+        "Records changed since a day, and the figures they moved",
+        "Kopš dienas mainītie ieraksti un rādītāji, ko tie mainīja",
+    ),
     # Client
     "code": ("Case code", "Lietas kods"),
     "name": ("Name", "Vārds"),
@@ -123,6 +127,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "withdrawn_at": ("Withdrawn at", "Atsaukšanas laiks"),
     "supersedes": ("Corrects", "Labo"),
     "change": ("Change", "Izmaiņas"),
+    "before": ("Before", "Pirms"),
+    "after": ("After", "Pēc"),
+    # What a change to the register was (report changes)
+    "c:recorded": ("event recorded", "notikums ierakstīts"),
+    "c:withdrawn": ("event withdrawn", "notikums atsaukts"),
+    "c:corrected": ("event corrected", "notikums labots"),
+    "c:added": ("client registered", "klients reģistrēts"),
+    "c:edited": ("client's record changed", "klienta dati mainīti"),
+    "c:days-passed": ("days passed (no record)", "pagājušas dienas (bez ieraksta)"),
+    "c:staff": ("staff changed", "darbinieki mainīti"),
+    "c:activities": ("activities recorded", "aktivitātes ierakstītas"),
     "count": ("Number", "Skaits"),
     # Lists
     "date": ("Date", "Datums"),

@@ -386,7 +386,6 @@ def _recorded_days(db: Database) -> None:
     db.table("row_versions").create_index(["tbl", "withdrawn_on"])
     db.table("row_versions").create_index(["tbl", "row_id"])
     # What changed after a day is looked up by day: a few rows of a large table.
-    db.table("clients").create_index(["recorded_on"])
     conn.execute("CREATE INDEX events_recorded_on ON events (recorded_on, date, client_id)")
     conn.execute(
         "CREATE INDEX events_withdrawn_on ON events (withdrawn_on, date, client_id) WHERE withdrawn_on IS NOT NULL"

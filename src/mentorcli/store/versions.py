@@ -13,8 +13,7 @@ the register as of D without a second implementation of anything it computes.
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Literal
+from datetime import date, timedelta
 
 from mentorcli.store.register import Register
 
@@ -72,38 +71,48 @@ def track(reg: Register) -> None:
 
 
 def known(day: str, column: str = "recorded_on") -> str:
-    """SQL: recorded on or before ``day`` (a row without a day is known from the start)."""
-    return f"({column} IS NULL OR {column} <= '{day}')"
+    """SQL: recorded on or before ``day`` (a row without a day is known from the start).
+
+    Written so that no index on the column is used: a report reads rows by client or by date,
+    and a range over the recorded days would read nearly every row.
+    """
+    return f"COALESCE({column}, '') <= '{day}'"
 
 
 def _view(reg: Register, table: str, day: str) -> str:
-    """The table as of ``day``: rows whose version then is the current one, and earlier versions."""
+    """The table as of ``day``: rows whose current version was recorded by then, and earlier versions.
+
+    The earlier versions in force on the day are few; they are copied into a temporary table so
+    that the view stays a plain ``UNION ALL`` that SQLite flattens into each query, and each query
+    keeps its indexes.
+    """
     cols = _columns(reg, table)
-    current = f"SELECT * FROM main.{table} WHERE {known(day)}"
-    old = ", ".join(f"json_extract(v.row, '$.{c}')" if c != "recorded_on" else "v.recorded_on" for c in cols)
+    old = ", ".join(f"json_extract(v.row, '$.{c}') AS \"{c}\"" if c != "recorded_on" else "v.recorded_on" for c in cols)
+    # Columns of the same affinity as the table's, or SQLite cannot flatten the view into a query.
+    reg.conn.execute(f"CREATE TEMP TABLE asof_old_{table} AS SELECT * FROM main.{table} LIMIT 0")
     # Of the versions of a row in force on the day, the latest; none while the row itself is.
-    earlier = (
+    reg.conn.execute(
+        f"INSERT INTO temp.asof_old_{table} "
         f"SELECT {old} FROM main.row_versions v WHERE v.tbl = '{table}' AND {known(day, 'v.recorded_on')} "
         f"AND v.withdrawn_on > '{day}' AND v.id = (SELECT max(w.id) FROM main.row_versions w "
         f"WHERE w.tbl = v.tbl AND w.row_id = v.row_id AND {known(day, 'w.recorded_on')} AND w.withdrawn_on > '{day}') "
         f"AND NOT EXISTS (SELECT 1 FROM main.{table} c WHERE c.rowid = v.row_id AND {known(day, 'c.recorded_on')})"
     )
-    return f"CREATE TEMP VIEW {table} AS {current} UNION ALL {earlier}"
+    return (
+        f"CREATE TEMP VIEW {table} AS SELECT * FROM main.{table} WHERE {known(day)} "
+        f"UNION ALL SELECT * FROM temp.asof_old_{table}"
+    )
 
 
-# How much of the derived windows and episodes a command needs as of the day (see ``as_of``).
-Spans = Literal["report", "all", "none"]
-
-
-def as_of(reg: Register, day: date, *, spans: Spans = "report") -> None:
+def as_of(reg: Register, day: date, *, ahead: int | None = 0) -> None:
     """Make every read of this connection see the register as it stood at the end of ``day``.
 
     Windows and episodes are derived by the core (``store.clients.timeline``) from the events as
-    of the day, for the clients whose history changed after it; the others keep theirs. A report
-    counts nothing after its "today", and an event dated after the day changes no window or
-    episode before it (the rules look forward only), so for a report only the changes dated on
-    or before the day count. ``all`` is for a command that looks past the day (``due``), which
-    needs every change; ``none`` for one that derives its own from the records (``client show``).
+    of the day, for the clients whose history changed after it; the others keep theirs. An
+    event dated on a day changes no window or episode before that day (the rules look forward
+    only), so a command whose answer looks ``ahead`` days past the day at most needs only the
+    changes dated up to then: a report counts nothing after its "today" (0); ``due`` looks
+    DAYS ahead. ``None``: the command derives its own from the records (``client show``).
     """
     from mentorcli.core.errors import MentorError
     from mentorcli.store.clients import records, timeline
@@ -112,31 +121,40 @@ def as_of(reg: Register, day: date, *, spans: Spans = "report") -> None:
     conn, d = reg.conn, day.isoformat()
     for table in VERSIONED:
         conn.execute(_view(reg, table, d))
-    events = f"SELECT * FROM main.events WHERE {known(d)}"
-    conn.execute(f"CREATE TEMP VIEW current_events AS {events} AND (withdrawn_on IS NULL OR withdrawn_on > '{d}')")
+    conn.execute(
+        f"CREATE TEMP VIEW current_events AS SELECT * FROM main.events WHERE {known(d)} "
+        f"AND COALESCE(withdrawn_on, '9999-12-31') > '{d}'"
+    )
     reg.forget_policies()
-    if spans == "none":
+    if ahead is None:
         return
-    dated = "" if spans == "all" else f"AND date <= '{d}'"
+    # A day more than asked: a window cut by an event may end on the day before it.
+    until = (day + timedelta(days=ahead + 1)).isoformat()
+    dated = f"AND date <= '{until}'"
     policy_later = conn.execute(
-        f"SELECT 1 FROM main.policy WHERE recorded_on > '{d}' {'' if spans == 'all' else 'AND valid_from <= :d'} LIMIT 1",
-        {"d": d},
+        f"SELECT 1 FROM main.policy WHERE recorded_on > '{d}' AND valid_from <= '{until}' LIMIT 1"
     ).fetchone()
+    # Clients whose spans are derived again, and (with them) those not yet registered on the day:
+    # the stored spans of both are left out.
+    conn.execute("CREATE TEMP TABLE asof_derived (client_id INTEGER PRIMARY KEY)")
     conn.execute("CREATE TEMP TABLE asof_changed (client_id INTEGER PRIMARY KEY)")
     if policy_later:
-        conn.execute("INSERT INTO asof_changed SELECT id FROM main.clients")
+        conn.execute("INSERT INTO asof_derived SELECT id FROM main.clients")
     else:
         conn.execute(
-            "INSERT OR IGNORE INTO asof_changed "
+            "INSERT INTO asof_derived "
             f"SELECT client_id FROM main.events WHERE recorded_on > '{d}' {dated} "
             f"UNION SELECT client_id FROM main.events WHERE withdrawn_on > '{d}' {dated} "
-            f"UNION SELECT id FROM main.clients WHERE recorded_on > '{d}' "
             f"UNION SELECT row_id FROM main.row_versions WHERE tbl = 'clients' AND withdrawn_on > '{d}'"
         )
+    conn.execute(
+        f"INSERT INTO asof_changed SELECT client_id FROM asof_derived "
+        f"UNION SELECT id FROM main.clients WHERE recorded_on > '{d}'"
+    )
     for table in DERIVED:
         conn.execute(f"CREATE TEMP TABLE asof_{table} AS SELECT * FROM main.{table} LIMIT 0")
     windows, episodes = [], []
-    for rec in records(reg, "c.id IN (SELECT client_id FROM temp.asof_changed)"):
+    for rec in records(reg, "c.id IN (SELECT client_id FROM temp.asof_derived)"):
         try:
             tl = timeline(reg, rec)
         except MentorError:
