@@ -56,11 +56,13 @@ def median(cmd: list[str], env: dict[str, str], runs: int, setup: object = None)
     )
 
 
-def paired(a: list[str], b: list[str], env: dict[str, str], runs: int) -> tuple[Timing, Timing]:
+def paired(
+    a: list[str], b: list[str], env: dict[str, str], runs: int, env_a: dict[str, str] | None = None
+) -> tuple[Timing, Timing]:
     """Medians of ``a`` and ``b`` run in turn, so that a shared machine's load falls on both alike."""
     ta, tb = [], []
     for _ in range(runs):
-        ta.append(timed(a, env))
+        ta.append(timed(a, env_a or env))
         tb.append(timed(b, env))
     return tuple(  # type: ignore[return-value]
         Timing(statistics.median(x.wall for x in t), statistics.median(x.cpu for x in t), max(x.rss for x in t))
@@ -147,6 +149,10 @@ def main() -> None:
     plain, as_of = paired(year, [*year, "--as-of", "2022-01-10"], env, args.runs)
     row("report year 2021  [anchor]", plain, None, "")
     row("report year 2021 --as-of 2022-01-10", as_of, plain, "target <= 2x")
+    due = [mentorcli, "due", "--format", "json"]
+    plain, as_of = paired(due, [*due, "--as-of", BUSY_DAY], env, args.runs, env_a=busy)
+    row(f"due (today {BUSY_DAY})  [anchor]", plain, None, "")
+    row(f"due --as-of {BUSY_DAY}", as_of, plain, "target <= 2x")
 
     print()
     src = args.work / f"csv-{args.import_clients}"

@@ -29,14 +29,15 @@ def _moves(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]
 
 
 def _event_changes(reg: Register, since: str) -> list[tuple[str, int, str, str, sqlite3.Row]]:
-    """(day, order, code, change, version) of every event version recorded or withdrawn after ``since``.
+    """(day, order, code, change, version) of each event version of the clients in ``temp.changes_of``
+    recorded or withdrawn after ``since``.
 
     A correction withdraws one version and records another under one audit entry: one change.
     """
     out = []
     for r in reg.conn.execute(
         "SELECT e.*, c.code FROM main.events e JOIN main.clients c ON c.id = e.client_id "
-        "WHERE e.recorded_on > :d OR e.withdrawn_on > :d",
+        "WHERE e.client_id IN (SELECT id FROM temp.changes_of) AND (e.recorded_on > :d OR e.withdrawn_on > :d)",
         {"d": since},
     ):
         if r["recorded_on"] is not None and r["recorded_on"] > since:
@@ -93,31 +94,45 @@ class _Client:
 
 
 def month_changes(reg: Register, first: date, last: date, since: date) -> dict[str, Any]:
-    """The month's figures as of ``since``, and each change recorded after it with what it moved."""
+    """The month's figures as of ``since``, and each change recorded after it with what it moved.
+
+    Only the clients served in the month, then or now, can have moved its figures.
+    """
     d = since.isoformat()
     today = reg.today
-    events = _event_changes(reg, d)
-    personal = (
-        "SELECT c.*, p.name, p.languages FROM {} c LEFT JOIN personal_clients p ON p.client_id = c.id WHERE c.id = ?"
-    )
-    changed_ids = {e[4]["client_id"] for e in events} | {
-        r[0] for r in reg.conn.execute("SELECT id FROM main.clients WHERE recorded_on > ?", (d,))
-    }
-    now_rows = {cid: reg.conn.execute(personal.format("main.clients"), (cid,)).fetchone() for cid in changed_ids}
-    versions = {
-        cid: reg.conn.execute("SELECT * FROM main.events WHERE client_id = ?", (cid,)).fetchall() for cid in changed_ids
-    }
     now = reports.inputs(reg, first, last)
     as_of(reg, since)
     reg.today = since
     then = reports.inputs(reg, first, last)
     start = counting.month_report(then, first, last, since)
-    clients = {cid: _Client(reg, reg.conn.execute(personal.format("clients"), (cid,)).fetchone(), versions[cid], d)
-               for cid in changed_ids}  # fmt: skip
+    served = sorted({c.code for c in now.clients} | {c.code for c in then.clients})
+    reg.conn.execute("CREATE TEMP TABLE changes_of (id INTEGER PRIMARY KEY)")
+    for chunk in (served[i : i + 500] for i in range(0, len(served), 500)):
+        marks = ",".join("?" * len(chunk))
+        reg.conn.execute(f"INSERT INTO temp.changes_of SELECT id FROM main.clients WHERE code IN ({marks})", chunk)
+    events = _event_changes(reg, d)
+    personal = (
+        "SELECT c.*, p.name, p.languages FROM {} c LEFT JOIN personal_clients p ON p.client_id = c.id WHERE c.id = ?"
+    )
+    changed_ids = {e[4]["client_id"] for e in events} | {
+        r[0]
+        for r in reg.conn.execute(
+            "SELECT id FROM main.clients WHERE recorded_on > ? AND id IN (SELECT id FROM temp.changes_of)", (d,)
+        )
+    }
+    clients = {
+        cid: _Client(
+            reg,
+            reg.conn.execute(personal.format("clients"), (cid,)).fetchone(),
+            reg.conn.execute("SELECT * FROM main.events WHERE client_id = ?", (cid,)).fetchall(),
+            d,
+        )
+        for cid in changed_ids
+    }
     facts = {c.code: c for c in then.clients}
     for c in clients.values():
         facts.pop(c.row["code"] if c.row is not None else "", None)
-    steps: list[tuple[str, int, str, str, Callable[[], None], sqlite3.Row | None]] = []
+    steps: list[tuple[str, int, str, str, _Client, Callable[[], None], sqlite3.Row | None]] = []
     for day, order, code, change, version in events:
         client = clients[version["client_id"]]
 
@@ -127,9 +142,9 @@ def month_changes(reg: Register, first: date, last: date, since: date) -> dict[s
             else:
                 client.events.pop(version["id"], None)
 
-        steps.append((day, order, code, change, step, version))
+        steps.append((day, order, code, change, client, step, version))
     for cid, client in clients.items():
-        row = now_rows[cid]
+        row = reg.conn.execute(personal.format("main.clients"), (cid,)).fetchone()
         if row["recorded_on"] is not None and row["recorded_on"] > d:
             change = "edited" if client.row is not None else "added"
 
@@ -137,28 +152,36 @@ def month_changes(reg: Register, first: date, last: date, since: date) -> dict[s
                 client.row = row
 
             # Before the events of its day: a client is registered before their intake is recorded.
-            steps.append((row["recorded_on"], -1, row["code"], change, set_row, None))
+            steps.append((row["recorded_on"], -1, row["code"], change, client, set_row, None))
     totals = [then]  # staff and activities as of the day, until their step
 
     def report() -> dict[str, Any]:
         everyone = [*facts.values(), *(f for c in clients.values() if (f := c.facts()) is not None)]
         return counting.month_report(replace(totals[0], clients=everyone), first, last, today)
 
+    def alone(client: _Client) -> dict[str, Any]:
+        """The month counted over this client alone: where it does not change, no figure does."""
+        one = client.facts()
+        return counting.month_report(replace(totals[0], clients=[one] if one else []), first, last, today)
+
     out: list[dict[str, Any]] = []
     before = report()
     if moved := _moves(start, before):
         out.append(_whole("days-passed", moved))
-    grouped: dict[tuple[str, int, str], list[tuple[str, Callable[[], None], sqlite3.Row | None]]] = {}
-    for day, order, code, change, apply, ver in steps:
-        grouped.setdefault((day, order, code), []).append((change, apply, ver))
+    grouped: dict[tuple[str, int, str], list[tuple[str, _Client, Callable[[], None], sqlite3.Row | None]]] = {}
+    for day, order, code, change, client, apply, ver in steps:
+        grouped.setdefault((day, order, code), []).append((change, client, apply, ver))
     for (on, _, who), parts in sorted(grouped.items(), key=lambda g: (g[0][0], g[0][1])):
         parts.sort(key=lambda p: p[0] != "withdrawn")
-        for _, apply, _ in parts:
+        was = alone(parts[0][1])
+        for _, _, apply, _ in parts:
             apply()
-        kinds = {k for k, _, _ in parts}
+        if alone(parts[0][1]) == was:
+            continue
+        kinds = {p[0] for p in parts}
         what = "corrected" if kinds == {"recorded", "withdrawn"} else parts[0][0]
         # The event as it stands after the change (the version recorded, else the one withdrawn).
-        event = parts[-1][2]
+        event = parts[-1][3]
         after = report()
         if moved := _moves(before, after):
             out.append(
