@@ -193,3 +193,21 @@ def test_report_changes_refuses_a_day_after_today_and_xlsx(run: Run) -> None:
     assert res.code == 2 and "--since" in res.err
     res = on(run, "2020-08-10", "report", "changes", "2020-07", "--since", "2020-08-01", "--format", "xlsx", ok=False)
     assert res.code == 2 and "--format" in res.err
+
+
+def test_a_replaced_assignment_answers_for_the_days_before_it_was_replaced(run: Run, db_path: Path) -> None:
+    on(run, "2020-07-01", "client", "add", "A2", "--sex", "M", "--born", "1980-01-01", "--country", "AF",
+       "--arrived", "2020-06-10", "--route", "independent", "--residence", "riga", "--intake", "2020-06-11")  # fmt: skip
+    on(run, "2020-07-01", "staff", "add", "Anna Berzina", "--role", "social-worker", "--from", "2020-06-01")
+    for mentor in ("Juris Kalns", "Ilze Ozola"):
+        on(run, "2020-07-02", "staff", "add", mentor, "--role", "mentor", "--team", "Anna Berzina",
+           "--from", "2020-06-01")  # fmt: skip
+    assign = ("assign", "A2", "--worker", "Anna Berzina", "--from", "2020-06-15")
+    on(run, "2020-07-03", *assign, "--mentor", "Juris Kalns")
+    on(run, "2020-07-04", *assign, "--mentor", "Ilze Ozola")  # the same day: replaces the first
+    caseload = ("report", "caseload", "--on", "2020-06-20", "--format", "json", "--as-of")
+    loads = {day: {r["staff"]: r["load"] for r in on(run, "2020-08-10", *caseload, day).json()} for day in ("2020-07-03", "2020-07-04")}  # fmt: skip
+    assert loads["2020-07-03"]["Juris Kalns"] == 1 and loads["2020-07-03"]["Ilze Ozola"] == 0
+    assert loads["2020-07-04"]["Juris Kalns"] == 0 and loads["2020-07-04"]["Ilze Ozola"] == 1
+    kept = sqlite3.connect(db_path).execute("SELECT tbl, recorded_on, withdrawn_on FROM row_versions")
+    assert kept.fetchall() == [("assignments", "2020-07-03", "2020-07-04")]
