@@ -211,3 +211,18 @@ def test_a_replaced_assignment_answers_for_the_days_before_it_was_replaced(run: 
     assert loads["2020-07-04"]["Juris Kalns"] == 0 and loads["2020-07-04"]["Ilze Ozola"] == 1
     kept = sqlite3.connect(db_path).execute("SELECT tbl, recorded_on, withdrawn_on FROM row_versions")
     assert kept.fetchall() == [("assignments", "2020-07-03", "2020-07-04")]
+
+
+def test_the_days_since_and_a_rule_changed_since_are_steps_of_their_own(run: Run) -> None:
+    on(run, "2020-07-01", "client", "add", "A1", "--sex", "F", "--born", "1990-07-15", "--country", "SY",
+       "--arrived", "2020-04-20", "--route", "relocation", "--residence", "mucenieki", "--intake", "2020-04-21")  # fmt: skip
+    # Nothing recorded since the 10th, but the month ran on: she turned 30 on the 15th, served to the 20th.
+    found = on(run, "2020-08-01", "report", "changes", "2020-07", "--since", "2020-07-10", "--format", "json").json()
+    assert [(c["change"], c["code"], c["moves"]) for c in found["changes"]] == [
+        ("days-passed", None, {"average_age.women": [29.0, 30.0]})
+    ]
+    on(run, "2020-08-01", "policy", "set", "asylum_seeker_months", "2", "--from", "2020-01-01")
+    found = on(run, "2020-08-02", "report", "changes", "2020-07", "--since", "2020-07-31", "--format", "json").json()
+    assert [c["change"] for c in found["changes"]] == ["policy"]
+    assert found["changes"][0]["moves"]["served"] == [1, 0]
+    assert found["now"] == month_json(run, "2020-08-02", "2020-07")

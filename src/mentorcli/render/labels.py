@@ -138,6 +138,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "c:days-passed": ("days passed (no record)", "pagājušas dienas (bez ieraksta)"),
     "c:staff": ("staff changed", "darbinieki mainīti"),
     "c:activities": ("activities recorded", "aktivitātes ierakstītas"),
+    "c:policy": ("policy (rules) changed", "noteikumi (politika) mainīti"),
     "count": ("Number", "Skaits"),
     # Lists
     "date": ("Date", "Datums"),

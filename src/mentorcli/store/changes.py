@@ -4,7 +4,7 @@ The month is counted as of the day (``store.versions.as_of``), then again after 
 recorded since, one at a time in the order they were recorded: a change's figures are those its
 own step moved, so the steps add up to the month as it is now. Changes to clients (their events,
 their record) are replayed one by one through the core's own derivation; staff and activities,
-counted as totals, are one step each.
+counted as totals, are one step each, and so is a change of the policy (the rules).
 """
 
 from __future__ import annotations
@@ -205,5 +205,10 @@ def month_changes(reg: Register, first: date, last: date, since: date) -> dict[s
         if moved := _moves(before, after):
             out.append(_whole(what, moved))
         before = after
+    # The replay derives windows by the rules as of the day; a rule changed since moves the rest.
+    after = counting.month_report(now, first, last, today)
+    if moved := _moves(before, after):
+        out.append(_whole("policy", moved))
+    before = after
     reg.today = today
     return {"month": first.strftime("%Y-%m"), "since": since, "then": start, "now": before, "changes": out}
