@@ -122,6 +122,11 @@ def test_versions_keep_what_a_change_replaced(run: Run, db_path: Path) -> None:
     conn = sqlite3.connect(db_path)
     rows = conn.execute("SELECT tbl, recorded_on, withdrawn_on, json_extract(row, '$.active_to') FROM row_versions")
     assert rows.fetchall() == [("staff", "2020-07-05", "2020-08-06", None)]
+    # An identity two copies cannot collide on, and the audit entry of the change that replaced it.
+    (vid, action, record), *_ = conn.execute(
+        "SELECT v.id, a.action, a.record FROM row_versions v JOIN audit a ON a.id = v.audit_id"
+    ).fetchall() or [(0, None, None)]
+    assert vid >= 2**62 and (action, record) == ("end", "staff#1")
     dated = conn.execute("SELECT code, recorded_on FROM clients ORDER BY code").fetchall()
     assert dated == [("A1", "2020-07-01"), ("A2", "2020-07-10"), ("A3", "2020-08-05")]
     assert conn.execute("SELECT recorded_on, active_to FROM staff").fetchall() == [("2020-08-06", "2020-06-30")]

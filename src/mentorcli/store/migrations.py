@@ -378,13 +378,17 @@ def _recorded_days(db: Database) -> None:
         "UPDATE clients SET recorded_on = substr(created, 1, 10) "
         "WHERE created GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
     )
+    # Ids from store.ids.new_id (copies of a register merge); audit_id: the entry of the change
+    # that withdrew the version.
     db.table("row_versions").create(
-        {"id": int, "tbl": str, "row_id": int, "row": str, "recorded_on": str, "withdrawn_on": str},
+        {"id": int, "tbl": str, "row_id": int, "row": str, "recorded_on": str, "withdrawn_on": str, "audit_id": int},
         pk="id",
         not_null=["tbl", "row_id", "row", "withdrawn_on"],
+        foreign_keys=[("audit_id", "audit", "id")],
     )
     db.table("row_versions").create_index(["tbl", "withdrawn_on"])
     db.table("row_versions").create_index(["tbl", "row_id"])
+    conn.execute("CREATE INDEX row_versions_unaudited ON row_versions (id) WHERE audit_id IS NULL")
     # What changed after a day is looked up by day: a few rows of a large table.
     conn.execute("CREATE INDEX events_recorded_on ON events (recorded_on, date, client_id)")
     conn.execute(

@@ -44,14 +44,21 @@ def track(reg: Register) -> None:
     Temporary: they live as long as this connection and carry this command's "today". A version
     recorded and replaced on the same day is never the answer as of any day, so it is not kept.
     """
+    from mentorcli.store.ids import new_id
+
+    reg.conn.create_function("mentorcli_new_id", 0, new_id)
     today = reg.today.isoformat()
-    sql = []
+    # A version gets the audit entry of the change that replaced it: writers audit after the change.
+    sql = [
+        "CREATE TEMP TRIGGER asof_audit AFTER INSERT ON main.audit "
+        "BEGIN UPDATE row_versions SET audit_id = NEW.id WHERE audit_id IS NULL; END"
+    ]
     for table in VERSIONED:
         cols = [c for c in _columns(reg, table) if c != "recorded_on"]
         row = "json_object(" + ", ".join(f"'{c}', OLD.\"{c}\"" for c in cols) + ")"
         keep = (
-            f"INSERT INTO row_versions (tbl, row_id, row, recorded_on, withdrawn_on) "
-            f"VALUES ('{table}', OLD.rowid, {row}, OLD.recorded_on, '{today}');"
+            f"INSERT INTO row_versions (id, tbl, row_id, row, recorded_on, withdrawn_on) "
+            f"VALUES (mentorcli_new_id(), '{table}', OLD.rowid, {row}, OLD.recorded_on, '{today}');"
         )
         sql += [
             f"CREATE TEMP TRIGGER asof_insert_{table} AFTER INSERT ON main.{table} WHEN NEW.recorded_on IS NULL "
@@ -94,8 +101,9 @@ def _view(reg: Register, table: str, day: str) -> str:
     reg.conn.execute(
         f"INSERT INTO temp.asof_old_{table} "
         f"SELECT {old} FROM main.row_versions v WHERE v.tbl = '{table}' AND {known(day, 'v.recorded_on')} "
-        f"AND v.withdrawn_on > '{day}' AND v.id = (SELECT max(w.id) FROM main.row_versions w "
-        f"WHERE w.tbl = v.tbl AND w.row_id = v.row_id AND {known(day, 'w.recorded_on')} AND w.withdrawn_on > '{day}') "
+        f"AND v.withdrawn_on > '{day}' AND v.id = (SELECT w.id FROM main.row_versions w "
+        f"WHERE w.tbl = v.tbl AND w.row_id = v.row_id AND {known(day, 'w.recorded_on')} AND w.withdrawn_on > '{day}' "
+        "ORDER BY w.withdrawn_on DESC, w.recorded_on DESC LIMIT 1) "
         f"AND NOT EXISTS (SELECT 1 FROM main.{table} c WHERE c.rowid = v.row_id AND {known(day, 'c.recorded_on')})"
     )
     return (
