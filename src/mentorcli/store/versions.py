@@ -32,6 +32,10 @@ VERSIONED = (
     "policy",
 )
 DERIVED = ("windows", "episodes")
+# store.ids.new_id in SQL, for the triggers (SQLite's random() draws from the OS's randomness): an id
+# in [2**62, 2**63) that two copies of the register cannot collide on. A trigger cannot call Python
+# on every connection the store opens (the encrypted register's is not sqlite3's).
+NEW_ID = "((random() & 4611686018427387903) | 4611686018427387904)"
 
 
 def _columns(reg: Register, table: str, schema: str = "main") -> list[str]:
@@ -44,9 +48,6 @@ def track(reg: Register) -> None:
     Temporary: they live as long as this connection and carry this command's "today". A version
     recorded and replaced on the same day is never the answer as of any day, so it is not kept.
     """
-    from mentorcli.store.ids import new_id
-
-    reg.conn.create_function("mentorcli_new_id", 0, new_id)
     today = reg.today.isoformat()
     # A version gets the audit entry of the change that replaced it: writers audit after the change.
     sql = [
@@ -58,7 +59,7 @@ def track(reg: Register) -> None:
         row = "json_object(" + ", ".join(f"'{c}', OLD.\"{c}\"" for c in cols) + ")"
         keep = (
             f"INSERT INTO row_versions (id, tbl, row_id, row, recorded_on, withdrawn_on) "
-            f"VALUES (mentorcli_new_id(), '{table}', OLD.rowid, {row}, OLD.recorded_on, '{today}');"
+            f"VALUES ({NEW_ID}, '{table}', OLD.rowid, {row}, OLD.recorded_on, '{today}');"
         )
         sql += [
             f"CREATE TEMP TRIGGER asof_insert_{table} AFTER INSERT ON main.{table} WHEN NEW.recorded_on IS NULL "
@@ -123,8 +124,7 @@ def as_of(reg: Register, day: date, *, ahead: int | None = 0) -> None:
     DAYS ahead. ``None``: the command derives its own from the records (``client show``).
     """
     from mentorcli.core.errors import MentorError
-    from mentorcli.store.clients import records, timeline
-    from mentorcli.store.db import iso_or_none
+    from mentorcli.store.clients import records, timeline, write_spans
 
     conn, d = reg.conn, day.isoformat()
     for table in VERSIONED:
@@ -161,28 +161,13 @@ def as_of(reg: Register, day: date, *, ahead: int | None = 0) -> None:
     )
     for table in DERIVED:
         conn.execute(f"CREATE TEMP TABLE asof_{table} AS SELECT * FROM main.{table} LIMIT 0")
-    windows, episodes = [], []
+    derived = []
     for rec in records(reg, "c.id IN (SELECT client_id FROM temp.asof_derived)"):
         try:
-            tl = timeline(reg, rec)
+            derived.append((rec.client.id or 0, timeline(reg, rec)))
         except MentorError:
             continue  # a history that could not stand on the day (recorded in another order): none
-        cid = rec.client.id
-        windows += [
-            (cid, i, w.kind, w.start.isoformat(), iso_or_none(w.end), w.ended_by) for i, w in enumerate(tl.windows)
-        ]
-        episodes += [
-            (cid, i, e.start.isoformat(), iso_or_none(e.end), e.end_reason, int(e.first))
-            for i, e in enumerate(tl.episodes)
-        ]
-    conn.executemany(
-        'INSERT INTO temp.asof_windows (client_id, seq, kind, start, "end", ended_by) VALUES (?, ?, ?, ?, ?, ?)',
-        windows,
-    )
-    conn.executemany(
-        'INSERT INTO temp.asof_episodes (client_id, seq, start, "end", end_reason, first) VALUES (?, ?, ?, ?, ?, ?)',
-        episodes,
-    )
+    write_spans(reg, derived, into="temp.asof_")
     for table in DERIVED:
         conn.execute(f"CREATE INDEX temp.asof_{table}_client ON asof_{table} (client_id)")
         # A client not in the register on the day has no spans: the view of clients leaves them out.
