@@ -38,8 +38,8 @@ DERIVED = ("windows", "episodes")
 NEW_ID = "((random() & 4611686018427387903) | 4611686018427387904)"
 
 
-def _columns(reg: Register, table: str, schema: str = "main") -> list[str]:
-    return [r[1] for r in reg.conn.execute(f"PRAGMA {schema}.table_info({table})")]
+def _columns(reg: Register, table: str) -> list[str]:
+    return [r[1] for r in reg.conn.execute(f"PRAGMA main.table_info({table})")]
 
 
 def track(reg: Register) -> None:
