@@ -63,8 +63,15 @@ def history(rng: random.Random, arrival: date) -> tuple[list[StatusEvent], list[
     return status, service
 
 
+def _recorded(rng: random.Random, day: date) -> str:
+    """The day an event entered the register: mostly the day it happened, one in twenty late."""
+    late = rng.randint(1, 40) if rng.random() < 0.05 else 0
+    return (day + timedelta(days=late)).isoformat()
+
+
 def generate(n: int, out: Path, csv_dir: Path | None, seed: int = 2016) -> None:
     rng = random.Random(seed)
+    late = random.Random(seed + 1)  # apart, so the rest of the file is what it was before recorded days
     out.unlink(missing_ok=True)
     conn = connect(out, create=True)
     conn.execute("PRAGMA synchronous = OFF")
@@ -91,12 +98,13 @@ def generate(n: int, out: Path, csv_dir: Path | None, seed: int = 2016) -> None:
                 rng.choice(["relocation", "independent"]),
                 rng.choice(["mucenieki", "mucenieki", "riga"]),
                 family,
+                arrival.isoformat(),
             )
         )
-        for e in status:
-            events.append((i, e.date.isoformat(), e.event, e.value))
-        for s in service:
-            events.append((i, s.date.isoformat(), s.event, s.reason))
+        for day, event, value in [(e.date, e.event, e.value) for e in status] + [
+            (s.date, s.event, s.reason) for s in service
+        ]:
+            events.append((i, day.isoformat(), event, value, _recorded(late, day)))
         for k, w in enumerate(tl.windows):
             windows.append((i, k, w.kind, w.start.isoformat(), w.end.isoformat() if w.end else None, w.ended_by))
         for k, ep in enumerate(tl.episodes):
@@ -104,14 +112,14 @@ def generate(n: int, out: Path, csv_dir: Path | None, seed: int = 2016) -> None:
             episodes.append((i, k, ep.start.isoformat(), end, ep.end_reason, int(ep.first)))
     now = "2026-01-01T00:00:00+00:00"
     conn.executemany(
-        "INSERT INTO clients (id, code, sex, born, country, arrived, route, residence, family, created, born_year_only)"
-        f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '{now}', 0)",
+        "INSERT INTO clients (id, code, sex, born, country, arrived, route, residence, family, recorded_on, created, "
+        f"born_year_only) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{now}', 0)",
         clients,
     )
     # Each event an identity of its own, as store.clients.insert_events gives it (SPEC 10).
     conn.executemany(
-        "INSERT INTO events (client_id, date, event, value, recorded, recorded_at, recorded_on, uid) "
-        f"VALUES (?, ?, ?, ?, '{now}', '{now}', '{now[:10]}', lower(hex(randomblob(16))))",
+        "INSERT INTO events (client_id, date, event, value, recorded_on, recorded, recorded_at, uid) "
+        f"VALUES (?, ?, ?, ?, ?, '{now}', '{now}', lower(hex(randomblob(16))))",
         events,
     )
     conn.executemany("INSERT INTO windows VALUES (?, ?, ?, ?, ?, ?)", windows)
@@ -211,7 +219,7 @@ def _activities(
             )
             links.append((aid, cid))
     conn.executemany("INSERT INTO activities (id, date, type, staff_id, minutes) VALUES (?, ?, ?, ?, ?)", rows)
-    conn.executemany("INSERT INTO activity_clients VALUES (?, ?)", links)
+    conn.executemany("INSERT INTO activity_clients (activity_id, client_id) VALUES (?, ?)", links)
 
 
 def _csv(folder: Path, clients: list[tuple], events: list[tuple]) -> None:

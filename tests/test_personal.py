@@ -104,6 +104,9 @@ def test_the_move_loses_nothing_and_changes_nothing_else(
     # 0014_consent_and_merges invents no consent and merges nothing.
     assert restored.pop("consent", []) == []
     assert all(c.pop("merged_into") is None and c.pop("merged_on") is None for c in restored["clients"])
+    # 0013_recorded_days dates every other record and keeps its earlier versions apart (test_as_of.py).
+    assert restored.pop("row_versions", []) == []
+    restored = {t: [{k: v for k, v in r.items() if k != "recorded_on"} for r in rows] for t, rows in restored.items()}
     assert restored == before
     # A personal row is kept only where there was something to keep.
     for table in personal.TABLES:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from mentorcli.cli.common import Format, FormatOpt, as_date, register, settings
+from mentorcli.cli.common import AsOfOpt, Format, FormatOpt, as_date, as_of_day, register, settings
 from mentorcli.render.screen import listing
 from mentorcli.store import caseload as store
 
@@ -18,11 +18,12 @@ def caseload(
     on: Annotated[str | None, typer.Option("--on", help="The day to count (default: today).")] = None,
     format: FormatOpt = Format.table,
     public: Annotated[bool, typer.Option("--public", help="Refused: these figures are not for publishing.")] = False,
+    as_of: AsOfOpt = None,
 ) -> None:
     """Staff active on a day: clients assigned, limits from the policy, ok / over-maximum / under-minimum."""
     from mentorcli.cli.reports import refuse_public
 
     refuse_public(public)
-    with register(ctx, write=False) as reg:
+    with register(ctx, write=False, as_of=as_of_day(as_of)) as reg:
         rows = store.caseload(reg, as_date(on, "--on") if on is not None else reg.today)
     typer.echo(listing(rows, format.value, COLUMNS, settings(ctx).lang))

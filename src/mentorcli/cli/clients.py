@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from mentorcli.cli.common import (
+    AsOfOpt,
     CodeArg,
     DateOpt,
     ExitReason,
@@ -16,6 +17,7 @@ from mentorcli.cli.common import (
     Route,
     Sex,
     as_date,
+    as_of_day,
     choice,
     many_objects,
     passphrase_of,
@@ -127,9 +129,15 @@ def warn_duplicates(found: list[Candidate], lang: str) -> None:
 
 
 @app.command("show")
-def show(ctx: typer.Context, code: CodeArg, format: FormatOpt = Format.table, with_names: WithNames = False) -> None:
+def show(
+    ctx: typer.Context,
+    code: CodeArg,
+    format: FormatOpt = Format.table,
+    with_names: WithNames = False,
+    as_of: AsOfOpt = None,
+) -> None:
     """One client: status, eligibility windows, episodes."""
-    with register(ctx, write=False) as reg:
+    with register(ctx, write=False, as_of=as_of_day(as_of), ahead=None) as reg:
         rec = store.record(reg, code)
         view = client_view(rec, store.timeline(reg, rec), reg.today, with_names=with_names)
         view.update(consents.shown(reg, rec.client.id or 0))
@@ -176,13 +184,14 @@ def list_(
     family: Annotated[str | None, typer.Option("--family", help="Only members of this family.")] = None,
     format: FormatOpt = Format.table,
     with_names: WithNames = False,
+    as_of: AsOfOpt = None,
 ) -> None:
     """Clients in the register, filtered; one row each."""
     month = parse_month(served_in, "--served-in") if served_in is not None else None
     wanted_status = choice(status, STATUSES, "--status") if status is not None else None
     wanted_residence = fields.check_residence(residence) if residence is not None else None
     rows: list[dict[str, Any]] = []
-    with register(ctx, write=False) as reg, many_objects():
+    with register(ctx, write=False, as_of=as_of_day(as_of)) as reg, many_objects():
         conditions: list[str] = []
         params: dict[str, Any] = {}
         if family is not None:

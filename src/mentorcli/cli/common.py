@@ -81,8 +81,14 @@ def settings(ctx: typer.Context) -> Settings:
 
 
 @contextmanager
-def register(ctx: typer.Context, *, write: bool, commit: bool = True) -> Iterator[Register]:
-    """The database for this command; ``commit=False`` checks everything and writes nothing."""
+def register(
+    ctx: typer.Context, *, write: bool, commit: bool = True, as_of: date | None = None, ahead: int | None = 0
+) -> Iterator[Register]:
+    """The database for this command; ``commit=False`` checks everything and writes nothing.
+
+    ``as_of``: the register as it stood at the end of that day, which is then "today" (reading
+    only; ``ahead`` as in ``store.versions.as_of``).
+    """
     s = settings(ctx)
     command = " ".join(ctx.command_path.split()[1:])
     with open_register(s.db, s.today, command, write=write, commit=commit, passphrase=passphrase_of(ctx)) as reg:
@@ -91,6 +97,13 @@ def register(ctx: typer.Context, *, write: bool, commit: bool = True) -> Iterato
 
             for line in notices(reg.conn, reg.migrated):
                 say(line, err=True)
+        if as_of is not None:
+            from mentorcli.core.clients import check_not_future
+            from mentorcli.store.versions import as_of as look_back
+
+            check_not_future(as_of, reg.today, "--as-of")
+            look_back(reg, as_of, ahead=ahead)
+            reg.today = as_of
         yield reg
     if reg.created and commit:
         # On stderr: scripts read stdout, and a new file where one was expected is worth noticing.
@@ -174,6 +187,16 @@ def choice(text: str, allowed: tuple[str, ...], field: str) -> str:
 # How a staff member's name may be typed (core/names.py decides).
 STAFF_NAME = "as on the staff list; any case, and the diacritics may be left out while one person is meant"
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output: table, json, csv or md.")]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="The register as it stood at the end of that day: what was recorded by then."),
+]
+
+
+def as_of_day(text: str | None) -> date | None:
+    return parse_date(text, "--as-of") if text is not None else None
+
+
 DateOpt = Annotated[str, typer.Option("--date", help="The day it happened: 2020-07-31 or 31.07.2020.")]
 CodeArg = Annotated[str, typer.Argument(help="The client's case code, e.g. LSK-2016-0042.")]
 ForceOpt = Annotated[

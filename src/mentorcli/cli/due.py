@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from mentorcli.cli.common import ForceOpt, Format, FormatOpt, register, settings
+from mentorcli.cli.common import AsOfOpt, ForceOpt, Format, FormatOpt, as_of_day, register, settings
 from mentorcli.core.due import DEFAULT_WITHIN, due_items
 from mentorcli.core.numbers import WITHIN_DAYS, parse_int
 from mentorcli.render.screen import listing
@@ -30,10 +30,11 @@ def due(
         ),
     ] = None,
     force: ForceOpt = False,
+    as_of: AsOfOpt = None,
 ) -> None:
     """What falls due from today to today + DAYS; overdue goals are always listed."""
     days = parse_int(within, "--within", WITHIN_DAYS)
-    with register(ctx, write=False) as reg:
+    with register(ctx, write=False, as_of=as_of_day(as_of), ahead=days) as reg:
         items = due_items(reg.today, days, *store.due_facts(reg, days), reg.policies)
     if ics is not None:
         from mentorcli.render.calendar import to_ics

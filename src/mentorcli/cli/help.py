@@ -77,6 +77,7 @@ EXAMPLES: dict[str, str] = {
     "report chart": "mentorcli report chart --from 2020-01-01 --to 2020-12-31 --output 2020.png",
     "report caseload": "mentorcli report caseload --on 2020-07-01",
     "report forecast": "mentorcli report forecast --weeks 12 --family-size 4",
+    "report changes": "mentorcli report changes 2020-07 --since 2020-08-05",
     "import clients": "mentorcli import clients clients.csv --dry-run",
     "import events": "mentorcli import events events.csv",
     "import staff": "mentorcli import staff staff.csv",

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from mentorcli.cli.caseload import caseload
-from mentorcli.cli.common import ForceOpt, Format, as_date, register, settings
+from mentorcli.cli.common import AsOfOpt, ForceOpt, Format, as_date, as_of_day, register, settings
 from mentorcli.cli.common import FormatOpt as TextFormatOpt  # table, json, csv, md: no xlsx
 from mentorcli.core import counting, disclosure
 from mentorcli.core.clients import check_not_future
@@ -186,6 +186,7 @@ def month(
     force: ForceOpt = False,
     save: Annotated[bool, typer.Option("--save", help="Keep these figures as sent (see report diff).")] = False,
     public: PublicOpt = False,
+    as_of: AsOfOpt = None,
 ) -> None:
     """The month report: who was served, decisions, court, exits, staff, activities."""
     from mentorcli.render.latvian import month_paragraph
@@ -201,7 +202,9 @@ def month(
                 today=today,
             )
         )
-    with register(ctx, write=save) as reg:
+    if save and as_of is not None:
+        raise InputError(N_("--save keeps the figures as they are now; leave out --as-of"), field="--save")
+    with register(ctx, write=save, as_of=as_of_day(as_of)) as reg:
         fig = counting.month_report(store.inputs(reg, first, last), first, last, reg.today)
         if save:
             store.save(reg, "month", fig["month"], fig)
@@ -221,6 +224,7 @@ def period(
     extract: ExtractOpt = None,
     key: KeyOpt = None,
     public: PublicOpt = False,
+    as_of: AsOfOpt = None,
 ) -> None:
     """A period report: unique persons, per month, families, exits by route, active at the end."""
     first, last = _period(from_, to)
@@ -231,7 +235,7 @@ def period(
         shown = _publish_combined(fig, disclosure.period_layout(EXIT_REASONS), public)
         _emit(ctx, fig, format, output, "period", force=force, public=shown)
         return
-    with register(ctx, write=False) as reg:
+    with register(ctx, write=False, as_of=as_of_day(as_of)) as reg:
         fig = counting.period_report(store.inputs(reg, first, last), first, last, reg.today)
         shown = _publish(reg, fig, disclosure.period_layout(EXIT_REASONS), last) if public else None
     _emit(ctx, fig, format, output, "period", force=force, public=shown)
@@ -251,6 +255,7 @@ def year(
     extract: ExtractOpt = None,
     key: KeyOpt = None,
     public: PublicOpt = False,
+    as_of: AsOfOpt = None,
 ) -> None:
     """The period report over a calendar year, plus first_time (new in that year)."""
     from mentorcli.render import latvian
@@ -269,7 +274,7 @@ def year(
     if public and other is not None:
         # A change between two hidden cells, or a hidden and a shown one, would give them away.
         raise InputError(N_("not with --compare: publish each year on its own"), field="--public")
-    with register(ctx, write=False) as reg:
+    with register(ctx, write=False, as_of=as_of_day(as_of)) as reg:
         fig = _year(reg, number)
         before = _year(reg, other) if other is not None else None
         layout = disclosure.period_layout(EXIT_REASONS)
@@ -327,6 +332,7 @@ def population(
     extract: ExtractOpt = None,
     key: KeyOpt = None,
     public: PublicOpt = False,
+    as_of: AsOfOpt = None,
 ) -> None:
     """Everyone served by a day who has not left Latvia, where they live that day (seed 001)."""
     from mentorcli.render.latvian import population_paragraph
@@ -340,7 +346,7 @@ def population(
         shown = _publish_combined(fig, disclosure.population_layout(), public)
         _emit(ctx, fig, format, output, "population", force=force, paragraph=population_paragraph, public=shown)
         return
-    with register(ctx, write=False) as reg:
+    with register(ctx, write=False, as_of=as_of_day(as_of)) as reg:
         check_not_future(day, reg.today, "--on")
         fig = counting.population_report(store.population_facts(reg, day), day, reg.today)
         shown = _publish(reg, fig, disclosure.population_layout(), day) if public else None
@@ -358,10 +364,11 @@ def capacity(
         bool,
         typer.Option("--list", help="List the clients eligible in the month and not served (codes, no names)."),
     ] = False,
+    as_of: AsOfOpt = None,
 ) -> None:
     """Eligible clients vs served vs what the staff on duty can take (seed 003)."""
     first, last = parse_month(month)
-    with register(ctx, write=False) as reg:
+    with register(ctx, write=False, as_of=as_of_day(as_of)) as reg:
         if list_:
             rows = store.not_served(reg, first, last)
         else:
@@ -388,11 +395,12 @@ def invoice(
     output: OutputOpt = None,
     force: ForceOpt = False,
     public: NotPublicOpt = False,
+    as_of: AsOfOpt = None,
 ) -> None:
     """The month's amount under the payment rule in force at its end (policy invoice_rule)."""
     refuse_public(public)
     first, last = parse_month(month)
-    with register(ctx, write=False) as reg:
+    with register(ctx, write=False, as_of=as_of_day(as_of)) as reg:
         terms = reg.policies.on(last)
         levels = store.complexity(reg, first, last)
         fig = counting.invoice_report(store.inputs(reg, first, last), levels, first, last, reg.today, terms.values)
@@ -416,12 +424,13 @@ def diff(
     output: OutputOpt = None,
     force: ForceOpt = False,
     public: NotPublicOpt = False,
+    as_of: AsOfOpt = None,
 ) -> None:
     """What late corrections changed since the month report was saved, figure by figure."""
     refuse_public(public)
     first, last = parse_month(month)
     period = first.strftime("%Y-%m")
-    with register(ctx, write=False) as reg:
+    with register(ctx, write=False, as_of=as_of_day(as_of)) as reg:
         saved_at, saved = store.last_saved(reg, "month", period)
         now = counting.month_report(store.inputs(reg, first, last), first, last, reg.today)
     changed = counting.diff(saved, now)
@@ -442,6 +451,53 @@ def diff(
         _write((text + "\n").encode(), ctx, output, force)
 
 
+CHANGE_COLUMNS = ("code", "change", "recorded_on", "event", "date", "value", "figure", "before", "after")
+
+
+@app.command("changes")
+def changes(
+    ctx: typer.Context,
+    month: MonthArg,
+    since: Annotated[
+        str, typer.Option("--since", help="The day the figures were known as (e.g. when they were sent).")
+    ],
+    format: FormatOpt = ReportFormat.table,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """The records changed after a day that move a month's figures, each with the figures it moves."""
+    from mentorcli.store.changes import month_changes
+
+    first, last = parse_month(month)
+    day = as_date(since, "--since")
+    if format == ReportFormat.xlsx:
+        raise InputError(N_("--format: report changes prints table, json, csv or md"), field="--format")
+    with register(ctx, write=False) as reg:
+        check_not_future(day, reg.today, "--since")
+        found = month_changes(reg, first, last, day)
+    if format == ReportFormat.json:
+        _emit(ctx, found, format, output, "changes", force=force)
+        return
+    rows = [
+        {**{col: c[col] for col in CHANGE_COLUMNS[:6]}, "figure": k, "before": a, "after": b}
+        for c in found["changes"]
+        for k, (a, b) in c["moves"].items()
+    ]
+    if format == ReportFormat.csv:
+        text = render(rows, "csv", CHANGE_COLUMNS)
+    else:
+        from mentorcli.render.labels import label
+        from mentorcli.render.screen import cell, path_label, rows_screen, show
+
+        lang = settings(ctx).lang
+        shown = [
+            {**r, "change": label(f"c:{r['change']}", lang), "figure": path_label(r["figure"], lang)} for r in rows
+        ]
+        title = f"{label('h:report-changes', lang)}: {cell(found['month'], lang)}; {label('since', lang).lower()} {cell(day, lang)}"
+        text = show(rows_screen(shown, CHANGE_COLUMNS, lang, title), format.value)
+    _write((text + "\n").encode(), ctx, output, force)
+
+
 @app.command("chart")
 def chart(
     ctx: typer.Context,
@@ -450,6 +506,7 @@ def chart(
     output: Annotated[Path, typer.Option("--output", "-o", help="The PNG file to write.")],
     kind: Annotated[str, typer.Option("--kind", help="sex (women/men/children per month), route or country.")] = "sex",
     force: ForceOpt = False,
+    as_of: AsOfOpt = None,
 ) -> None:
     """A PNG bar chart of a period (needs the optional extra: pip install 'mentorcli[charts]')."""
     from mentorcli.cli.common import choice
@@ -457,7 +514,7 @@ def chart(
 
     what = choice(kind, CHART_KINDS, "--kind")
     first, last = _period(from_, to)
-    with register(ctx, write=False) as reg:
+    with register(ctx, write=False, as_of=as_of_day(as_of)) as reg:
         inp = store.inputs(reg, first, last)
         monthly = counting.monthly_people(inp, first, last, reg.today)
         totals = counting.period_report(inp, first, last, reg.today)
@@ -474,6 +531,7 @@ def forecast(
     ] = "1",
     format: TextFormatOpt = Format.table,
     public: NotPublicOpt = False,
+    as_of: AsOfOpt = None,
 ) -> None:
     """The weeks ahead: places that free up per staff member, who waits, the first week a family fits."""
     from mentorcli.core.forecast import WEEK, forecast, monday_of
@@ -482,7 +540,7 @@ def forecast(
 
     refuse_public(public)
     n, k = parse_int(weeks, "--weeks", FORECAST_WEEKS), parse_int(family_size, "--family-size", FAMILY)
-    with register(ctx, write=False) as reg:
+    with register(ctx, write=False, as_of=as_of_day(as_of), ahead=7 * n) as reg:
         first = monday_of(reg.today)
         last = first + (n - 1) * WEEK  # the last week's Monday: every figure is taken on a Monday
         fig = forecast(inputs.members(reg, first, last), inputs.spans(reg, first, last), reg.policies, reg.today, n, k)

@@ -50,6 +50,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Publicējami skaitļi: „<N” ir skaits, mazāks par N; „x” ir paslēpts, lai neviens paslēpts skaits nebūtu "
         "aprēķināms no kopsummas vai citiem skaitļiem; valstis ar nedaudzām personām ir saskaitītas kopā kā citas valstis.",
     ),
+    "h:report-changes": (
+        "Records changed since a day, and the figures they moved",
+        "Kopš dienas mainītie ieraksti un rādītāji, ko tie mainīja",
+    ),
     # Client
     "code": ("Case code", "Lietas kods"),
     "name": ("Name", "Vārds"),
@@ -164,6 +168,18 @@ LABELS: dict[str, tuple[str, str]] = {
     "withdrawn_at": ("Withdrawn at", "Atsaukšanas laiks"),
     "supersedes": ("Corrects", "Labo"),
     "change": ("Change", "Izmaiņas"),
+    "before": ("Before", "Pirms"),
+    "after": ("After", "Pēc"),
+    # What a change to the register was (report changes)
+    "c:recorded": ("event recorded", "notikums ierakstīts"),
+    "c:withdrawn": ("event withdrawn", "notikums atsaukts"),
+    "c:corrected": ("event corrected", "notikums labots"),
+    "c:added": ("client registered", "klients reģistrēts"),
+    "c:edited": ("client's record changed", "klienta dati mainīti"),
+    "c:days-passed": ("days passed (no record)", "pagājušas dienas (bez ieraksta)"),
+    "c:staff": ("staff changed", "darbinieki mainīti"),
+    "c:activities": ("activities recorded", "aktivitātes ierakstītas"),
+    "c:policy": ("policy (rules) changed", "noteikumi (politika) mainīti"),
     "count": ("Number", "Skaits"),
     # Lists
     "date": ("Date", "Datums"),

@@ -346,21 +346,33 @@ def withdraw_event(reg: Register, event_id: int, audit_id: int) -> None:
 def refresh(reg: Register, rec: Record) -> Timeline:
     """Derive windows and episodes again; this is where impossible histories are refused."""
     tl = timeline(reg, rec)
-    cid = rec.client.id
+    cid = rec.client.id or 0
     reg.conn.execute("DELETE FROM windows WHERE client_id = ?", (cid,))
     reg.conn.execute("DELETE FROM episodes WHERE client_id = ?", (cid,))
-    reg.conn.executemany(
-        "INSERT INTO windows (client_id, seq, kind, start, end, ended_by) VALUES (?, ?, ?, ?, ?, ?)",
-        [(cid, i, w.kind, w.start.isoformat(), iso_or_none(w.end), w.ended_by) for i, w in enumerate(tl.windows)],
-    )
-    reg.conn.executemany(
-        "INSERT INTO episodes (client_id, seq, start, end, end_reason, first, taken_over) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
+    write_spans(reg, [(cid, tl)])
+    return tl
+
+
+def write_spans(reg: Register, derived: Iterable[tuple[int, Timeline]], into: str = "") -> None:
+    """Write the windows and episodes of these clients' timelines to ``{into}windows`` and
+    ``{into}episodes`` (``store.versions`` writes those of a past day to temporary tables)."""
+    windows, episodes = [], []
+    for cid, tl in derived:
+        windows += [
+            (cid, i, w.kind, w.start.isoformat(), iso_or_none(w.end), w.ended_by) for i, w in enumerate(tl.windows)
+        ]
+        episodes += [
             (cid, i, e.start.isoformat(), iso_or_none(e.end), e.end_reason, int(e.first), int(e.taken_over))
             for i, e in enumerate(tl.episodes)
-        ],
+        ]
+    reg.conn.executemany(
+        f'INSERT INTO {into}windows (client_id, seq, kind, start, "end", ended_by) VALUES (?, ?, ?, ?, ?, ?)', windows
     )
-    return tl
+    reg.conn.executemany(
+        f'INSERT INTO {into}episodes (client_id, seq, start, "end", end_reason, first, taken_over) '
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        episodes,
+    )
 
 
 def stored_spans(reg: Register, ids: Iterable[int]) -> dict[int, tuple[list[Window], list[Episode]]]:

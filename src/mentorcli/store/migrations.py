@@ -359,6 +359,43 @@ def _event_versions(db: Database) -> None:
     conn.execute("CREATE VIEW current_events AS SELECT * FROM events WHERE withdrawn_on IS NULL")
 
 
+def _recorded_days(db: Database) -> None:
+    """Every record carries the day it entered this copy, and its earlier versions are kept (SPEC 10).
+
+    Events have been versions since 0010. The other tables that reports and ``due`` read get
+    ``recorded_on`` (the "today" of its last change); a changed or removed row leaves its earlier
+    version in ``row_versions`` (the row as JSON, its days from ``recorded_on`` to ``withdrawn_on``),
+    written by the triggers of ``store.versions``. A client keeps the day of its ``created`` time;
+    other rows were never dated and count as known from the start (NULL), as events without a day do.
+    Personal tables are not versioned: an erased name must not survive anywhere.
+    """
+    from mentorcli.store.versions import VERSIONED
+
+    conn = db.conn
+    for table in VERSIONED:
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN recorded_on TEXT")
+    conn.execute(
+        "UPDATE clients SET recorded_on = substr(created, 1, 10) "
+        "WHERE created GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
+    )
+    # Ids from store.ids.new_id (copies of a register merge); audit_id: the entry of the change
+    # that withdrew the version.
+    db.table("row_versions").create(
+        {"id": int, "tbl": str, "row_id": int, "row": str, "recorded_on": str, "withdrawn_on": str, "audit_id": int},
+        pk="id",
+        not_null=["tbl", "row_id", "row", "withdrawn_on"],
+        foreign_keys=[("audit_id", "audit", "id")],
+    )
+    db.table("row_versions").create_index(["tbl", "withdrawn_on"])
+    db.table("row_versions").create_index(["tbl", "row_id"])
+    conn.execute("CREATE INDEX row_versions_unaudited ON row_versions (id) WHERE audit_id IS NULL")
+    # What changed after a day is looked up by day: a few rows of a large table.
+    conn.execute("CREATE INDEX events_recorded_on ON events (recorded_on, date, client_id)")
+    conn.execute(
+        "CREATE INDEX events_withdrawn_on ON events (withdrawn_on, date, client_id) WHERE withdrawn_on IS NOT NULL"
+    )
+
+
 def _consent_and_merges(db: Database) -> None:
     """Consent to processing as versions, and the record a duplicate was merged into (issue 15).
 
@@ -449,6 +486,7 @@ MIGRATIONS: list[tuple[str, Step]] = [
     ("0008_report_indexes", _report_indexes),
     ("0009_settings", _settings),
     ("0010_event_versions", _event_versions),
+    ("0013_recorded_days", _recorded_days),
     ("0014_consent_and_merges", _consent_and_merges),
     ("0015_handover", _handover),
 ]

@@ -82,6 +82,10 @@ def open_register(
     kept = False
     reg = Register(conn, today, command, created=created is not None)
     reg.migrated = migrated
+    if write:
+        from mentorcli.store.versions import track
+
+        track(reg)
     try:
         if write and commit:
             with transaction(conn):
