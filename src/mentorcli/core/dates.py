@@ -6,6 +6,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -100,6 +101,8 @@ def month_end(d: date) -> date:
     return d.replace(day=calendar.monthrange(d.year, d.month)[1])
 
 
+# relativedelta costs more than all the rest of a client's timeline; terms start on few days.
+@lru_cache(maxsize=1 << 16)
 def add_months(start: date, months: int) -> date:
     """The last day of a term of ``months`` months that starts with the event on ``start``.
 

@@ -8,6 +8,8 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from mentorcli.core import clients as fields
@@ -92,14 +94,50 @@ def _record(row: sqlite3.Row, events: Iterable[Sequence[Any]]) -> Record:
     service: list[ServiceEvent] = []
     moves: list[Move] = []
     for _, text, event, value in events:
-        day = date.fromisoformat(text)
-        if event in STATUS_EVENTS:
-            status.append(StatusEvent(day, event, value))
-        elif event in SERVICE:
-            service.append(ServiceEvent(day, event, value))
-        else:
-            moves.append(Move(day, value))
+        _sort_event(text, event, value, status, service, moves)
     return Record(_client(row), tuple(status), tuple(service), tuple(moves))
+
+
+def _sort_event(
+    text: str, event: str, value: Any, status: list[StatusEvent], service: list[ServiceEvent], moves: list[Move]
+) -> None:
+    day = date.fromisoformat(text)
+    if event in STATUS_EVENTS:
+        status.append(StatusEvent(day, event, value))
+    elif event in SERVICE:
+        service.append(ServiceEvent(day, event, value))
+    else:
+        moves.append(Move(day, value))
+
+
+@dataclass(frozen=True)
+class History:
+    """What a client's windows and episodes are derived from, and no more (``db check`` reads every one)."""
+
+    id: int
+    code: str
+    arrived: date
+    status_events: tuple[StatusEvent, ...]
+    service_events: tuple[ServiceEvent, ...]
+
+
+def histories(reg: Register) -> Iterator[History]:
+    """Every client's history in order of code, from one query of plain rows."""
+    rows = reg.conn.cursor()
+    rows.row_factory = None
+    sql = """
+    SELECT c.id, c.code, c.arrived, e.date, e.event, e.value FROM clients c
+    LEFT JOIN current_events e ON e.client_id = c.id AND e.event != 'move'
+    ORDER BY c.code, e.date, e.id
+    """
+    moves: list[Move] = []  # none: moves are not read
+    for (cid, code, arrived), group in groupby(rows.execute(sql), itemgetter(0, 1, 2)):
+        status: list[StatusEvent] = []
+        service: list[ServiceEvent] = []
+        for *_, text, event, value in group:
+            if text is not None:
+                _sort_event(text, event, value, status, service, moves)
+        yield History(cid, code, date.fromisoformat(arrived), tuple(status), tuple(service))
 
 
 def timeline(reg: Register, rec: Record) -> Timeline:
