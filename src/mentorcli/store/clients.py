@@ -17,7 +17,7 @@ from mentorcli.core.clients import Client
 from mentorcli.core.eligibility import Episode, ServiceEvent, Timeline, Window, compute
 from mentorcli.core.errors import InputError, NotFound
 from mentorcli.core.events import check_event
-from mentorcli.core.legal import STATUS_EVENTS, StatusEvent
+from mentorcli.core.legal import STATUS_EVENTS, LegalTimeline, StatusEvent
 from mentorcli.core.messages import N_
 from mentorcli.store import personal
 from mentorcli.store.db import day_or_none, iso_or_none
@@ -365,21 +365,36 @@ def stored_spans(reg: Register, ids: Iterable[int]) -> dict[int, tuple[list[Wind
     """The windows and episodes as last derived, of these clients, without deriving them again."""
     wanted = sorted(set(ids))
     out: dict[int, tuple[list[Window], list[Episode]]] = {cid: ([], []) for cid in wanted}
+    rows = reg.conn.cursor()
+    rows.row_factory = None  # plain tuples: a list reads thousands
     for chunk in (wanted[i : i + 500] for i in range(0, len(wanted), 500)):
         marks = ",".join("?" * len(chunk))
-        for r in reg.conn.execute(
+        for r in rows.execute(
             f'SELECT client_id, kind, start, "end", ended_by FROM windows WHERE client_id IN ({marks}) '
             "ORDER BY client_id, seq",
             chunk,
         ):
             out[r[0]][0].append(Window(r[1], date.fromisoformat(r[2]), day_or_none(r[3]), r[4]))
-        for r in reg.conn.execute(
+        for r in rows.execute(
             f'SELECT client_id, start, "end", end_reason, first FROM episodes WHERE client_id IN ({marks}) '
             "ORDER BY client_id, seq",
             chunk,
         ):
             out[r[0]][1].append(Episode(date.fromisoformat(r[1]), day_or_none(r[2]), r[3], bool(r[4])))
     return out
+
+
+def stored_timelines(reg: Register, recs: Sequence[Record]) -> Iterator[tuple[Record, Timeline]]:
+    """Each record with its timeline as last derived, without deriving it again.
+
+    The windows and episodes are those the writers store (``refresh``) and ``db check`` holds to
+    the events; the legal status is read from the decisions, which were checked when recorded.
+    The timeline explains no date: ``client explain`` derives its own.
+    """
+    spans = stored_spans(reg, (r.client.id or 0 for r in recs))
+    for r in recs:
+        windows, episodes = spans[r.client.id or 0]
+        yield r, Timeline(LegalTimeline(r.client.arrived, r.status_events), tuple(windows), tuple(episodes), ())
 
 
 def codes(reg: Register, where: str = "", params: dict[str, Any] | None = None) -> list[str]:
