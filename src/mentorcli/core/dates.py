@@ -70,6 +70,12 @@ def parse_month(text: str, field: str = "month") -> tuple[date, date]:
     return first, month_end(first)
 
 
+def within(day: date, start: date, end: date | None) -> bool:
+    """``day`` is one of the days ``start..end``, both included (``Period.contains``, for loops
+    over many spans that are not Periods themselves)."""
+    return start <= day and (end is None or day <= end)
+
+
 @dataclass(frozen=True)
 class Period:
     """Days from ``start`` to ``end``, both included; ``end`` None: no end known yet.
@@ -82,7 +88,7 @@ class Period:
     end: date | None = None
 
     def contains(self, day: date) -> bool:
-        return self.start <= day and (self.end is None or day <= self.end)
+        return within(day, self.start, self.end)
 
     def overlaps(self, first: date, last: date) -> bool:
         """Some day of ``first..last`` is a day of this period."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from mentorcli.core.dates import ONE_DAY, Period, add_months
+from mentorcli.core.dates import ONE_DAY, Period, add_months, within
 from mentorcli.core.errors import InputError
 from mentorcli.core.legal import FINAL_REFUSAL, LegalTimeline, StatusEvent, check
 from mentorcli.core.messages import N_
@@ -105,7 +105,7 @@ def _where(ev: ServiceEvent) -> str:
 
 
 def _contains(w: Window | _Win, day: date) -> bool:
-    return Period(w.start, w.end).contains(day)
+    return within(day, w.start, w.end)
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from mentorcli.core.errors import InputError
 from mentorcli.core.messages import N_
@@ -38,7 +39,7 @@ class LegalTimeline:
     arrival: date
     events: tuple[StatusEvent, ...]
 
-    @property
+    @cached_property  # asked several times for each timeline
     def grants(self) -> tuple[StatusEvent, ...]:
         """Every grant in date order: temporary protection, the first status, an upgrade."""
         return tuple(e for e in self.events if e.event == "granted")
@@ -47,7 +48,7 @@ class LegalTimeline:
     def grant(self) -> StatusEvent | None:
         return next(iter(self.grants), None)
 
-    @property
+    @cached_property
     def final_refusal(self) -> date | None:
         return next((e.date for e in self.events if e.event == FINAL_REFUSAL), None)
 
