@@ -72,7 +72,9 @@ class Episode:
         return self.served_in(day, day, today)
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass is built field by field through object.__setattr__, and every
+# timeline builds several steps that only `client explain` reads (a tenth of `db check`).
+@dataclass
 class Step:
     """One link of the chain that explains a date: a rule, the day it acts on, its figures."""
 
