@@ -115,7 +115,9 @@ def generate(n: int, out: Path, csv_dir: Path | None, seed: int = 2016) -> None:
         events,
     )
     conn.executemany("INSERT INTO windows VALUES (?, ?, ?, ?, ?, ?)", windows)
-    conn.executemany("INSERT INTO episodes VALUES (?, ?, ?, ?, ?, ?)", episodes)
+    conn.executemany(
+        'INSERT INTO episodes (client_id, seq, start, "end", end_reason, first) VALUES (?, ?, ?, ?, ?, ?)', episodes
+    )
     staff_ids = _staff(conn, episodes, policies)
     assignments = _assignments(rng, episodes, staff_ids, policies)
     conn.executemany(

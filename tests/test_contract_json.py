@@ -38,6 +38,7 @@ COMMANDS = {
     "activity-list": ["activity", "list", "--from", "2020-07-01", "--to", "2020-07-31"],
     "plan-show": ["plan", "show", "EX-2019-0002"],
     "policy-show": ["policy", "show"],
+    "report-forecast": ["report", "forecast", "--weeks", "4", "--family-size", "2"],
 }
 
 

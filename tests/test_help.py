@@ -79,7 +79,10 @@ def _complete(words: str) -> list[str]:
     [
         ("mentorcli client add X --sex ", ["F", "M"]),
         ("mentorcli client add X --route ", ["relocation", "independent"]),
-        ("mentorcli client exit X --reason ", ["left-latvia", "declined", "non-compliance", "final-refusal", "other"]),
+        (
+            "mentorcli client exit X --reason ",
+            ["left-latvia", "declined", "non-compliance", "final-refusal", "transferred", "other"],
+        ),
         (
             "mentorcli client list --status ",
             ["asylum-seeker", "refugee", "alternative", "temporary-protection", "final-refusal"],

@@ -256,7 +256,7 @@ def _sums(fig: dict, whole: int) -> None:  # type: ignore[type-arg]
     assert fig["women"] + fig["men"] + fig["children"] == whole
     for key in ("by_country", "by_residence", "by_route", "by_status"):
         assert sum(fig[key].values()) == whole, key
-    assert fig["new"] + fig["resumed"] + fig["continuing"] == whole
+    assert fig["new"] + fig["resumed"] + fig["continuing"] + fig["taken_over"] == whole
 
 
 @pytest.mark.slow

@@ -206,6 +206,7 @@ EXPECTED_JULY = {
     "new": 5,
     "resumed": 1,
     "continuing": 66,
+    "taken_over": 0,
     "decisions": {
         "alternative": 0,
         "court-negative": 0,
@@ -215,7 +216,7 @@ EXPECTED_JULY = {
         "refused": 1,
     },
     "awaiting_court": 12,
-    "exits": {"declined": 0, "final-refusal": 0, "left-latvia": 2, "non-compliance": 0, "other": 0},
+    "exits": {"declined": 0, "final-refusal": 0, "left-latvia": 2, "non-compliance": 0, "transferred": 0, "other": 0},
     "staff": {"mentors": 11, "social_workers": 2},
     "activities": {
         "accompany-medical": 3,

@@ -183,12 +183,20 @@ SEED_004 = {
         "UZ": 1,
         "TJ": 12,
     },
-    "exits": {"left-latvia": 122, "final-refusal": 30, "declined": 0, "non-compliance": 0, "other": 0},
+    "exits": {
+        "left-latvia": 122,
+        "final-refusal": 30,
+        "declined": 0,
+        "non-compliance": 0,
+        "transferred": 0,
+        "other": 0,
+    },
     "exits_by_route": {
         "left-latvia": {"relocation": 53, "independent": 69},
         "final-refusal": {"relocation": 0, "independent": 30},
         "declined": {"relocation": 0, "independent": 0},
         "non-compliance": {"relocation": 0, "independent": 0},
+        "transferred": {"relocation": 0, "independent": 0},
         "other": {"relocation": 0, "independent": 0},
     },
     # 101 relocated in Mucenieki (21 with status), 34 on their own in Mucenieki, 16 with status

@@ -190,6 +190,7 @@ COMMANDS: dict[str, tuple[str, str, bool]] = {
     "audit": ("audit", "audit", False),
     "db": ("db", "app", True),
     "demo": ("demo", "demo", False),
+    "funder": ("funder", "app", True),
 }
 _GLOBAL_WITH_VALUE = ("--db", "--lang", "--today")
 

@@ -17,8 +17,12 @@ def caseload(
     ctx: typer.Context,
     on: Annotated[str | None, typer.Option("--on", help="The day to count (default: today).")] = None,
     format: FormatOpt = Format.table,
+    public: Annotated[bool, typer.Option("--public", help="Refused: these figures are not for publishing.")] = False,
 ) -> None:
     """Staff active on a day: clients assigned, limits from the policy, ok / over-maximum / under-minimum."""
+    from mentorcli.cli.reports import refuse_public
+
+    refuse_public(public)
     with register(ctx, write=False) as reg:
         rows = store.caseload(reg, as_date(on, "--on") if on is not None else reg.today)
     typer.echo(listing(rows, format.value, COLUMNS, settings(ctx).lang))

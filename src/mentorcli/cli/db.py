@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from mentorcli.cli.common import Format, FormatOpt, as_date, choice, many_objects, progress, register, say, settings
+from mentorcli.core.dates import ONE_DAY
 from mentorcli.core.errors import InputError
 from mentorcli.core.messages import N_, NP_
 from mentorcli.render.i18n import tr
@@ -145,6 +146,40 @@ def datasette(ctx: typer.Context) -> None:
     typer.echo(json.dumps(metadata, indent=2, ensure_ascii=False))
 
 
+@app.command("serve")
+def serve(
+    ctx: typer.Context,
+    port: Annotated[str, typer.Option("--port", help="The port on 127.0.0.1 (1024 to 65535).")] = "8001",
+) -> None:
+    """Open the register read-only in a browser (Datasette) on this computer: clients by code, names hidden."""
+    import importlib.util
+    import tempfile
+
+    from mentorcli.core.numbers import PORTS, parse_int
+    from mentorcli.store import serving
+
+    if importlib.util.find_spec("datasette") is None:
+        raise InputError(N_("db serve needs Datasette: pip install 'mentorcli[serve]'"))
+    number = parse_int(port, "--port", PORTS)
+    db = settings(ctx).db
+    if db.exists():
+        serving.refuse_encrypted(db)
+    with register(ctx, write=False) as reg:
+        serving.settle(reg)
+    from datasette.cli import cli
+
+    with tempfile.TemporaryDirectory(prefix="mentorcli-serve-") as tmp:
+        metadata = Path(tmp) / "metadata.json"
+        metadata.write_text(json.dumps(serving.served_metadata(db.stem)), encoding="utf-8")
+        say(
+            N_("{path}: read-only at http://127.0.0.1:{port}/{name} (Ctrl-C stops)", path=db, port=number, name=db.stem)
+        )
+        # Immutable: Datasette neither writes nor locks the file; without SQL, only the tables shown can be read.
+        args = ["serve", "--immutable", str(db), "--metadata", str(metadata), "--host", "127.0.0.1"]
+        args += ["--port", str(number), "--setting", "default_allow_sql", "off"]
+        cli.main(args, prog_name="datasette", standalone_mode=False)
+
+
 @app.command("purge")
 def purge(
     ctx: typer.Context,
@@ -185,6 +220,68 @@ def purge(
     if replaced:
         said = NP_("would delete {n} replaced copy", "would delete {n} replaced copies", n) if dry_run else None
         say(said or NP_("deleted {n} replaced copy", "deleted {n} replaced copies", n))
+
+
+@app.command("handover")
+def handover(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="The handover file to write (encrypted).")],
+    on: Annotated[str, typer.Option("--on", help="The last day this provider serves them.")],
+    provider: Annotated[
+        str, typer.Option("--provider", help="This provider's name, e.g. LSK, as the next one shows it.")
+    ],
+    codes: Annotated[
+        list[str] | None, typer.Argument(help="The clients to hand over (default: every client served that day).")
+    ] = None,
+) -> None:
+    """Hand clients over to the next provider: their records into one encrypted file, exit transferred."""
+    from mentorcli.render.files import write_output
+    from mentorcli.store import handover as store
+
+    day, name = as_date(on, "--on"), _provider(provider)
+    passphrase = _passphrase(new=True)
+    with register(ctx, write=True) as reg:
+        handed = store.handover(reg, name, day, codes or [], passphrase)
+        write_output(path, handed.blob, register=settings(ctx).db, new_file_only=True)
+    n = len(handed.codes)
+    said = NP_(
+        "{n} client handed over to {path} (encrypted)", "{n} clients handed over to {path} (encrypted)", n, path=path
+    )
+    say(N_("{said}; exit transferred on {day}", said=said, day=day))
+
+
+@app.command("takeover")
+def takeover(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="The handover file from the previous provider.")],
+    prefix: Annotated[
+        str, typer.Option("--prefix", help="Put this before every code (when the codes are already taken here).")
+    ] = "",
+) -> None:
+    """Take over the clients of a handover file: full histories, served here from the next day."""
+    from mentorcli.render.files import check_source
+    from mentorcli.store import handover as store
+
+    check_source(path)
+    blob = path.read_bytes()
+    data, digest = store.open_file(blob, _passphrase(new=False))
+    with register(ctx, write=True) as reg:
+        taken = store.takeover(reg, data, digest, prefix.strip())
+    if taken.already is not None:
+        say(N_("{path}: already applied on {day}", path=path, day=taken.already))
+        return
+    n = len(taken.codes)
+    said = NP_(
+        "{n} client taken over from {provider}", "{n} clients taken over from {provider}", n, provider=taken.provider
+    )
+    say(N_("{said}; served here from {day}", said=said, day=taken.on + ONE_DAY))
+
+
+def _provider(text: str) -> str:
+    name = text.strip()
+    if not name:
+        raise InputError(N_("--provider: a provider's name is needed"), field="--provider")
+    return name
 
 
 @app.command("set")

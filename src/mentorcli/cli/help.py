@@ -73,6 +73,7 @@ EXAMPLES: dict[str, str] = {
     "report diff": "mentorcli report diff 2020-07",
     "report chart": "mentorcli report chart --from 2020-01-01 --to 2020-12-31 --output 2020.png",
     "report caseload": "mentorcli report caseload --on 2020-07-01",
+    "report forecast": "mentorcli report forecast --weeks 12 --family-size 4",
     "import clients": "mentorcli import clients clients.csv --dry-run",
     "import events": "mentorcli import events events.csv",
     "import staff": "mentorcli import staff staff.csv",
@@ -85,6 +86,11 @@ EXAMPLES: dict[str, str] = {
     "db purge": "mentorcli db purge --ended-before 2016-01-01 --dry-run",
     "db set": "mentorcli db set lang lv",
     "db datasette": "mentorcli db datasette > metadata.json",
+    "db handover": "mentorcli db handover handover-2017-01-31.enc --on 2017-01-31 --provider LSK",
+    "db takeover": "mentorcli db takeover handover-2017-01-31.enc --prefix DM-",
+    "funder key": "mentorcli funder key sif-2017.key",
+    "funder extract": "mentorcli funder extract --from 2017-01-01 --to 2017-12-31 --provider LSK --key sif-2017.key --output lsk-2017.extract",
+    "db serve": "mentorcli db serve --port 8001",
 }
 
 # Metavars by what the value is; anything else shows its own name in capitals.

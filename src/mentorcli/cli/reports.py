@@ -12,10 +12,12 @@ from typing import Annotated, Any
 import typer
 
 from mentorcli.cli.caseload import caseload
-from mentorcli.cli.common import ForceOpt, as_date, register, settings
-from mentorcli.core import counting
+from mentorcli.cli.common import ForceOpt, Format, as_date, register, settings
+from mentorcli.cli.common import FormatOpt as TextFormatOpt  # table, json, csv, md: no xlsx
+from mentorcli.core import counting, disclosure
 from mentorcli.core.clients import check_not_future
 from mentorcli.core.dates import parse_month
+from mentorcli.core.eligibility import EXIT_REASONS
 from mentorcli.core.errors import InputError
 from mentorcli.core.messages import N_
 from mentorcli.core.numbers import YEARS, parse_int
@@ -46,7 +48,63 @@ OutputOpt = Annotated[
 MonthArg = Annotated[str, typer.Argument(help="The month, e.g. 2020-07.")]
 FromOpt = Annotated[str, typer.Option("--from", help="First day of the period: 2016-04-06 or 06.04.2016.")]
 ToOpt = Annotated[str, typer.Option("--to", help="Last day of the period.")]
+PublicOpt = Annotated[
+    bool,
+    typer.Option(
+        "--public",
+        help="Figures safe to publish: counts from 1 to the policy's suppression_threshold hidden, none computable back.",
+    ),
+]
+NotPublicOpt = Annotated[bool, typer.Option("--public", help="Refused: these figures are not for publishing.")]
 NOT_SERVED_COLUMNS = ("code", "window", "since", "until")
+ExtractOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--extract", help="The funder's view: count over these providers' extracts, not the register."),
+]
+KeyOpt = Annotated[Path | None, typer.Option("--key", help="The funder's key file, with --extract.")]
+
+
+def read_keys(path: Path) -> Any:
+    from mentorcli.core.funder import read_key
+    from mentorcli.render.files import check_source
+
+    check_source(path)
+    return read_key(path.read_bytes())
+
+
+def _combined(extracts: list[Path], key: Path | None) -> Any:
+    """The providers' extracts joined into one client per person (core/funder.py)."""
+    from mentorcli.core import funder
+    from mentorcli.render.files import check_source
+
+    if key is None:
+        raise InputError(N_("--extract needs --key KEYFILE"), field="--key")
+    keys = read_keys(key)
+    read = []
+    for path in extracts:
+        check_source(path)
+        read.append(funder.read_extract(funder.unseal(keys, path.read_bytes(), str(path)), str(path)))
+    return funder.combine(read)
+
+
+def _publish_combined(fig: dict[str, Any], layout: disclosure.Layout, public: bool) -> disclosure.Published | None:
+    """Over extracts there is no register and so no policy of its own: the default threshold applies."""
+    from mentorcli.core.policy import DEFAULTS
+
+    return disclosure.publish(fig, layout, int(DEFAULTS["suppression_threshold"])) if public else None
+
+
+def refuse_public(public: bool) -> None:
+    """SPEC 10: only the reports of persons served are published; the rest name staff, money or clients."""
+    if public:
+        raise InputError(
+            N_("these figures are not for publishing (only month, period, year and population are)"), field="--public"
+        )
+
+
+def _publish(reg: Register, fig: dict[str, Any], layout: disclosure.Layout, day: date) -> disclosure.Published:
+    """The threshold in force on the report's last day, as a caseload limit is."""
+    return disclosure.publish(fig, layout, int(reg.policies.on(day)["suppression_threshold"]))
 
 
 def _render(
@@ -56,9 +114,18 @@ def _render(
     kind: str,
     *,
     paragraph: Callable[[Mapping[str, Any]], str] | None = None,
+    public: disclosure.Published | None = None,
 ) -> bytes:
-    """The report in ``fmt``; table and md are screens for people in the chosen language."""
+    """The report in ``fmt``; table and md are screens for people in the chosen language.
+
+    Published, JSON has null for a hidden figure and the ``suppressed`` paths; the other formats
+    show the marks (``<5``, ``x``) where the figures were, and the paragraph is written from them.
+    """
     lang = settings(ctx).lang
+    if public is not None:
+        if fmt == ReportFormat.json:
+            return (render(public.as_json(), "json") + "\n").encode("utf-8")
+        fig = public.shown()
     if fmt == ReportFormat.xlsx:
         from mentorcli.render.reports import to_xlsx
 
@@ -70,6 +137,8 @@ def _render(
         from mentorcli.render.screen import figures_screen, show
 
         screen = figures_screen(fig, lang, label(f"h:report-{kind}", lang))
+        if public is not None and public.suppressed:
+            screen.notes.append(label("h:public-note", lang))
         if paragraph and fmt == ReportFormat.table and lang == "lv":
             screen.notes.append(paragraph(fig))
         text = show(screen, fmt.value)
@@ -85,11 +154,12 @@ def _emit(
     *,
     force: bool = False,
     paragraph: Callable[[Mapping[str, Any]], str] | None = None,
+    public: disclosure.Published | None = None,
 ) -> None:
     """Print or write the report (xlsx only to a file)."""
     if fmt == ReportFormat.xlsx and output is None:
         raise InputError(N_("xlsx is written to a file; give --output FILE.xlsx"), field="--output")
-    _write(_render(ctx, fig, fmt, kind, paragraph=paragraph), ctx, output, force)
+    _write(_render(ctx, fig, fmt, kind, paragraph=paragraph, public=public), ctx, output, force)
 
 
 def _write(data: bytes, ctx: typer.Context, output: Path | None, force: bool) -> None:
@@ -115,6 +185,7 @@ def month(
     output: OutputOpt = None,
     force: ForceOpt = False,
     save: Annotated[bool, typer.Option("--save", help="Keep these figures as sent (see report diff).")] = False,
+    public: PublicOpt = False,
 ) -> None:
     """The month report: who was served, decisions, court, exits, staff, activities."""
     from mentorcli.render.latvian import month_paragraph
@@ -134,8 +205,9 @@ def month(
         fig = counting.month_report(store.inputs(reg, first, last), first, last, reg.today)
         if save:
             store.save(reg, "month", fig["month"], fig)
+        shown = _publish(reg, fig, disclosure.month_layout(), last) if public else None
         # Inside the transaction: a report that could not be written is not kept as sent.
-        _emit(ctx, fig, format, output, "month", force=force, paragraph=month_paragraph)
+        _emit(ctx, fig, format, output, "month", force=force, paragraph=month_paragraph, public=shown)
 
 
 @app.command("period")
@@ -146,12 +218,23 @@ def period(
     format: FormatOpt = ReportFormat.table,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    extract: ExtractOpt = None,
+    key: KeyOpt = None,
+    public: PublicOpt = False,
 ) -> None:
     """A period report: unique persons, per month, families, exits by route, active at the end."""
     first, last = _period(from_, to)
+    if extract:
+        from mentorcli.core import funder
+
+        fig = funder.period_report(_combined(extract, key), first, last, settings(ctx).today)
+        shown = _publish_combined(fig, disclosure.period_layout(EXIT_REASONS), public)
+        _emit(ctx, fig, format, output, "period", force=force, public=shown)
+        return
     with register(ctx, write=False) as reg:
         fig = counting.period_report(store.inputs(reg, first, last), first, last, reg.today)
-    _emit(ctx, fig, format, output, "period", force=force)
+        shown = _publish(reg, fig, disclosure.period_layout(EXIT_REASONS), last) if public else None
+    _emit(ctx, fig, format, output, "period", force=force, public=shown)
 
 
 @app.command("year")
@@ -165,17 +248,34 @@ def year(
         typer.Option("--compare", help="Set this year beside another: both and the change."),
     ] = None,
     force: ForceOpt = False,
+    extract: ExtractOpt = None,
+    key: KeyOpt = None,
+    public: PublicOpt = False,
 ) -> None:
     """The period report over a calendar year, plus first_time (new in that year)."""
     from mentorcli.render import latvian
 
     number = parse_int(year, "year", YEARS)
     other = parse_int(compare, "--compare", YEARS) if compare is not None else None
+    if extract:
+        from mentorcli.core import funder
+
+        if other is not None:
+            raise InputError(N_("--compare is not offered over extracts"), field="--compare")
+        fig = funder.year_report(_combined(extract, key), number, settings(ctx).today)
+        shown = _publish_combined(fig, disclosure.period_layout(EXIT_REASONS), public)
+        _emit(ctx, fig, format, output, "year", force=force, paragraph=latvian.year_paragraph, public=shown)
+        return
+    if public and other is not None:
+        # A change between two hidden cells, or a hidden and a shown one, would give them away.
+        raise InputError(N_("not with --compare: publish each year on its own"), field="--public")
     with register(ctx, write=False) as reg:
         fig = _year(reg, number)
         before = _year(reg, other) if other is not None else None
+        layout = disclosure.period_layout(EXIT_REASONS)
+        shown = _publish(reg, fig, layout, date(number, 12, 31)) if public else None
     if before is None:
-        _emit(ctx, fig, format, output, "year", force=force, paragraph=latvian.year_paragraph)
+        _emit(ctx, fig, format, output, "year", force=force, paragraph=latvian.year_paragraph, public=shown)
         return
     cmp = counting.year_comparison(fig, before)
     if format == ReportFormat.json:
@@ -224,15 +324,27 @@ def population(
     format: FormatOpt = ReportFormat.table,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    extract: ExtractOpt = None,
+    key: KeyOpt = None,
+    public: PublicOpt = False,
 ) -> None:
     """Everyone served by a day who has not left Latvia, where they live that day (seed 001)."""
     from mentorcli.render.latvian import population_paragraph
 
     day = as_date(on, "--on")
+    if extract:
+        from mentorcli.core import funder
+
+        check_not_future(day, settings(ctx).today, "--on")
+        fig = funder.population_report(_combined(extract, key), day, settings(ctx).today)
+        shown = _publish_combined(fig, disclosure.population_layout(), public)
+        _emit(ctx, fig, format, output, "population", force=force, paragraph=population_paragraph, public=shown)
+        return
     with register(ctx, write=False) as reg:
         check_not_future(day, reg.today, "--on")
         fig = counting.population_report(store.population_facts(reg, day), day, reg.today)
-    _emit(ctx, fig, format, output, "population", force=force, paragraph=population_paragraph)
+        shown = _publish(reg, fig, disclosure.population_layout(), day) if public else None
+    _emit(ctx, fig, format, output, "population", force=force, paragraph=population_paragraph, public=shown)
 
 
 @app.command("capacity")
@@ -275,8 +387,10 @@ def invoice(
     format: FormatOpt = ReportFormat.table,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    public: NotPublicOpt = False,
 ) -> None:
     """The month's amount under the payment rule in force at its end (policy invoice_rule)."""
+    refuse_public(public)
     first, last = parse_month(month)
     with register(ctx, write=False) as reg:
         terms = reg.policies.on(last)
@@ -301,8 +415,10 @@ def diff(
     format: FormatOpt = ReportFormat.table,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    public: NotPublicOpt = False,
 ) -> None:
     """What late corrections changed since the month report was saved, figure by figure."""
+    refuse_public(public)
     first, last = parse_month(month)
     period = first.strftime("%Y-%m")
     with register(ctx, write=False) as reg:
@@ -347,6 +463,35 @@ def chart(
         totals = counting.period_report(inp, first, last, reg.today)
     write_output(output, chart_png(what, monthly, totals, settings(ctx).lang), register=settings(ctx).db, force=force)
     typer.echo(tr(N_("{path}: chart of {kind}, {first} - {last}", path=output, kind=what, first=first, last=last)))
+
+
+@app.command("forecast")
+def forecast(
+    ctx: typer.Context,
+    weeks: Annotated[str, typer.Option("--weeks", help="How many weeks, from this week's Monday (1 to 104).")] = "12",
+    family_size: Annotated[
+        str, typer.Option("--family-size", help="The family to place: persons needing one worker and one mentor.")
+    ] = "1",
+    format: TextFormatOpt = Format.table,
+    public: NotPublicOpt = False,
+) -> None:
+    """The weeks ahead: places that free up per staff member, who waits, the first week a family fits."""
+    from mentorcli.core.forecast import WEEK, forecast, monday_of
+    from mentorcli.core.numbers import FAMILY, FORECAST_WEEKS
+    from mentorcli.store import forecast as inputs
+
+    refuse_public(public)
+    n, k = parse_int(weeks, "--weeks", FORECAST_WEEKS), parse_int(family_size, "--family-size", FAMILY)
+    with register(ctx, write=False) as reg:
+        first = monday_of(reg.today)
+        last = first + (n - 1) * WEEK  # the last week's Monday: every figure is taken on a Monday
+        fig = forecast(inputs.members(reg, first, last), inputs.spans(reg, first, last), reg.policies, reg.today, n, k)
+    if format == Format.json:
+        typer.echo(render(fig, "json"))
+        return
+    from mentorcli.render.forecast import forecast_text
+
+    typer.echo(forecast_text(fig, format.value, k, settings(ctx).lang))
 
 
 # The staff members' loads sit with the other reports (built with the casework, in cli/caseload.py).

@@ -35,6 +35,11 @@ def client_view(rec: Record, tl: Timeline, today: date, *, with_names: bool) -> 
         "windows": [{"kind": w.kind, "start": w.start, "end": w.end} for w in tl.windows],
         "episodes": episodes,
     }
+    if tl.earlier:
+        # History from the providers before a takeover: shown, never counted here.
+        view["earlier_episodes"] = [
+            {"provider": e.provider, "start": e.start, "end": e.end, "end_reason": e.end_reason} for e in tl.earlier
+        ]
     if with_names:
         view["name"] = c.name
     return view

@@ -67,6 +67,11 @@ class ClientFacts:
         """The exit day is still a day in Latvia, as it is a day served (SPEC 3.1)."""
         return self.left_latvia is None or day <= self.left_latvia
 
+    @property
+    def taken_over_on(self) -> date | None:
+        """The first day this register served a client taken over from another provider."""
+        return next((e.start for e in self.episodes if e.taken_over), None)
+
     def episodes_starting(self, first: date, last: date, today: date) -> list[Episode]:
         end = min(last, today)
         return [e for e in self.episodes if first <= e.start <= end]
@@ -166,8 +171,10 @@ def _decision_key(event: str, value: str | None) -> str | None:
 def _decisions(counted: Sequence[ClientFacts], first: date, last: date) -> dict[str, int]:
     counts: Counter[str] = Counter()
     for c in counted:
+        # Decided while an earlier provider served the client: history here (SPEC 10).
+        since = max(first, c.taken_over_on or first)
         for e in c.legal.events:
-            if first <= e.date <= last and (key := _decision_key(e.event, e.value)):
+            if since <= e.date <= last and (key := _decision_key(e.event, e.value)):
                 counts[key] += 1
     return _with_usual(counts, DECISIONS)
 
@@ -220,14 +227,17 @@ def _activities(activities: Iterable[ActivityFacts], types: Iterable[str], first
 
 
 def _flow(counted: Sequence[ClientFacts], first: date, last: date, today: date) -> dict[str, int]:
-    new = resumed = 0
+    """served = new + resumed + continuing + taken_over (SPEC 10)."""
+    new = resumed = taken = 0
     for c in counted:
         starting = c.episodes_starting(first, last, today)
         if any(e.first for e in starting):
             new += 1
+        elif any(e.taken_over for e in starting):
+            taken += 1
         elif starting:
             resumed += 1
-    return {"new": new, "resumed": resumed, "continuing": len(counted) - new - resumed}
+    return {"new": new, "resumed": resumed, "continuing": len(counted) - new - resumed - taken, "taken_over": taken}
 
 
 def _families(counted: Sequence[ClientFacts]) -> dict[str, int]:

@@ -18,12 +18,16 @@ from mentorcli.core.legal import FINAL_REFUSAL, LegalTimeline, StatusEvent, chec
 from mentorcli.core.messages import N_
 from mentorcli.core.policy import PolicyHistory
 
-EXIT_REASONS = ("left-latvia", "declined", "non-compliance", FINAL_REFUSAL, "other")
-# Reasons after which no later window opens: the person is gone, or has no claim to protection.
-ENDS_ALL = frozenset({"left-latvia", FINAL_REFUSAL})
-ELIGIBILITY_ENDED = "eligibility-ended"
 # SPEC 9: handed over to the next provider, who serves the client from then on.
 TRANSFERRED = "transferred"
+EXIT_REASONS = ("left-latvia", "declined", "non-compliance", FINAL_REFUSAL, TRANSFERRED, "other")
+# Reasons after which no later window opens: the person is gone, or has no claim to protection.
+ENDS_ALL = frozenset({"left-latvia", FINAL_REFUSAL})
+# The episode ends, the eligibility does not: the next provider serves on in the same window.
+KEEPS_WINDOW = frozenset({TRANSFERRED})
+ELIGIBILITY_ENDED = "eligibility-ended"
+# The service event that opens the episode of a client taken over from another provider.
+TAKEOVER = "takeover"
 ASYLUM_SEEKER_WINDOW = "asylum-seeker"
 STATUS_WINDOW = "status"
 
@@ -31,8 +35,8 @@ STATUS_WINDOW = "status"
 @dataclass(frozen=True)
 class ServiceEvent:
     date: date
-    event: str  # intake | resume | exit
-    reason: str | None = None  # the exit reason
+    event: str  # intake | resume | takeover | exit
+    reason: str | None = None  # the exit reason; for a takeover, the provider handing over
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,8 @@ class Episode:
     end: date | None  # the last day served; None only when no end is known yet
     end_reason: str | None
     first: bool
+    taken_over: bool = False  # opened by a takeover from another provider (SPEC 3.3)
+    provider: str | None = None  # an earlier provider's episode, kept as history; None: this register's
 
     def as_of(self, today: date) -> tuple[date | None, str | None]:
         """End and reason as a user sees them on ``today``: open until its window has run out."""
@@ -89,6 +95,7 @@ class Timeline:
     windows: tuple[Window, ...]
     episodes: tuple[Episode, ...]
     steps: tuple[Step, ...]
+    earlier: tuple[Episode, ...] = ()  # served by earlier providers: history, counted in no figure
 
     @property
     def eligible_until(self) -> date | None:
@@ -124,11 +131,20 @@ def compute(
     status_events: Sequence[StatusEvent],
     service_events: Iterable[ServiceEvent],
     policies: PolicyHistory,
+    earlier: Sequence[Episode] = (),
 ) -> Timeline:
-    """Windows and episodes of one client; refuses events that cannot have happened."""
+    """Windows and episodes of one client; refuses events that cannot have happened.
+
+    ``earlier`` are the episodes other providers served before a takeover: their exits cut the
+    windows as they did there, and they make the client not new here.
+    """
     legal = check(arrival, status_events)
     steps: list[Step] = [Step(arrival, "arrival")]
     wins = _windows(legal, policies, steps)
+    for e in earlier:
+        steps.append(Step(e.start, "episode-earlier", {"provider": e.provider, "end": e.end}))
+        if e.end is not None and e.end_reason in EXIT_REASONS and e.end_reason not in KEEPS_WINDOW:
+            _cut(wins, e.end, e.end_reason, steps)
 
     # The final refusal closes the open episode just as an exit would.
     events = [(e.date, 1 if e.event == "exit" else 0, e, False) for e in service_events]
@@ -139,12 +155,13 @@ def compute(
 
     episodes: list[Episode] = []
     open_start: date | None = None
+    taken = False
 
     def close(end: date | None, reason: str | None) -> None:
-        nonlocal open_start
+        nonlocal open_start, taken
         assert open_start is not None
-        episodes.append(Episode(open_start, end, reason, first=not episodes))
-        open_start = None
+        episodes.append(Episode(open_start, end, reason, first=not episodes and not earlier, taken_over=taken))
+        open_start, taken = None, False
 
     for day, _, ev, synthetic in events:
         if day < arrival:
@@ -157,8 +174,10 @@ def compute(
             if run_end is not None and run_end < day:
                 steps.append(Step(run_end, "episode-eligibility-ended"))
                 close(run_end, ELIGIBILITY_ENDED)
-        if ev.event in ("intake", "resume"):
-            if ev.event == "intake" and (episodes or open_start is not None):
+        if ev.event in ("intake", "resume", TAKEOVER):
+            if ev.event == TAKEOVER and (episodes or open_start is not None or not earlier):
+                raise InputError(N_("{where}: a takeover opens the first episode in this register", where=_where(ev)))
+            if ev.event == "intake" and (episodes or earlier or open_start is not None):
                 raise InputError(
                     N_("{where}: the client was already taken in; use resume", where=_where(ev)), field="intake"
                 )
@@ -179,7 +198,7 @@ def compute(
                     ),
                     field="date",
                 )
-            open_start = day
+            open_start, taken = day, ev.event == TAKEOVER
             steps.append(Step(day, "episode-open", {"event": ev.event, "window": win.kind}))
             continue
         reason = ev.reason or "other"
@@ -197,7 +216,10 @@ def compute(
                     field="date",
                 )
             raise InputError(N_("{where}: no episode is open on that day", where=_where(ev)), field="date")
-        _cut(wins, day, reason, steps)
+        if reason in KEEPS_WINDOW:
+            steps.append(Step(day, "episode-transferred"))
+        else:
+            _cut(wins, day, reason, steps)
 
     if open_start is not None:
         run_end = _run_end(wins, open_start)
@@ -207,7 +229,7 @@ def compute(
     windows = tuple(Window(w.kind, w.start, w.end, w.ended_by) for w in wins)
     if windows:
         steps.append(Step(windows[-1].end or arrival, "eligible-until", {"open": windows[-1].end is None}))
-    return Timeline(legal, windows, tuple(episodes), tuple(steps))
+    return Timeline(legal, windows, tuple(episodes), tuple(steps), tuple(earlier))
 
 
 def eligible_grant(legal: LegalTimeline, policies: PolicyHistory) -> StatusEvent | None:

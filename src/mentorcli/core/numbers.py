@@ -15,6 +15,10 @@ WITHIN_DAYS = (0, 3660)  # `due --within`: ten years ahead
 POLICY_MONTHS = (1, 120)  # asylum_seeker_months, status_months
 POLICY_DAYS = (0, 365)  # mucenieki_stay_days
 CASELOAD = (0, 10_000)  # caseload minimums and maximums
+SUPPRESSION = (1, 99)  # suppression_threshold: report --public hides counts 1..T
+PORTS = (1024, 65535)  # `db serve --port`: not a port only root may open
+FORECAST_WEEKS = (1, 104)  # `report forecast --weeks`: two years ahead
+FAMILY = (1, 120)  # `report forecast --family-size`: at most a social worker's whole caseload
 YEARS = (1900, 2100)  # a year of a report, an event or a birth
 ROW_ID = (1, 999_999_999)  # a goal's number
 

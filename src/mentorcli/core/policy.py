@@ -16,7 +16,7 @@ from typing import Any
 
 from mentorcli.core.errors import InputError
 from mentorcli.core.messages import N_
-from mentorcli.core.numbers import CASELOAD, POLICY_DAYS, POLICY_MONTHS, parse_int
+from mentorcli.core.numbers import CASELOAD, POLICY_DAYS, POLICY_MONTHS, SUPPRESSION, parse_int
 
 UNTIL_STATUS = "until-status"
 GRANTABLE = ("refugee", "alternative", "temporary-protection")
@@ -39,6 +39,8 @@ DEFAULTS: dict[str, Any] = {
     "rate_per_social_worker": "1200.00",
     "rate_per_mentor": "900.00",
     "complexity_weights": ["1", "1.5", "2"],
+    # `report --public` hides counts from 1 to this (SPEC 10 "Publishing"; seed 004's confidentiality).
+    "suppression_threshold": 4,
 }
 INVOICE_RULES = ("per-client", "per-staff")
 MAX_AMOUNT = Decimal(1_000_000)  # EUR a rate, or a complexity weight
@@ -50,6 +52,7 @@ _BOUNDS = {
     "caseload_max_mentor": CASELOAD,
     "caseload_min_social_worker": CASELOAD,
     "caseload_min_mentor": CASELOAD,
+    "suppression_threshold": SUPPRESSION,
 }
 _MONEY_KEYS = ("rate_per_client", "rate_per_social_worker", "rate_per_mentor")
 
@@ -67,6 +70,7 @@ DESCRIPTIONS = {
     "rate_per_social_worker": "EUR per social worker on duty in a month (per-staff rule; placeholder default)",
     "rate_per_mentor": "EUR per mentor on duty in a month (per-staff rule; placeholder default)",
     "complexity_weights": "weights of complexity levels 1,2,3 (per-staff rule)",
+    "suppression_threshold": "report --public hides counts from 1 to this many persons",
 }
 
 

@@ -51,6 +51,7 @@ def rule_sentence(tl: Timeline, policies: PolicyHistory, today: date, lang: str)
 # Data words as a Latvian sentence needs them; English sentences use the CLI spelling.
 _LV_WORDS = {
     "intake": "uzņemšana",
+    "takeover": "pārņemšana",
     "resume": "atsākšana",
     "refugee": "bēgļa statuss",
     "alternative": "alternatīvais statuss",
@@ -82,6 +83,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "windows-gap": "days without eligibility from {gap_from}: an open episode ends with the asylum-seeker window; the service continues after 'client resume'",
         "episode-open": "{event}: a service episode opens in the {window} window",
         "episode-eligibility-ended": "the episode ends with its window (eligibility-ended)",
+        "episode-earlier": "served by {provider} until {end}: an earlier provider's episode, history here (counted in none of this register's figures)",
+        "episode-transferred": "exit (transferred): handed over to the next provider; the episode ends, the eligibility does not",
         "window-cut": "exit ({reason}): the {window} window ends on this day; a resume is possible only in a later window",
         "window-dropped": "{reason} ends all later eligibility: the {window} window no longer applies",
         "eligible-until": "eligible until {day} (the last day, inclusive)",
@@ -101,6 +104,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "windows-gap": "no {gap_from} tiesību nav: epizode beidzas ar patvēruma meklētāja periodu; pakalpojums turpinās pēc 'client resume'",
         "episode-open": "{event}: sākas pakalpojuma epizode ({window} periodā)",
         "episode-eligibility-ended": "epizode beidzas kopā ar periodu (eligibility-ended)",
+        "episode-earlier": "pakalpojumu sniedza {provider} līdz {end}: iepriekšējā sniedzēja epizode, šeit tikai vēsture (netiek skaitīta šī reģistra rādītājos)",
+        "episode-transferred": "izbeigšana (transferred): nodots nākamajam pakalpojuma sniedzējam; epizode beidzas, tiesības ne",
         "window-cut": "izbeigšana ({reason}): {window} periods beidzas šajā dienā; atsākt var tikai vēlākā periodā",
         "window-dropped": "{reason} izbeidz visas vēlākās tiesības: {window} periods vairs nav spēkā",
         "eligible-until": "tiesības līdz {day} (pēdējā diena ieskaitot)",

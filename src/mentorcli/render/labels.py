@@ -28,6 +28,28 @@ LABELS: dict[str, tuple[str, str]] = {
     "h:report-capacity": ("Capacity", "Kapacitāte"),
     "h:report-invoice": ("Invoice", "Rēķins"),
     "h:report-diff": ("Changes since the report was saved", "Izmaiņas kopš pārskata saglabāšanas"),
+    "h:other-countries": ("Other countries", "Citas valstis"),
+    "h:report-forecast": ("The weeks ahead", "Nākamās nedēļas"),
+    "h:family-fits": (
+        "A family of {k} can be taken in from the week of {day}.",
+        "Ģimeni (personu skaits: {k}) var uzņemt no nedēļas, kas sākas {day}.",
+    ),
+    "h:family-does-not-fit": (
+        "A family of {k} cannot be taken in within these {n} weeks.",
+        "Ģimeni (personu skaits: {k}) šo nedēļu laikā ({n}) uzņemt nevar.",
+    ),
+    "week_start": ("Week from", "Nedēļa no"),
+    "free_social_worker": ("Free places: social workers", "Brīvās vietas: sociālie darbinieki"),
+    "free_mentor": ("Free places: mentors", "Brīvās vietas: sociālie mentori"),
+    "waiting": ("Waiting", "Gaida"),
+    "freed_social_worker": ("Freed: social workers", "Atbrīvojas: sociālie darbinieki"),
+    "freed_mentor": ("Freed: mentors", "Atbrīvojas: sociālie mentori"),
+    "h:public-note": (
+        "Figures safe to publish: '<N' is a count below N; 'x' is hidden so that no hidden count can be worked "
+        "out from a total or the other figures; countries with few persons are counted together as other countries.",
+        "Publicējami skaitļi: „<N” ir skaits, mazāks par N; „x” ir paslēpts, lai neviens paslēpts skaits nebūtu "
+        "aprēķināms no kopsummas vai citiem skaitļiem; valstis ar nedaudzām personām ir saskaitītas kopā kā citas valstis.",
+    ),
     # Client
     "code": ("Case code", "Lietas kods"),
     "name": ("Name", "Vārds"),
@@ -51,6 +73,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "start": ("Start", "Sākums"),
     "end": ("End", "Beigas"),
     "end_reason": ("Reason", "Iemesls"),
+    "earlier_episodes": ("Served by earlier providers (history)", "Iepriekšējo sniedzēju epizodes (vēsture)"),
+    "provider": ("Provider", "Pakalpojuma sniedzējs"),
     # Reports
     "month": ("Month", "Mēnesis"),
     "year": ("Year", "Gads"),
@@ -64,6 +88,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "resumed": ("Resumed", "Atsākuši"),
     "continuing": ("Continuing", "Turpina"),
     "taken_over": ("Taken over", "Pārņemti"),
+    "providers": ("Persons by provider", "Personas pa pakalpojuma sniedzējiem"),
+    "served_by_several": ("Served by several providers", "Pakalpojumu sniedza vairāki sniedzēji"),
+    "unlinked": ("Records without a name (not linked)", "Ieraksti bez vārda (nesasaistīti)"),
+    "not_in_extracts": ("Not in the extracts", "Nav izrakstos"),
     "families": ("Families", "Ģimenes"),
     "individuals": ("Individuals", "Individuālas personas"),
     "women": ("Women", "Sievietes"),

@@ -8,12 +8,13 @@ singular (1, 21, 31, 101 klients); every other number, 0 and 11-19 included, the
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from mentorcli.core.dates import fmt_lv, month_end
+from mentorcli.core.disclosure import HIDDEN
 from mentorcli.core.places import MUCENIEKI, RIGA
 
 # Month names in the locative ("in July": jūlijā).
@@ -52,13 +53,43 @@ SERVICE = "sociālā darbinieka un sociālā mentora pakalpojumu"
 MUCENIEKI_CENTRE = "Patvēruma meklētāju centra „Mucenieki”"
 
 
-def singular(n: int) -> bool:
-    return n % 10 == 1 and n % 100 != 11
+class Hidden(Exception):
+    """A figure a published report hides as ``x``: the words that would state it are left out."""
 
 
-def count(n: int, forms: tuple[str, str]) -> str:
-    """``21 bērns``, ``22 bērni``, ``11 bērni``."""
+Figure = int | str  # a count, or in a published report the mark of a hidden one ("<5", "x")
+
+
+def singular(n: Figure) -> bool:
+    return isinstance(n, int) and n % 10 == 1 and n % 100 != 11
+
+
+def count(n: Figure, forms: tuple[str, str]) -> str:
+    """``21 bērns``, ``22 bērni``, ``11 bērni``; ``mazāk nekā 5 bērni`` for a hidden small count."""
+    if isinstance(n, str):
+        if not n.startswith("<"):
+            raise Hidden(n)
+        return f"mazāk nekā {n[1:]} {forms[1]}"
     return f"{n} {forms[0] if singular(n) else forms[1]}"
+
+
+def _some(*items: tuple[Figure, tuple[str, str]]) -> list[str]:
+    """The counts that may be stated, in order; hidden ones left out."""
+    out = []
+    for n, forms in items:
+        try:
+            out.append(count(n, forms))
+        except Hidden:
+            continue
+    return out
+
+
+def _unless_hidden(sentences: list[str], make: Callable[[], str]) -> None:
+    """Add the sentence unless it would state a hidden figure."""
+    try:
+        sentences.append(make())
+    except Hidden:
+        return
 
 
 def _join(parts: list[str]) -> str:
@@ -78,56 +109,65 @@ def month_paragraph(fig: Mapping[str, Any]) -> str:
         sentences.append(
             f"{when[0].upper()}{when[1:]} {who} nodrošināja sociālā darbinieka un sociālā mentora pakalpojumu."
         )
+    kinds = _some((fig["women"], WOMAN), (fig["men"], MAN), (fig["children"], CHILD))
     sentences.append(
-        f"Sociālā darbinieka un sociālā mentora pakalpojumu {when} saņēma {count(fig['served'], CLIENT)}, no tiem "
-        + _join([count(fig["women"], WOMAN), count(fig["men"], MAN), count(fig["children"], CHILD)])
+        f"Sociālā darbinieka un sociālā mentora pakalpojumu {when} saņēma {count(fig['served'], CLIENT)}"
+        + (", no tiem " + _join(kinds) if kinds else "")
         + "."
     )
-    places = dict(fig["by_residence"])
-    where = [
-        (places.pop(MUCENIEKI, 0), "Patvēruma meklētāju centrā „Mucenieki”"),
-        (places.pop(RIGA, 0), "Rīgā"),
-        (sum(places.values()), "citur Latvijā"),
+    places = fig["by_residence"]
+    centre, riga = places.get(MUCENIEKI, 0), places.get(RIGA, 0)
+    # Everyone served lives somewhere: elsewhere is what the two named places leave of the total.
+    elsewhere = fig["served"] - centre - riga if isinstance(centre, int) and isinstance(riga, int) else HIDDEN
+    stated = [
+        (n, place)
+        for n, place in (
+            (centre, "Patvēruma meklētāju centrā „Mucenieki”"),
+            (riga, "Rīgā"),
+            (elsewhere, "citur Latvijā"),
+        )
+        if n and n != HIDDEN
     ]
-    parts = [
-        f"{count(n, CLIENT)}{' dzīvoja' if not i else ''} {place}"
-        for i, (n, place) in enumerate(w for w in where if w[0])
-    ]
+    parts = [f"{count(n, CLIENT)}{' dzīvoja' if not i else ''} {place}" for i, (n, place) in enumerate(stated)]
     if parts:
         sentences.append(_join(parts) + ".")
     sentences.append(_decisions(fig["decisions"], when))
-    sentences.append(
-        f"Uz {fmt_lv(month_end(first))}. Administratīvās tiesas lēmumu pēc pārsūdzēta PMLP lēmuma gaida "
-        f"{count(fig['awaiting_court'], CLIENT)}."
+    _unless_hidden(
+        sentences,
+        lambda: (
+            f"Uz {fmt_lv(month_end(first))}. Administratīvās tiesas lēmumu pēc pārsūdzēta PMLP lēmuma gaida "
+            f"{count(fig['awaiting_court'], CLIENT)}."
+        ),
     )
     return " ".join(sentences)
 
 
-def _decisions(d: Mapping[str, int], when: str) -> str:
-    given = []
-    if d.get("refugee"):
-        given.append(f"bēgļa statusu {count(d['refugee'], CLIENT_DATIVE)}")
-    if d.get("alternative"):
-        given.append(f"alternatīvo statusu {count(d['alternative'], CLIENT_DATIVE)}")
-    if d.get("temporary-protection"):
-        given.append(f"pagaidu aizsardzību {count(d['temporary-protection'], CLIENT_DATIVE)}")
+def _decisions(d: Mapping[str, Figure], when: str) -> str:
+    """A decision hidden as ``x`` is left out; "nobody" is said only of decisions known to be none."""
+
+    def stated(key: str, forms: tuple[str, str], words: str) -> list[str]:
+        return [f"{words}{c}" for c in _some((d[key], forms))] if d.get(key) else []
+
+    given = [
+        *stated("refugee", CLIENT_DATIVE, "bēgļa statusu "),
+        *stated("alternative", CLIENT_DATIVE, "alternatīvo statusu "),
+        *stated("temporary-protection", CLIENT_DATIVE, "pagaidu aizsardzību "),
+    ]
     parts = []
     if given:
         parts.append(f"{when[0].upper()}{when[1:]} PMLP piešķīra " + _join(given) + ".")
-    if d.get("refused"):
-        parts.append(f"PMLP atteikumu par statusa piešķiršanu saņēma {count(d['refused'], CLIENT)}.")
-    court = []
-    if d.get("court-positive"):
-        court.append(f"pozitīvu – {count(d['court-positive'], CLIENT)}")
-    if d.get("court-negative"):
-        court.append(f"negatīvu – {count(d['court-negative'], CLIENT)}")
+    refused = stated("refused", CLIENT, "")
+    if refused:
+        parts.append(f"PMLP atteikumu par statusa piešķiršanu saņēma {refused[0]}.")
+    court = [*stated("court-positive", CLIENT, "pozitīvu – "), *stated("court-negative", CLIENT, "negatīvu – ")]
     if court:
         parts.append("Administratīvās tiesas lēmumu saņēma: " + _join(court) + ".")
-    else:
+    elif not d.get("court-positive") and not d.get("court-negative"):
         parts.append(f"Administratīvās tiesas lēmumu {when} nesaņēma neviens klients.")
-    if d.get("final-refusal"):
-        parts.append(f"Galīgais lēmums par atteikumu stājās spēkā {count(d['final-refusal'], CLIENT_DATIVE)}.")
-    if not given and not d.get("refused"):
+    final = stated("final-refusal", CLIENT_DATIVE, "")
+    if final:
+        parts.append(f"Galīgais lēmums par atteikumu stājās spēkā {final[0]}.")
+    if not any(d.get(k) for k in ("refugee", "alternative", "temporary-protection", "refused")):
         parts.insert(0, f"PMLP lēmumu {when} nesaņēma neviens klients.")
     return " ".join(parts)
 
@@ -137,7 +177,9 @@ def whole(x: float) -> int:
     return int(Decimal(str(x)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def _pct(x: float | None) -> str:
+def _pct(x: float | str | None) -> str:
+    if isinstance(x, str):
+        raise Hidden(x)
     return f"~{whole(x)} %" if x is not None else ""
 
 
@@ -147,30 +189,39 @@ def year_paragraph(fig: Mapping[str, Any]) -> str:
     if not fig["unique_persons"]:
         return f"{y}. gadā {SERVICE} nesaņēma neviena persona."
     shares = fig["shares"]
+    first_time = _some((fig["first_time"], PERSON_DATIVE))
     sentences = [
         f"{y}. gadā sociālie darbinieki un sociālie mentori sniedza atbalstu {count(fig['unique_persons'], PERSON_DATIVE)}"
-        f" – patvēruma meklētājiem, bēgļiem un personām ar alternatīvo statusu, t.sk. "
-        f"{count(fig['first_time'], PERSON_DATIVE)}, kas pirmreizēji {y}. gadā uzsāka saņemt šo pakalpojumu."
+        " – patvēruma meklētājiem, bēgļiem un personām ar alternatīvo statusu"
+        + "".join(f", t.sk. {n}, kas pirmreizēji {y}. gadā uzsāka saņemt šo pakalpojumu" for n in first_time)
+        + "."
     ]
     rel, ind = fig["by_route"]["relocation"], fig["by_route"]["independent"]
-    sentences.append(
-        f"No tām {count(rel, PERSON)} ({_pct(shares['relocation'])}) ir pārvietot{'a' if singular(rel) else 'as'} "
-        f"ES pārvietošanas programmā un {count(ind, PERSON)} ({_pct(shares['independent'])}) ir "
-        f"ieradu{'sies' if singular(ind) else 'šās'} Latvijā patstāvīgi."
+    _unless_hidden(
+        sentences,
+        lambda: (
+            f"No tām {count(rel, PERSON)} ({_pct(shares['relocation'])}) ir pārvietot{'a' if singular(rel) else 'as'} "
+            f"ES pārvietošanas programmā un {count(ind, PERSON)} ({_pct(shares['independent'])}) ir "
+            f"ieradu{'sies' if singular(ind) else 'šās'} Latvijā patstāvīgi."
+        ),
     )
-    sentences.append(
-        f"Bērnu skaits sastādīja {_pct(shares['children'])} no kopējā apkalpoto personu skaita, sieviešu skaits – "
-        f"{_pct(shares['women'])}, vīriešu skaits – {_pct(shares['men'])}."
+    _unless_hidden(
+        sentences,
+        lambda: (
+            f"Bērnu skaits sastādīja {_pct(shares['children'])} no kopējā apkalpoto personu skaita, sieviešu skaits – "
+            f"{_pct(shares['women'])}, vīriešu skaits – {_pct(shares['men'])}."
+        ),
     )
     ages = [
         f"{who} vidējais vecums – {count(whole(age), YEARS)}"
         for who, age in (("vīriešu", fig["average_age"]["men"]), ("sieviešu", fig["average_age"]["women"]))
-        if age is not None
+        if isinstance(age, float)
     ]
     if ages:
         text = _join(ages)
         sentences.append(f"{text[0].upper()}{text[1:]}.")
-    staff = {k: whole(v) for k, v in fig["staff_average"].items()}
+    # Over extracts there is no staff (SPEC 10, not_in_extracts): the sentence is left out.
+    staff = {k: whole(v) for k, v in fig.get("staff_average", {"social_workers": 0, "mentors": 0}).items()}
     if staff["social_workers"] or staff["mentors"]:
         who = _join([count(staff["social_workers"], SOCIAL_WORKER), count(staff["mentors"], MENTOR)])
         sentences.append(f"Pakalpojumu vidēji gadā nodrošināja {who}.")
@@ -223,20 +274,26 @@ def population_paragraph(fig: Mapping[str, Any]) -> str:
     day = fmt_lv(fig["on"])
     out = fig["outside_mucenieki"]
     n = out["persons"]
-    if not n:
+    if n == HIDDEN:
+        first = ""
+    elif not n:
         first = (
             f"Uz {day}. ārpus {MUCENIEKI_CENTRE} Latvijā nedzīvoja neviena persona, "
             f"kura saņēma vai bija saņēmusi {SERVICE}."
         )
     else:
         one = singular(n)
-        households = [
-            count(k, forms) for k, forms in ((out["families"], FAMILY), (out["individuals"], INDIVIDUAL)) if k
-        ]
+        households = _some(
+            *((k, forms) for k, forms in ((out["families"], FAMILY), (out["individuals"], INDIVIDUAL)) if k)
+        )
         first = (
             f"Uz {day}. Latvijā (ārpus {MUCENIEKI_CENTRE}) dzīvoja {count(n, PERSON)}, "
             f"{'kura' if one else 'kuras'} saņēma vai {'kura' if one else 'kuras'} bija "
-            f"{'saņēmusi' if one else 'saņēmušas'} sociālā darbinieka un sociālā mentora pakalpojumus, "
-            f"proti, {_join(households)}."
+            f"{'saņēmusi' if one else 'saņēmušas'} sociālā darbinieka un sociālā mentora pakalpojumus"
+            + (f", proti, {_join(households)}." if households else ".")
         )
-    return f"{first} Kopā Latvijā dzīvoja {count(fig['persons'], PERSON)}, no kurām {fig['served_now']} tajā dienā saņēma šo pakalpojumu."
+    now = fig["served_now"]
+    today = (
+        "" if now == HIDDEN else f", no kurām {str(now).replace('<', 'mazāk nekā ')} tajā dienā saņēma šo pakalpojumu"
+    )
+    return f"{first} Kopā Latvijā dzīvoja {count(fig['persons'], PERSON)}{today}.".strip()

@@ -23,6 +23,8 @@ Rows = list[list[Cell]]
 
 def _xlsx_value(value: Any) -> Any:
     """Numbers as numbers, ISO dates as date cells, months as their first day; the rest as text."""
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)  # as the CSV writes a list (``not_in_extracts``)
     if isinstance(value, str):
         if _DECIMAL.match(value):
             return float(value)

@@ -19,6 +19,7 @@ from typing import Any
 
 from mentorcli.core.countries import country_name
 from mentorcli.core.dates import fmt_lv
+from mentorcli.core.disclosure import OTHER
 from mentorcli.core.places import place_name
 from mentorcli.render.labels import label
 
@@ -101,7 +102,7 @@ def text_cell(value: str) -> str:
 def key_label(section: str, key: str, lang: str) -> str:
     """A row label inside a section: a country's or a place's name, else the key's label."""
     if section == "by_country":
-        return country_name(key, lang)
+        return label("h:other-countries", lang) if key == OTHER else country_name(key, lang)
     if section == "by_residence":
         return place_name(key)
     if section == "monthly":
@@ -129,9 +130,14 @@ def _pairs(section: str, data: Mapping[str, Any], lang: str) -> list[list[str]]:
     items = list(data.items())
     if section in BREAKDOWNS:
         items = sorted(
-            ((k, v) for k, v in items if v), key=lambda kv: (-kv[1], key_label(section, kv[0], lang).casefold())
+            ((k, v) for k, v in items if v), key=lambda kv: (-_size(kv[1]), key_label(section, kv[0], lang).casefold())
         )
     return [[_cap(key_label(section, k, lang)), cell(v, lang, k)] for k, v in items]
+
+
+def _size(v: Any) -> float:
+    """A hidden figure of a published report (a mark, not a number) sorts after the figures shown."""
+    return v if _is_number(v) else -1
 
 
 def _cap(text: str) -> str:
@@ -257,15 +263,20 @@ def client_screen(view: Mapping[str, Any], lang: str) -> Screen:
         [cell(e["start"], lang), cell(e["end"], lang), cell(e["end_reason"], lang, "end_reason")]
         for e in view["episodes"]
     ]
-    return Screen(
-        view["code"],
-        [
-            Section(label("h:client", lang), pairs(who)),
-            Section(label("h:status", lang), pairs(status)),
-            Section(label("windows", lang), windows, [_cap(label(k, lang)) for k in ("kind", "start", "end")]),
-            Section(label("episodes", lang), episodes, [_cap(label(k, lang)) for k in ("start", "end", "end_reason")]),
-        ],
-    )
+    sections = [
+        Section(label("h:client", lang), pairs(who)),
+        Section(label("h:status", lang), pairs(status)),
+        Section(label("windows", lang), windows, [_cap(label(k, lang)) for k in ("kind", "start", "end")]),
+        Section(label("episodes", lang), episodes, [_cap(label(k, lang)) for k in ("start", "end", "end_reason")]),
+    ]
+    if "earlier_episodes" in view:
+        earlier = [
+            [e["provider"], cell(e["start"], lang), cell(e["end"], lang), cell(e["end_reason"], lang, "end_reason")]
+            for e in view["earlier_episodes"]
+        ]
+        headers = [_cap(label(k, lang)) for k in ("provider", "start", "end", "end_reason")]
+        sections.append(Section(label("earlier_episodes", lang), earlier, headers))
+    return Screen(view["code"], sections)
 
 
 # --- screens to text ---------------------------------------------------------------------------------
@@ -363,4 +374,4 @@ def _rich(screen: Screen, terminal: bool) -> str:
 
 
 def _numeric_column(rows: list[list[str]]) -> bool:
-    return all(re.fullmatch(r"-?[0-9]+([.,][0-9]+)?", r[1]) for r in rows)
+    return all(re.fullmatch(r"-?[0-9]+([.,][0-9]+)?|<[0-9]+|x", r[1]) for r in rows)

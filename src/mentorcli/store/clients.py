@@ -14,7 +14,7 @@ from typing import Any
 
 from mentorcli.core import clients as fields
 from mentorcli.core.clients import Client
-from mentorcli.core.eligibility import Episode, ServiceEvent, Timeline, Window, compute
+from mentorcli.core.eligibility import TAKEOVER, Episode, ServiceEvent, Timeline, Window, compute
 from mentorcli.core.errors import InputError, NotFound
 from mentorcli.core.events import check_event
 from mentorcli.core.legal import STATUS_EVENTS, LegalTimeline, StatusEvent
@@ -23,7 +23,7 @@ from mentorcli.store import personal
 from mentorcli.store.db import day_or_none, iso_or_none
 from mentorcli.store.register import Register
 
-SERVICE = ("intake", "resume", "exit")
+SERVICE = ("intake", "resume", TAKEOVER, "exit")
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ class Record:
     status_events: tuple[StatusEvent, ...]
     service_events: tuple[ServiceEvent, ...]
     moves: tuple[Move, ...]
+    earlier: tuple[Episode, ...] = ()  # served by earlier providers before a takeover (store.handover)
 
     def residence_on(self, day: date) -> str:
         where = self.client.residence
@@ -68,7 +69,7 @@ def record_by_id(reg: Register, cid: int) -> Record:
     events = reg.conn.execute(
         "SELECT client_id, date, event, value FROM current_events WHERE client_id = ? ORDER BY date, id", (cid,)
     )
-    return _record(row, events)
+    return _record(row, events, earlier_episodes(reg, f"= {int(cid)}").get(cid, ()))
 
 
 def records(reg: Register, where: str = "", params: Sequence[Any] | Mapping[str, Any] = ()) -> Iterator[Record]:
@@ -83,19 +84,35 @@ def records(reg: Register, where: str = "", params: Sequence[Any] | Mapping[str,
     sql = f"SELECT client_id, date, event, value FROM current_events {chosen} ORDER BY client_id, date, id"
     for e in rows.execute(sql, params):
         events.setdefault(e[0], []).append(e)
+    earlier = earlier_episodes(reg, f"IN (SELECT c.id FROM clients c WHERE {where})" if where else "", params)
     sql = f"{_WITH_PERSONAL} {'WHERE ' + where if where else ''} ORDER BY c.code"
     for row in reg.conn.execute(sql, params):
-        yield _record(row, events.get(row["id"], ()))
+        yield _record(row, events.get(row["id"], ()), earlier.get(row["id"], ()))
 
 
-def _record(row: sqlite3.Row, events: Iterable[Sequence[Any]]) -> Record:
+def earlier_episodes(
+    reg: Register, chosen: str = "", params: Sequence[Any] | Mapping[str, Any] = ()
+) -> dict[int, tuple[Episode, ...]]:
+    """Episodes other providers served, by client id; ``chosen`` narrows ``client_id`` (``= 7``, ``IN (…)``)."""
+    out: dict[int, list[Episode]] = {}
+    where = f"WHERE client_id {chosen}" if chosen else ""
+    for cid, provider, start, end, reason in reg.conn.execute(
+        f'SELECT client_id, provider, start, "end", end_reason FROM earlier_episodes {where} ORDER BY client_id, start',
+        params,
+    ):
+        seen = out.setdefault(cid, [])
+        seen.append(Episode(date.fromisoformat(start), day_or_none(end), reason, not seen, provider=provider))
+    return {cid: tuple(eps) for cid, eps in out.items()}
+
+
+def _record(row: sqlite3.Row, events: Iterable[Sequence[Any]], earlier: tuple[Episode, ...] = ()) -> Record:
     """The client's row and their events (client id, date, event, value) in date order."""
     status: list[StatusEvent] = []
     service: list[ServiceEvent] = []
     moves: list[Move] = []
     for _, text, event, value in events:
         _sort_event(text, event, value, status, service, moves)
-    return Record(_client(row), tuple(status), tuple(service), tuple(moves))
+    return Record(_client(row), tuple(status), tuple(service), tuple(moves), earlier)
 
 
 def _sort_event(
@@ -119,6 +136,7 @@ class History:
     arrived: date
     status_events: tuple[StatusEvent, ...]
     service_events: tuple[ServiceEvent, ...]
+    earlier: tuple[Episode, ...]
 
 
 def histories(reg: Register) -> Iterator[History]:
@@ -131,17 +149,18 @@ def histories(reg: Register) -> Iterator[History]:
     ORDER BY c.code, e.date, e.id
     """
     moves: list[Move] = []  # none: moves are not read
+    earlier = earlier_episodes(reg)
     for (cid, code, arrived), group in groupby(rows.execute(sql), itemgetter(0, 1, 2)):
         status: list[StatusEvent] = []
         service: list[ServiceEvent] = []
         for *_, text, event, value in group:
             if text is not None:
                 _sort_event(text, event, value, status, service, moves)
-        yield History(cid, code, date.fromisoformat(arrived), tuple(status), tuple(service))
+        yield History(cid, code, date.fromisoformat(arrived), tuple(status), tuple(service), earlier.get(cid, ()))
 
 
 def timeline(reg: Register, rec: Record) -> Timeline:
-    return compute(rec.client.arrived, rec.status_events, rec.service_events, reg.policies)
+    return compute(rec.client.arrived, rec.status_events, rec.service_events, reg.policies, rec.earlier)
 
 
 def add_client(reg: Register, client: Client, intake: date | None) -> int:
@@ -150,12 +169,7 @@ def add_client(reg: Register, client: Client, intake: date | None) -> int:
     if reg.conn.execute("SELECT 1 FROM clients WHERE code = ?", (client.code,)).fetchone():
         raise InputError(N_("'{value}' is already in the register", value=client.code), field="code")
     values = _columns(client)
-    cur = reg.conn.execute(
-        f"INSERT INTO clients ({', '.join(values)}, created) VALUES ({', '.join('?' * len(values))}, ?)",
-        (*values.values(), datetime.now(UTC).isoformat(timespec="seconds")),
-    )
-    cid = int(cur.lastrowid or 0)
-    personal.set_client(reg, cid, client.name, client.languages)
+    cid = insert_client(reg, client)
     reg.audit("add", "clients", client.code, {**values, "name": client.name, "languages": client.languages})
     if intake is not None:
         try:
@@ -166,6 +180,18 @@ def add_client(reg: Register, client: Client, intake: date | None) -> int:
             raise InputError(e.reason, field="intake") from None
     else:
         refresh(reg, record_by_id(reg, cid))
+    return cid
+
+
+def insert_client(reg: Register, client: Client, cid: int | None = None) -> int:
+    """Write the client's row and personal data, unchecked: callers check and audit."""
+    values = _columns(client)
+    cur = reg.conn.execute(
+        f"INSERT INTO clients (id, {', '.join(values)}, created) VALUES (?, {', '.join('?' * len(values))}, ?)",
+        (cid, *values.values(), datetime.now(UTC).isoformat(timespec="seconds")),
+    )
+    cid = int(cur.lastrowid or 0)
+    personal.set_client(reg, cid, client.name, client.languages)
     return cid
 
 
@@ -352,9 +378,9 @@ def refresh(reg: Register, rec: Record) -> Timeline:
         [(cid, i, w.kind, w.start.isoformat(), iso_or_none(w.end), w.ended_by) for i, w in enumerate(tl.windows)],
     )
     reg.conn.executemany(
-        "INSERT INTO episodes (client_id, seq, start, end, end_reason, first) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO episodes (client_id, seq, start, end, end_reason, first, taken_over) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
-            (cid, i, e.start.isoformat(), iso_or_none(e.end), e.end_reason, int(e.first))
+            (cid, i, e.start.isoformat(), iso_or_none(e.end), e.end_reason, int(e.first), int(e.taken_over))
             for i, e in enumerate(tl.episodes)
         ],
     )
@@ -376,11 +402,11 @@ def stored_spans(reg: Register, ids: Iterable[int]) -> dict[int, tuple[list[Wind
         ):
             out[r[0]][0].append(Window(r[1], date.fromisoformat(r[2]), day_or_none(r[3]), r[4]))
         for r in rows.execute(
-            f'SELECT client_id, start, "end", end_reason, first FROM episodes WHERE client_id IN ({marks}) '
+            f'SELECT client_id, start, "end", end_reason, first, taken_over FROM episodes WHERE client_id IN ({marks}) '
             "ORDER BY client_id, seq",
             chunk,
         ):
-            out[r[0]][1].append(Episode(date.fromisoformat(r[1]), day_or_none(r[2]), r[3], bool(r[4])))
+            out[r[0]][1].append(Episode(date.fromisoformat(r[1]), day_or_none(r[2]), r[3], bool(r[4]), bool(r[5])))
     return out
 
 
@@ -394,7 +420,10 @@ def stored_timelines(reg: Register, recs: Sequence[Record]) -> Iterator[tuple[Re
     spans = stored_spans(reg, (r.client.id or 0 for r in recs))
     for r in recs:
         windows, episodes = spans[r.client.id or 0]
-        yield r, Timeline(LegalTimeline(r.client.arrived, r.status_events), tuple(windows), tuple(episodes), ())
+        yield (
+            r,
+            Timeline(LegalTimeline(r.client.arrived, r.status_events), tuple(windows), tuple(episodes), (), r.earlier),
+        )
 
 
 def codes(reg: Register, where: str = "", params: dict[str, Any] | None = None) -> list[str]:

@@ -13,6 +13,13 @@ from mentorcli.store.clients import record_by_id, stored_spans
 from mentorcli.store.db import overlaps
 from mentorcli.store.register import Register
 
+# Clients whose latest episode up to today ended with a handover to the next provider.
+_HANDED_OVER = (
+    "SELECT client_id FROM episodes e WHERE end_reason = 'transferred' AND \"end\" <= :t "
+    "AND NOT EXISTS (SELECT 1 FROM episodes later WHERE later.client_id = e.client_id AND later.seq > e.seq "
+    "AND later.start <= :t)"
+)
+
 
 def due_facts(reg: Register, within: int) -> tuple[list[ClientFacts], list[OpenGoal], list[StaffLoad]]:
     """The facts ``core.due`` needs, read only for the clients that could have something due."""
@@ -20,6 +27,9 @@ def due_facts(reg: Register, within: int) -> tuple[list[ClientFacts], list[OpenG
     t, l_ = today.isoformat(), last.isoformat()
     served = {r[0] for r in reg.conn.execute(f"SELECT client_id FROM episodes WHERE {overlaps(':t', ':t')}", {"t": t})}
     eligible = {r[0] for r in reg.conn.execute(f"SELECT client_id FROM windows WHERE {overlaps(':t', ':t')}", {"t": t})}
+    # Handed over to the next provider: nothing of theirs falls due here any more.
+    handed = {r[0] for r in reg.conn.execute(_HANDED_OVER, {"t": t})}
+    eligible -= handed
     assigned = {
         r["client_id"]
         for r in reg.conn.execute(f"SELECT client_id, worker_id, mentor_id FROM ({PERIODS}) WHERE {ON_DAY}", {"day": t})
@@ -42,7 +52,7 @@ def due_facts(reg: Register, within: int) -> tuple[list[ClientFacts], list[OpenG
         for cid, (wins, eps) in stored_spans(reg, eligible - served).items()
         if (n := not_served_on(today, wins, eps))
     }
-    wanted = sorted(served | set(ends) | set(grants) | set(left_out))
+    wanted = sorted((served | set(ends) | set(grants) | set(left_out)) - handed)
     marks = ",".join("?" * len(wanted))
     codes = dict(reg.conn.execute(f"SELECT id, code FROM clients WHERE id IN ({marks})", wanted).fetchall())
     clients = []
@@ -64,10 +74,11 @@ def due_facts(reg: Register, within: int) -> tuple[list[ClientFacts], list[OpenG
     goals = [
         OpenGoal(r["id"], r["code"], r["area"], date.fromisoformat(r["due"]))
         for r in reg.conn.execute(
-            "SELECT g.id, g.area, g.due, c.code FROM goals g JOIN clients c ON c.id = g.client_id "
+            "SELECT g.id, g.client_id, g.area, g.due, c.code FROM goals g JOIN clients c ON c.id = g.client_id "
             "WHERE g.state = 'open' AND g.due < ?",
             (t,),
         )
+        if r["client_id"] not in handed
     ]
     loads = [StaffLoad(r["staff"], r["role"], r["load"], r["minimum"], r["maximum"]) for r in caseload(reg, today)]
     return clients, goals, loads

@@ -209,19 +209,22 @@ def _timeline_problems(reg: Register, progress: Callable[[int], None] | None) ->
         'SELECT client_id, kind, start, "end", ended_by FROM windows ORDER BY client_id, seq'
     ):
         windows.setdefault(cid, []).append(tuple(window))
-    episodes: dict[int, list[tuple[str, str | None, str | None, int]]] = {}
+    episodes: dict[int, list[tuple[str, str | None, str | None, int, int]]] = {}
     for cid, *episode in rows.execute(
-        'SELECT client_id, start, "end", end_reason, first FROM episodes ORDER BY client_id, seq'
+        'SELECT client_id, start, "end", end_reason, first, taken_over FROM episodes ORDER BY client_id, seq'
     ):
         episodes.setdefault(cid, []).append(tuple(episode))
     problems, policies = [], reg.policies
     for done, h in enumerate(histories(reg), 1):
         try:
-            tl = compute(h.arrived, h.status_events, h.service_events, policies)
+            tl = compute(h.arrived, h.status_events, h.service_events, policies, h.earlier)
         except MentorError as e:
             problems.append(Problem(N_("{code}: {problem}", code=h.code, problem=e.as_message())))
             continue
-        derived = [(e.start.isoformat(), iso_or_none(e.end), e.end_reason, int(e.first)) for e in tl.episodes]
+        derived = [
+            (e.start.isoformat(), iso_or_none(e.end), e.end_reason, int(e.first), int(e.taken_over))
+            for e in tl.episodes
+        ]
         if episodes.get(h.id, []) != derived:
             problems.append(
                 Problem(

@@ -359,6 +359,57 @@ def _event_versions(db: Database) -> None:
     conn.execute("CREATE VIEW current_events AS SELECT * FROM events WHERE withdrawn_on IS NULL")
 
 
+def _handover(db: Database) -> None:
+    """Clients handed over between providers (SPEC 9, issue 21).
+
+    ``earlier_episodes``: what earlier providers served a taken-over client, kept as history.
+    ``event_provenance``: where and when a taken-over event was first recorded.
+    ``handovers``: each handover file written (``out``) or taken over (``in``), by the SHA-256 of
+    its bytes, so that a file taken over twice is recognised. Derived episodes learn whether a
+    takeover opened them.
+    """
+    db.execute("ALTER TABLE episodes ADD COLUMN taken_over INTEGER NOT NULL DEFAULT 0")
+    db.table("earlier_episodes").create(
+        {
+            "id": int,
+            "client_id": int,
+            "provider": str,
+            "start": str,
+            "end": str,
+            "end_reason": str,
+            "audit_id": int,
+        },
+        pk="id",
+        foreign_keys=[("client_id", "clients", "id"), ("audit_id", "audit", "id")],
+        not_null=["client_id", "provider", "start"],
+    )
+    db.table("earlier_episodes").create_index(["client_id"])
+    db.table("handovers").create(
+        {
+            "id": int,
+            "direction": str,
+            "sha256": str,
+            "provider": str,
+            "handed_on": str,
+            "applied_on": str,
+            "clients": int,
+            "audit_id": int,
+        },
+        pk="id",
+        foreign_keys=[("audit_id", "audit", "id")],
+        not_null=["direction", "sha256", "provider", "handed_on", "applied_on", "clients"],
+    )
+    db.table("handovers").create_index(["sha256", "direction"], unique=True)
+    # A taken-over event is recorded here on the day of the takeover; the day it entered the
+    # previous provider's register is kept as provenance (SPEC 10).
+    db.table("event_provenance").create(
+        {"event_uid": str, "provider": str, "recorded_on": str, "audit_id": int},
+        pk="event_uid",
+        foreign_keys=[("audit_id", "audit", "id")],
+        not_null=["provider"],
+    )
+
+
 MIGRATIONS: list[tuple[str, Step]] = [
     ("0001_register", _register),
     ("0002_casework", _casework),
@@ -370,6 +421,7 @@ MIGRATIONS: list[tuple[str, Step]] = [
     ("0008_report_indexes", _report_indexes),
     ("0009_settings", _settings),
     ("0010_event_versions", _event_versions),
+    ("0015_handover", _handover),
 ]
 # What a step could not do, told to whoever runs the command that applies it.
 NOTICES: dict[str, Callable[[sqlite3.Connection], list[str]]] = {"0005_place_keys": unmapped}

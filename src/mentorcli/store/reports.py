@@ -34,6 +34,11 @@ def client_facts(reg: Register, first: date, last: date) -> list[ClientFacts]:
     return _facts(reg, _SERVED, params)
 
 
+def served_up_to(reg: Register, last: date) -> list[ClientFacts]:
+    """The facts of every client served on or before ``last`` (``funder extract``)."""
+    return _facts(reg, "SELECT client_id FROM episodes WHERE start <= :end", {"end": min(last, reg.today).isoformat()})
+
+
 _FACT_EVENTS = "event IN ('granted', 'refused', 'appealed', 'court', 'final-refusal', 'move')"
 _LEFT_LATVIA = "(event = 'exit' AND value = 'left-latvia')"
 _CLIENT_COLUMNS = "id, code, sex, born, country, route, family, residence, arrived"
@@ -50,7 +55,8 @@ def population_facts(reg: Register, on: date) -> Iterator[ClientFacts]:
     conn = reg.conn
     params = {"on": on.isoformat(), "end": min(on, reg.today).isoformat()}
     episodes = conn.execute(
-        'SELECT client_id, start, "end", end_reason, first FROM episodes WHERE start <= :end ORDER BY client_id, seq',
+        'SELECT client_id, start, "end", end_reason, first, taken_over FROM episodes WHERE start <= :end '
+        "ORDER BY client_id, seq",
         params,
     )
     events = groupby(
@@ -71,7 +77,7 @@ def population_facts(reg: Register, on: date) -> Iterator[ClientFacts]:
 
 
 def _episode(r: Sequence[Any]) -> Episode:
-    return Episode(date.fromisoformat(r[1]), day_or_none(r[2]), r[3], bool(r[4]))
+    return Episode(date.fromisoformat(r[1]), day_or_none(r[2]), r[3], bool(r[4]), bool(r[5]))
 
 
 def _facts(reg: Register, clients: str, params: dict[str, str]) -> list[ClientFacts]:
@@ -79,7 +85,7 @@ def _facts(reg: Register, clients: str, params: dict[str, str]) -> list[ClientFa
     conn = reg.conn
     episodes: dict[int, list[Episode]] = defaultdict(list)
     for r in conn.execute(
-        f'SELECT client_id, start, "end", end_reason, first FROM episodes WHERE client_id IN ({clients}) '
+        f'SELECT client_id, start, "end", end_reason, first, taken_over FROM episodes WHERE client_id IN ({clients}) '
         "ORDER BY client_id, seq",
         params,
     ):
