@@ -45,3 +45,23 @@ def test_client_list_shows_what_client_show_derives(run: Run, tmp_path: Path) ->
     for row in rows[:40]:
         shown = run(*base, "client", "show", row["code"], "--format", "json").json()
         assert {k: shown[k] for k in row} == row
+
+
+def test_a_client_taken_over_is_listed_as_shown_and_checked(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The earlier providers' episodes come with the stored timeline too, and db check derives with them.
+    from test_handover import HANDED_ON, PASS, _old
+
+    monkeypatch.setenv("MENTORCLI_PASSPHRASE", PASS)
+    old, new, handed = tmp_path / "lsk.db", tmp_path / "dm.db", tmp_path / "handover.enc"
+    _old(run, old)
+    run("--db", old, "--today", HANDED_ON, "db", "handover", handed, "--on", HANDED_ON, "--provider", "LSK")
+    run("--db", new, "--today", "2017-02-01", "db", "takeover", handed)
+    base = ("--db", str(new), "--today", "2017-03-01")
+    rows = run(*base, "client", "list", "--served-in", "2017-02", "--format", "json").json()
+    assert [r["code"] for r in rows] == ["LSK-1", "LSK-2"] and rows[0]["earlier_episodes"]
+    for row in rows:
+        shown = run(*base, "client", "show", row["code"], "--format", "json").json()
+        assert {k: shown[k] for k in row} == row
+    assert run(*base, "db", "check").out.strip() == "ok"
