@@ -1,6 +1,7 @@
 """Run the speed targets of issues 7 and 18 side by side and print each median with its ratio to the anchor.
 
     python benchmarks/run.py [--clients 100000] [--runs 5] [--scaling 10000,100000,1000000] [--work DIR]
+                             [--only encrypted]
 
 Not a timed test: a benchmark a person runs on a quiet machine; its output goes in the README.
 """
@@ -48,9 +49,41 @@ def median(cmd: list[str], env: dict[str, str], runs: int, setup: object = None)
         if callable(setup):
             setup()
         times.append(timed(cmd, env))
+    return _median(times)
+
+
+def _median(times: list[Timing]) -> Timing:
     return Timing(
         statistics.median(t.wall for t in times), statistics.median(t.cpu for t in times), max(t.rss for t in times)
     )
+
+
+def paired(cmd: list[str], first: dict[str, str], second: dict[str, str], runs: int) -> tuple[Timing, Timing]:
+    """``cmd`` in two environments, run by turns: a neighbour's load falls on both alike."""
+    a, b = [], []
+    for _ in range(runs):
+        a.append(timed(cmd, first))
+        b.append(timed(cmd, second))
+    return _median(a), _median(b)
+
+
+PASSPHRASE = "benchmark passphrase"
+
+
+def encrypted(mentorcli: str, db: Path, env: dict[str, str], runs: int) -> None:
+    """Issue 21: reports on an encrypted copy of the benchmark file against the plain one."""
+    sealed = db.with_name(f"{db.stem}-encrypted.db")
+    sealed_env = {**env, "MENTORCLI_DB": str(sealed), "MENTORCLI_PASSPHRASE": PASSPHRASE}
+    if not sealed.exists():
+        part = sealed.with_suffix(".part")
+        shutil.copy(db, part)
+        subprocess.run([mentorcli, "--db", str(part), "db", "encrypt"], env=sealed_env, check=True, capture_output=True)
+        part.rename(sealed)
+    for what, period, target in (("month", "2021-07", "1.3x"), ("year", "2021", "1.3x")):
+        cmd = [mentorcli, "report", what, period, "--format", "json"]
+        plain, enc = paired(cmd, env, sealed_env, runs)
+        row(f"report {what}, plain  [anchor]", plain, None, "")
+        row(f"report {what}, encrypted", enc, plain, f"target <= {target}")
 
 
 def plus(a: Timing, b: Timing) -> Timing:
@@ -84,6 +117,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--scaling", default="10000,100000,1000000")
     ap.add_argument("--work", type=Path, default=Path("/tmp/mentorcli-bench"))
+    ap.add_argument("--only", choices=("all", "encrypted"), default="all", help="run one group of the benchmark")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     mentorcli, sqlite_utils = tool("mentorcli"), tool("sqlite-utils")
@@ -99,6 +133,9 @@ def main() -> None:
     # A file from an earlier mentorcli gets its missing migrations here, not inside a timed run.
     subprocess.run([mentorcli, "db", "info"], env=env, check=True, capture_output=True)
     code = f"N-{args.clients // 2:07d}"
+    if args.only == "encrypted":
+        encrypted(mentorcli, db, env, args.runs)
+        return
 
     anchor = median([sqlite_utils, "rows", str(db), "clients", "--where", "code = :c", "-p", "c", code], env, args.runs)
     row("sqlite-utils rows (one row)  [anchor]", anchor, None, "")
@@ -122,6 +159,9 @@ def main() -> None:
     busy = {**env, "MENTORCLI_TODAY": BUSY_DAY}
     t = median([mentorcli, "due", "--format", "json"], busy, args.runs)
     row(f"due --format json (today {BUSY_DAY})", t, version, "target <= 2x")
+
+    print()
+    encrypted(mentorcli, db, env, args.runs)
 
     print()
     src = args.work / f"csv-{args.import_clients}"

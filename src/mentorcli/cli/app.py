@@ -8,6 +8,7 @@ import os
 import sqlite3
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -76,9 +77,16 @@ def chosen_language(argv: Sequence[str]) -> str:
         if given:
             return given if given in LANGUAGES else "en"
     try:
-        return peek_language(resolve_path(_option(argv, "--db"))) or "en"
+        path = resolve_path(_option(argv, "--db"))
+        return peek_language(path, lambda: _unasked_passphrase(path)) or "en"
     except (OSError, ValueError):
         return "en"
+
+
+def _unasked_passphrase(path: Path) -> str | None:
+    from mentorcli.cli.passphrase import unasked
+
+    return unasked(path)
 
 
 # Typer 0.29 carries its own copy of click; its exception classes are reached through the public

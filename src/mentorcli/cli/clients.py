@@ -18,6 +18,7 @@ from mentorcli.cli.common import (
     as_date,
     choice,
     many_objects,
+    passphrase_of,
     register,
     say,
     settings,
@@ -298,7 +299,7 @@ def erase(
     with register(ctx, write=True) as reg:
         maintenance.erase(reg, code)
     db = settings(ctx).db
-    maintenance.wipe_traces(db)
+    maintenance.wipe_traces(db, passphrase_of(ctx))
     say(N_("{code}: personal data erased", code=code))
     # Copies outside this file cannot be wiped from here: say where the name still is.
     if copies := maintenance.replaced_copies(db):

@@ -85,7 +85,7 @@ def register(ctx: typer.Context, *, write: bool, commit: bool = True) -> Iterato
     """The database for this command; ``commit=False`` checks everything and writes nothing."""
     s = settings(ctx)
     command = " ".join(ctx.command_path.split()[1:])
-    with open_register(s.db, s.today, command, write=write, commit=commit) as reg:
+    with open_register(s.db, s.today, command, write=write, commit=commit, passphrase=passphrase_of(ctx)) as reg:
         if reg.migrated:
             from mentorcli.store.migrations import notices
 
@@ -95,6 +95,20 @@ def register(ctx: typer.Context, *, write: bool, commit: bool = True) -> Iterato
     if reg.created and commit:
         # On stderr: scripts read stdout, and a new file where one was expected is worth noticing.
         say(N_("created a new database at {path}", path=s.db), err=True)
+
+
+def passphrase_of(ctx: typer.Context) -> Callable[[], str]:
+    """The encrypted register's passphrase, asked once per command line (a command may open it twice)."""
+
+    def get() -> str:
+        meta = ctx.find_root().meta
+        if "mentorcli.passphrase" not in meta:
+            from mentorcli.cli.passphrase import ask
+
+            meta["mentorcli.passphrase"] = ask(new=False, register=settings(ctx).db)
+        return str(meta["mentorcli.passphrase"])
+
+    return get
 
 
 def say(message: str, *, err: bool = False) -> None:

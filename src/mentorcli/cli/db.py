@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import json
-import os
-import sys
 from functools import partial
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from mentorcli.cli.common import Format, FormatOpt, as_date, choice, many_objects, progress, register, say, settings
+from mentorcli.cli.common import (
+    Format,
+    FormatOpt,
+    as_date,
+    choice,
+    many_objects,
+    passphrase_of,
+    progress,
+    register,
+    say,
+    settings,
+)
 from mentorcli.core.dates import ONE_DAY
 from mentorcli.core.errors import InputError
 from mentorcli.core.messages import N_, NP_
-from mentorcli.render.i18n import tr
 from mentorcli.render.output import render
 from mentorcli.store import maintenance
 from mentorcli.store import settings as stored_settings
@@ -23,29 +31,13 @@ from mentorcli.store.migrations import MIGRATIONS, schema_version, unmapped
 
 app = typer.Typer(help="Back up, restore and check the database; erase by retention date.", no_args_is_help=True)
 
-ENV_PASSPHRASE = "MENTORCLI_PASSPHRASE"
-# Only for new passphrases: a backup made under an older, shorter one must still restore.
-MIN_NEW_PASSPHRASE = 12
 PathArg = Annotated[Path, typer.Argument(help="The backup file.")]
 
 
 def _passphrase(*, new: bool) -> str:
-    given = os.environ.get(ENV_PASSPHRASE)
-    if not given:
-        # Without a terminal getpass would warn and read the passphrase in the clear from stdin.
-        if not sys.stdin.isatty():
-            raise InputError(N_("passphrase: set {variable} or run in a terminal", variable=ENV_PASSPHRASE))
-        given = typer.prompt(tr(N_("Passphrase")), hide_input=True, confirmation_prompt=new)
-    if new and len(given) < MIN_NEW_PASSPHRASE:
-        raise InputError(
-            NP_(
-                "passphrase: {n} character; a new passphrase needs at least {least}",
-                "passphrase: {n} characters; a new passphrase needs at least {least}",
-                len(given),
-                least=MIN_NEW_PASSPHRASE,
-            )
-        )
-    return given
+    from mentorcli.cli.passphrase import ask
+
+    return ask(new=new)
 
 
 @app.command("backup")
@@ -58,23 +50,91 @@ def backup(
 ) -> None:
     """A consistent copy of the database, safe to take while it is in use."""
     from mentorcli.render.files import write_output
+    from mentorcli.store.db import is_encrypted
 
-    passphrase = _passphrase(new=True) if encrypt else None
+    db = settings(ctx).db
+    # The backup of an encrypted register is encrypted like it, with or without --encrypt.
+    key = passphrase_of(ctx)() if is_encrypted(db) else None
+    passphrase = _passphrase(new=True) if encrypt and key is None else None
     with register(ctx, write=False) as reg:
-        fill = partial(maintenance.backup, reg.conn, passphrase=passphrase)
-        write_output(path, fill, register=settings(ctx).db, new_file_only=True)
-    say(N_("backup written to {path} (encrypted)", path=path) if encrypt else N_("backup written to {path}", path=path))
+        fill = partial(maintenance.backup, reg.conn, passphrase=passphrase, register_key=key)
+        write_output(path, fill, register=db, new_file_only=True)
+    sealed = encrypt or key is not None
+    say(N_("backup written to {path} (encrypted)", path=path) if sealed else N_("backup written to {path}", path=path))
+
+
+@app.command("encrypt")
+def encrypt(
+    ctx: typer.Context,
+    keyring: Annotated[
+        bool, typer.Option("--keyring", help="Also keep the passphrase in the system keyring, where there is one.")
+    ] = False,
+) -> None:
+    """Encrypt the register in place with a new passphrase; every command then needs it.
+
+    The passphrase (12 characters or more) comes from MENTORCLI_PASSPHRASE, MENTORCLI_PASSPHRASE_FILE
+    or a prompt. Without it the file cannot be read by anyone: keep it safe.
+    """
+    from mentorcli.cli.passphrase import ask, remember
+    from mentorcli.store import cipher
+    from mentorcli.store.db import is_encrypted
+
+    db = settings(ctx).db
+    if is_encrypted(db):
+        raise InputError(N_("{path} is encrypted already", path=db))
+    with register(ctx, write=False):
+        pass  # it is a mentorcli register, migrated to this version
+    passphrase = ask(new=True)
+    cipher.convert(db, None, passphrase)
+    ctx.find_root().meta["mentorcli.passphrase"] = passphrase
+    with register(ctx, write=True) as reg:
+        reg.audit("encrypt", "database", str(db), {"cipher": cipher.CIPHER})
+    say(N_("{path} is encrypted; every command now needs the passphrase", path=db))
+    if copies := maintenance.replaced_copies(db):
+        # Made by earlier restores, before the encryption: they still hold every name in the clear.
+        said = NP_(
+            "warning: {n} plain copy kept by db restore remains beside it; db purge --replaced deletes it",
+            "warning: {n} plain copies kept by db restore remain beside it; db purge --replaced deletes them",
+            len(copies),
+        )
+        say(said, err=True)
+    if keyring:
+        if remember(db, passphrase):
+            say(N_("the passphrase is kept in the system keyring"))
+        else:
+            say(N_("no system keyring here: the passphrase was not kept"), err=True)
+
+
+@app.command("decrypt")
+def decrypt(ctx: typer.Context) -> None:
+    """Turn an encrypted register back into a plain SQLite file (readable by sqlite3 and Datasette)."""
+    from mentorcli.store import cipher
+    from mentorcli.store.db import is_encrypted
+
+    db = settings(ctx).db
+    if not is_encrypted(db):
+        raise InputError(N_("{path} is not encrypted", path=db))
+    with register(ctx, write=False):
+        pass  # the passphrase is right, and the register migrated to this version
+    cipher.convert(db, passphrase_of(ctx)(), None)
+    with register(ctx, write=True) as reg:
+        reg.audit("decrypt", "database", str(db))
+    say(N_("{path} is no longer encrypted", path=db))
 
 
 @app.command("restore")
 def restore(ctx: typer.Context, path: PathArg) -> None:
     """Replace the database with a backup, after checking it; the replaced file is kept."""
     from mentorcli.render.files import check_source
+    from mentorcli.store.db import is_encrypted
 
     db = settings(ctx).db
     check_source(path)
-    passphrase = _passphrase(new=False) if maintenance.is_encrypted(path) else None
-    kept = maintenance.restore(db, path, passphrase)
+    passphrase = _passphrase(new=False) if maintenance.is_encrypted(path) or is_encrypted(path) else None
+    key = passphrase_of(ctx)() if is_encrypted(db) else None
+    kept = maintenance.restore(db, path, passphrase, key)
+    if key is None and is_encrypted(db):
+        ctx.find_root().meta["mentorcli.passphrase"] = passphrase  # restored encrypted, under the backup's
     with register(ctx, write=True) as reg:
         reg.audit("restore", "database", str(path), {"kept": str(kept) if kept else None})
     said = N_("restored {db} from {path}", db=db, path=path)
@@ -140,8 +200,11 @@ def info(ctx: typer.Context, format: FormatOpt = Format.table) -> None:
 @app.command("datasette")
 def datasette(ctx: typer.Context) -> None:
     """Print Datasette metadata for this file: clients shown by code, the personal tables hidden."""
+    from mentorcli.store.db import is_encrypted
     from mentorcli.store.personal import datasette_metadata
 
+    if is_encrypted(settings(ctx).db):
+        say(N_("warning: Datasette cannot open an encrypted register; give it a decrypted copy"), err=True)
     metadata = datasette_metadata(settings(ctx).db.stem)
     typer.echo(json.dumps(metadata, indent=2, ensure_ascii=False))
 
@@ -207,7 +270,7 @@ def purge(
         for p in copies:
             p.unlink(missing_ok=True)
         if due:
-            maintenance.wipe_traces(db)
+            maintenance.wipe_traces(db, passphrase_of(ctx))
     for e in due:
         say(N_("{code}: service ended {when}", code=e.code, when=e.last_served or "-"))
     n = len(due)

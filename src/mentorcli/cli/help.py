@@ -91,6 +91,8 @@ EXAMPLES: dict[str, str] = {
     "funder key": "mentorcli funder key sif-2017.key",
     "funder extract": "mentorcli funder extract --from 2017-01-01 --to 2017-12-31 --provider LSK --key sif-2017.key --output lsk-2017.extract",
     "db serve": "mentorcli db serve --port 8001",
+    "db encrypt": "mentorcli db encrypt --keyring",
+    "db decrypt": "MENTORCLI_PASSPHRASE_FILE=~/.mentorcli-passphrase mentorcli db decrypt",
 }
 
 # Metavars by what the value is; anything else shows its own name in capitals.

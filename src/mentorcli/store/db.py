@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import cast
 
-from mentorcli.core.errors import MentorError
+from mentorcli.core.errors import InputError, MentorError
 from mentorcli.core.messages import N_
 
 ENV_DB = "MENTORCLI_DB"
 BUSY_TIMEOUT_MS = 30_000
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 # Days are stored as ISO text, and "no day" (an open end) as NULL.
@@ -71,16 +73,52 @@ class Created:
                 folder.rmdir()
 
 
-def connect(path: Path, *, create: bool, migrated: list[str] | None = None) -> sqlite3.Connection:
+def is_encrypted(path: Path) -> bool:
+    """An encrypted register (``db encrypt``): whole pages that do not begin with SQLite's header
+    and look random (a control byte within the first 512, as a text file has none).
+
+    Read before opening, so that ``db serve`` and the like can refuse one without its passphrase.
+    """
+    try:
+        with path.open("rb") as f:
+            head = f.read(512)
+            size = os.fstat(f.fileno()).st_size
+    except OSError:
+        return False
+    if size < 512 or size % 512 or head.startswith(SQLITE_HEADER):
+        return False
+    return any(b < 9 for b in head)
+
+
+Passphrase = Callable[[], str]
+
+
+def connect(
+    path: Path, *, create: bool, migrated: list[str] | None = None, passphrase: Passphrase | None = None
+) -> sqlite3.Connection:
     """Open (and if asked, create) the database and bring its schema up to date.
 
-    ``migrated`` receives the names of the migration steps this opening applied.
+    ``migrated`` receives the names of the migration steps this opening applied; ``passphrase``
+    is asked only when the file is encrypted.
     """
-    return open_tracked(path, create=create, migrated=migrated)[0]
+    return open_tracked(path, create=create, migrated=migrated, passphrase=passphrase)[0]
+
+
+def open_file(path: Path, passphrase: Passphrase | None) -> sqlite3.Connection:
+    if not is_encrypted(path):
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.row_factory = sqlite3.Row
+        return conn
+    if passphrase is None:
+        raise InputError(N_("database: {path} is encrypted and no passphrase was given", path=path))
+    from mentorcli.store import cipher
+
+    # Not an sqlite3.Connection, but it answers every call the store makes of one (store/cipher.py).
+    return cast(sqlite3.Connection, cipher.connect(path, passphrase(), timeout_ms=BUSY_TIMEOUT_MS))
 
 
 def open_tracked(
-    path: Path, *, create: bool, migrated: list[str] | None = None
+    path: Path, *, create: bool, migrated: list[str] | None = None, passphrase: Passphrase | None = None
 ) -> tuple[sqlite3.Connection, Created | None]:
     """``connect``, and the file it created if it made one, so that a command that writes nothing
     can remove it again. A read never creates the file: a mistyped ``--db`` must not leave an
@@ -92,8 +130,7 @@ def open_tracked(
             raise MentorError(N_("database: no database at {path} (set --db or MENTORCLI_DB)", path=path))
         created = Created(path, tuple(_create_private(path)))
     try:
-        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-        conn.row_factory = sqlite3.Row
+        conn = open_file(path, passphrase)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")

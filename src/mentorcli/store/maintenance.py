@@ -6,9 +6,11 @@ import os
 import sqlite3
 import tempfile
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import cast
 
 from mentorcli.core.dates import fmt_lv
 from mentorcli.core.eligibility import compute
@@ -17,6 +19,7 @@ from mentorcli.core.messages import N_, NP_
 from mentorcli.store import personal
 from mentorcli.store.clients import client_id, histories, record_by_id, refresh
 from mentorcli.store.db import _create_private, iso_or_none
+from mentorcli.store.db import is_encrypted as is_encrypted_register
 from mentorcli.store.migrations import MIGRATIONS
 from mentorcli.store.register import Register
 
@@ -26,11 +29,18 @@ REPLACED = "replaced-"  # db restore keeps the file it replaces as NAME.replaced
 
 
 # --- backup and restore ------------------------------------------------------------------
-def backup(conn: sqlite3.Connection, dest: Path, passphrase: str | None) -> None:
+def backup(conn: sqlite3.Connection, dest: Path, passphrase: str | None, register_key: str | None = None) -> None:
     """A consistent copy made with SQLite's online backup, safe while others write.
 
     ``dest`` is a new private file that the output writer renames into place once it is whole.
+    An encrypted register (``register_key``) is copied encrypted with its own passphrase: never a
+    plain page on the disk, not even in a temporary file.
     """
+    if register_key is not None:
+        from mentorcli.store import cipher
+
+        cipher.backup(cast(cipher.Connection, conn), dest, register_key)
+        return
     if passphrase is None:
         _copy(conn, dest)
         return
@@ -84,10 +94,18 @@ def is_encrypted(path: Path) -> bool:
         return f.read(len(MAGIC)) == MAGIC
 
 
-def check_backup(path: Path) -> list[str]:
-    """Problems that make a file unfit to restore; empty when it is a sound mentorcli database."""
+def check_backup(path: Path, passphrase: str | None = None) -> list[str]:
+    """Problems that make a file unfit to restore; empty when it is a sound mentorcli database.
+
+    ``passphrase`` opens an encrypted one (a backup of an encrypted register).
+    """
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        if passphrase is None:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        else:
+            from mentorcli.store import cipher
+
+            conn = cast(sqlite3.Connection, cipher.connect(path, passphrase))
     except sqlite3.Error as e:
         return [N_("{path}: cannot be opened ({reason})", path=path, reason=e)]
     try:
@@ -109,12 +127,24 @@ def check_backup(path: Path) -> list[str]:
     return []
 
 
-def restore(db: Path, source: Path, passphrase: str | None) -> Path | None:
-    """Replace the database with a checked backup; the replaced file is kept beside it."""
+def restore(db: Path, source: Path, passphrase: str | None, register_key: str | None = None) -> Path | None:
+    """Replace the database with a checked backup; the replaced file is kept beside it.
+
+    A backup of an encrypted register (opened with ``passphrase``) restores encrypted, and an
+    encrypted register (``register_key``) stays encrypted under its own passphrase whatever the
+    backup: a restore never leaves a plain page of either on the disk.
+    """
     if not source.is_file():
         raise InputError(N_("'{value}' is not a file", value=source), field="path")
     plain_path, tmp = source, None
-    if is_encrypted(source):
+    source_key = None
+    if is_encrypted_register(source):
+        if passphrase is None:
+            raise InputError(
+                N_("the backup is encrypted; set MENTORCLI_PASSPHRASE or answer the prompt"), field="passphrase"
+            )
+        source_key = passphrase
+    elif is_encrypted(source):
         if passphrase is None:
             raise InputError(
                 N_("the backup is encrypted; set MENTORCLI_PASSPHRASE or answer the prompt"), field="passphrase"
@@ -125,9 +155,11 @@ def restore(db: Path, source: Path, passphrase: str | None) -> Path | None:
         tmp.write_bytes(decrypt(source.read_bytes(), passphrase))
         plain_path = tmp
     try:
-        problems = check_backup(plain_path)
+        problems = check_backup(plain_path, source_key)
         if problems:
             raise InputError(N_("{problem}; nothing was replaced", problem=problems[0]), field="backup")
+        if source_key is not None or register_key is not None:
+            return _restore_encrypted(db, plain_path, source_key, register_key)
         kept = None
         if db.exists():
             kept = _new_replaced_name(db)
@@ -149,6 +181,27 @@ def restore(db: Path, source: Path, passphrase: str | None) -> Path | None:
     finally:
         if tmp is not None:
             tmp.unlink()
+
+
+def _restore_encrypted(db: Path, source: Path, source_key: str | None, register_key: str | None) -> Path | None:
+    from mentorcli.store import cipher
+
+    kept = None
+    if db.exists():
+        kept = _new_replaced_name(db)
+        if register_key is None:
+            with closing(sqlite3.connect(db, timeout=30)) as live:
+                _copy(live, kept)
+        else:
+            live_db = cipher.connect(db, register_key)
+            try:
+                cipher.copy_to(live_db.db, kept, register_key)
+            finally:
+                live_db.close()
+    else:
+        _create_private(db)
+    cipher.replace(db, source, source_key, register_key or source_key)
+    return kept
 
 
 def _new_replaced_name(db: Path) -> Path:
@@ -383,9 +436,11 @@ def ended_before(reg: Register, day: date) -> list[Erased]:
     return [Erased(r[0], date.fromisoformat(r[1])) for r in rows]
 
 
-def wipe_traces(db: Path) -> None:
+def wipe_traces(db: Path, passphrase: Callable[[], str] | None = None) -> None:
     """After an erasure: rebuild the file and empty the write-ahead log, so no old page remains."""
-    conn = sqlite3.connect(db, isolation_level=None, timeout=30)
+    from mentorcli.store.db import open_file
+
+    conn = open_file(db, passphrase)
     try:
         conn.execute("PRAGMA secure_delete = ON")
         conn.execute("VACUUM")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from mentorcli.core.policy import PolicyHistory, Version
-from mentorcli.store.db import open_tracked, transaction
+from mentorcli.store.db import Passphrase, open_tracked, transaction
 
 # Personal data and free text: the audit log records that these changed, never their values,
 # so that erasing a client leaves no copy behind in the log (which is never rewritten).
@@ -66,15 +66,17 @@ class Register:
 
 
 @contextmanager
-def open_register(path: Path, today: date, command: str, *, write: bool, commit: bool = True) -> Iterator[Register]:
+def open_register(
+    path: Path, today: date, command: str, *, write: bool, commit: bool = True, passphrase: Passphrase | None = None
+) -> Iterator[Register]:
     """The database for one command; a writing command runs in one transaction.
 
     A file this command created is removed again unless the command wrote into it: a dry run, a
     refused write or a write with nothing to do leaves nothing behind. ``Register.created`` then
-    tells the caller it made one.
+    tells the caller it made one. ``passphrase`` is called only when the file is encrypted.
     """
     migrated: list[str] = []
-    conn, created = open_tracked(path, create=write, migrated=migrated)
+    conn, created = open_tracked(path, create=write, migrated=migrated, passphrase=passphrase)
     # Creating the schema is not a write of the command's own.
     schema_only = conn.total_changes
     kept = False

@@ -19,6 +19,13 @@ def refuse_encrypted(path: Path) -> None:
     The one hook for the encrypted register: a file that does not start with SQLite's own header
     is encrypted (or not SQLite at all). Where encryption can tell more, this is the place to ask it.
     """
+    from mentorcli.store.db import is_encrypted
+
+    if is_encrypted(path):
+        raise InputError(
+            N_("{path} is encrypted: Datasette cannot open it (db decrypt first, on a machine you trust)", path=path),
+            field="db serve",
+        )
     with path.open("rb") as f:
         header = f.read(len(SQLITE_HEADER))
     if header != SQLITE_HEADER:
