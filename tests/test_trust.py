@@ -243,6 +243,19 @@ def test_db_check_reports_stored_episodes_that_drifted(run: Run, db_path: Path) 
     assert run("db", "check").out.strip() == "ok"
 
 
+def test_db_check_reports_stored_windows_that_drifted(run: Run, db_path: Path) -> None:
+    # Episodes as the events give them, but a window that no derivation made: reports read windows too.
+    add_client(run, "A-1", intake="2020-03-10")
+    sqlite3.connect(db_path, isolation_level=None).execute("UPDATE windows SET \"end\" = '2030-01-01'")
+    res = run("db", "check", ok=False)
+    assert (
+        res.code == 1
+        and res.err.strip() == "A-1: stored windows differ from the events (run 'mentorcli db check --repair')"
+    )
+    run("db", "check", "--repair")
+    assert run("db", "check").out.strip() == "ok"
+
+
 def test_db_check_finds_casework_that_breaks_the_rules(run: Run, db_path: Path) -> None:
     run("staff", "add", "Anna Bērziņa", "--role", "social-worker", "--from", "2020-01-01")
     run("staff", "add", "Jānis Ozoliņš", "--role", "mentor", "--team", "Anna Bērziņa", "--from", "2020-01-01")

@@ -198,12 +198,11 @@ def list_(
             conditions.append("family = :family")
             params["family"] = fields.check_code(family, "--family")
         if month is not None:
-            # Only the clients whose stored episodes reach the month need their timeline derived.
+            # Only the clients whose stored episodes reach the month are read.
             conditions.append(f"id IN (SELECT client_id FROM episodes WHERE {overlaps(':first', ':end')})")
             params.update(first=month[0].isoformat(), end=min(month[1], reg.today).isoformat())
         conditions.append("merged_into IS NULL")  # a merged record is no longer a person of its own
-        for rec in store.records(reg, " AND ".join(conditions), params):
-            tl = store.timeline(reg, rec)
+        for rec, tl in store.stored_timelines(reg, list(store.records(reg, " AND ".join(conditions), params))):
             if month is not None and not any(e.served_in(*month, reg.today) for e in tl.episodes):
                 continue
             view = client_view(rec, tl, reg.today, with_names=with_names)

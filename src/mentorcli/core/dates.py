@@ -6,6 +6,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -69,6 +70,12 @@ def parse_month(text: str, field: str = "month") -> tuple[date, date]:
     return first, month_end(first)
 
 
+def within(day: date, start: date, end: date | None) -> bool:
+    """``day`` is one of the days ``start..end``, both included (``Period.contains``, for loops
+    over many spans that are not Periods themselves)."""
+    return start <= day and (end is None or day <= end)
+
+
 @dataclass(frozen=True)
 class Period:
     """Days from ``start`` to ``end``, both included; ``end`` None: no end known yet.
@@ -81,7 +88,7 @@ class Period:
     end: date | None = None
 
     def contains(self, day: date) -> bool:
-        return self.start <= day and (self.end is None or day <= self.end)
+        return within(day, self.start, self.end)
 
     def overlaps(self, first: date, last: date) -> bool:
         """Some day of ``first..last`` is a day of this period."""
@@ -100,6 +107,8 @@ def month_end(d: date) -> date:
     return d.replace(day=calendar.monthrange(d.year, d.month)[1])
 
 
+# relativedelta costs more than all the rest of a client's timeline; terms start on few days.
+@lru_cache(maxsize=1 << 16)
 def add_months(start: date, months: int) -> date:
     """The last day of a term of ``months`` months that starts with the event on ``start``.
 

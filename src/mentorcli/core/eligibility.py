@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from mentorcli.core.dates import ONE_DAY, Period, add_months
+from mentorcli.core.dates import ONE_DAY, Period, add_months, within
 from mentorcli.core.errors import InputError
 from mentorcli.core.legal import FINAL_REFUSAL, LegalTimeline, StatusEvent, check
 from mentorcli.core.messages import N_
@@ -78,7 +78,9 @@ class Episode:
         return self.served_in(day, day, today)
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass is built field by field through object.__setattr__, and every
+# timeline builds several steps that only `client explain` reads (a tenth of `db check`).
+@dataclass
 class Step:
     """One link of the chain that explains a date: a rule, the day it acts on, its figures."""
 
@@ -106,8 +108,13 @@ class Timeline:
         return any(e.served_on(day, today) for e in self.episodes)
 
 
+def _where(ev: ServiceEvent) -> str:
+    # Built only for a message: a history that passes formats no date.
+    return N_("{event} on {day}", event=ev.event, day=ev.date)
+
+
 def _contains(w: Window | _Win, day: date) -> bool:
-    return Period(w.start, w.end).contains(day)
+    return within(day, w.start, w.end)
 
 
 @dataclass
@@ -167,27 +174,26 @@ def compute(
             if run_end is not None and run_end < day:
                 steps.append(Step(run_end, "episode-eligibility-ended"))
                 close(run_end, ELIGIBILITY_ENDED)
-        where = N_("{event} on {day}", event=ev.event, day=day)
         if ev.event in ("intake", "resume", TAKEOVER):
             if ev.event == TAKEOVER and (episodes or open_start is not None or not earlier):
-                raise InputError(N_("{where}: a takeover opens the first episode in this register", where=where))
+                raise InputError(N_("{where}: a takeover opens the first episode in this register", where=_where(ev)))
             if ev.event == "intake" and (episodes or earlier or open_start is not None):
                 raise InputError(
-                    N_("{where}: the client was already taken in; use resume", where=where), field="intake"
+                    N_("{where}: the client was already taken in; use resume", where=_where(ev)), field="intake"
                 )
             if open_start is not None:
                 raise InputError(
-                    N_("{where}: an episode is open since {day}", where=where, day=open_start), field="date"
+                    N_("{where}: an episode is open since {day}", where=_where(ev), day=open_start), field="date"
                 )
             win = next((w for w in wins if _contains(w, day)), None)
             if win is None:
-                raise InputError(N_("{where}: the client is not eligible on that day", where=where), field="date")
+                raise InputError(N_("{where}: the client is not eligible on that day", where=_where(ev)), field="date")
             if win.exited:
                 raise InputError(
                     N_(
                         "{where}: the service ended by an exit in this {window} window; "
                         "a resume is possible only in a later window",
-                        where=where,
+                        where=_where(ev),
                         window=win.kind,
                     ),
                     field="date",
@@ -204,12 +210,12 @@ def compute(
                 raise InputError(
                     N_(
                         "{where}: no episode is open on that day (the last one ended on {day})",
-                        where=where,
+                        where=_where(ev),
                         day=last.end,
                     ),
                     field="date",
                 )
-            raise InputError(N_("{where}: no episode is open on that day", where=where), field="date")
+            raise InputError(N_("{where}: no episode is open on that day", where=_where(ev)), field="date")
         if reason in KEEPS_WINDOW:
             steps.append(Step(day, "episode-transferred"))
         else:

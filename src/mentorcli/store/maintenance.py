@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import cast
 
 from mentorcli.core.dates import fmt_lv
+from mentorcli.core.eligibility import compute
 from mentorcli.core.errors import InputError, MentorError
 from mentorcli.core.messages import N_, NP_
 from mentorcli.store import personal
-from mentorcli.store.clients import client_id, record_by_id, records, refresh, timeline
-from mentorcli.store.db import _create_private
+from mentorcli.store.clients import client_id, histories, record_by_id, refresh
+from mentorcli.store.db import _create_private, iso_or_none
 from mentorcli.store.db import is_encrypted as is_encrypted_register
 from mentorcli.store.migrations import MIGRATIONS
 from mentorcli.store.register import Register
@@ -253,25 +254,45 @@ def check(reg: Register, *, full: bool = False, progress: Callable[[int], None] 
 
 
 def _timeline_problems(reg: Register, progress: Callable[[int], None] | None) -> list[Problem]:
-    """Each client's timeline derived once from the events and compared with the stored episodes."""
-    stored: dict[int, list[tuple[str, str | None, str | None]]] = {}
-    for cid, *episode in reg.conn.execute(
-        'SELECT client_id, start, "end", end_reason FROM episodes ORDER BY client_id, seq'
+    """Each client's timeline derived once from the events and compared with the stored derivation."""
+    rows = reg.conn.cursor()
+    rows.row_factory = None  # plain tuples: every window and episode is read
+    windows: dict[int, list[tuple[str, str, str | None, str | None]]] = {}
+    for cid, *window in rows.execute(
+        'SELECT client_id, kind, start, "end", ended_by FROM windows ORDER BY client_id, seq'
     ):
-        stored.setdefault(cid, []).append(tuple(episode))
-    problems = []
-    for done, rec in enumerate(records(reg), 1):
-        code = rec.client.code
+        windows.setdefault(cid, []).append(tuple(window))
+    episodes: dict[int, list[tuple[str, str | None, str | None, int, int]]] = {}
+    for cid, *episode in rows.execute(
+        'SELECT client_id, start, "end", end_reason, first, taken_over FROM episodes ORDER BY client_id, seq'
+    ):
+        episodes.setdefault(cid, []).append(tuple(episode))
+    problems, policies = [], reg.policies
+    for done, h in enumerate(histories(reg), 1):
         try:
-            tl = timeline(reg, rec)
+            tl = compute(h.arrived, h.status_events, h.service_events, policies, h.earlier)
         except MentorError as e:
-            problems.append(Problem(N_("{code}: {problem}", code=code, problem=e.as_message())))
+            problems.append(Problem(N_("{code}: {problem}", code=h.code, problem=e.as_message())))
             continue
-        derived = [(e.start.isoformat(), e.end.isoformat() if e.end else None, e.end_reason) for e in tl.episodes]
-        if stored.get(rec.client.id or 0, []) != derived:
+        derived = [
+            (e.start.isoformat(), iso_or_none(e.end), e.end_reason, int(e.first), int(e.taken_over))
+            for e in tl.episodes
+        ]
+        if episodes.get(h.id, []) != derived:
             problems.append(
                 Problem(
-                    N_("{code}: stored episodes differ from the events (run 'mentorcli db check --repair')", code=code)
+                    N_(
+                        "{code}: stored episodes differ from the events (run 'mentorcli db check --repair')",
+                        code=h.code,
+                    )
+                )
+            )
+        elif windows.get(h.id, []) != [
+            (w.kind, w.start.isoformat(), iso_or_none(w.end), w.ended_by) for w in tl.windows
+        ]:
+            problems.append(
+                Problem(
+                    N_("{code}: stored windows differ from the events (run 'mentorcli db check --repair')", code=h.code)
                 )
             )
         if progress and done % 1000 == 0:
@@ -285,26 +306,38 @@ def _casework_problems(reg: Register) -> list[Problem]:
     from mentorcli.store.caseload import caseload
 
     conn, problems = reg.conn, []
-    for r in conn.execute(
-        f"""
-        SELECT a.code, a.start AS a_start, b.start AS b_start FROM ({PERIODS}) a JOIN ({PERIODS}) b
-          ON a.client_id = b.client_id AND a.id < b.id
-         AND a.start <= COALESCE(b.eff_end, '9999-12-31') AND b.start <= COALESCE(a.eff_end, '9999-12-31')
-        ORDER BY a.code
-        """
-    ):
-        said = N_("{code}: assignments from {a} and from {b} overlap", code=r["code"], a=r["a_start"], b=r["b_start"])
-        problems.append(Problem(said))
     periods: dict[tuple[str, int], list[tuple[Period, bool]]] = {}
+    by_client: dict[int, list[tuple[int, str, Period]]] = {}
     rows = conn.cursor()
     rows.row_factory = None  # plain tuples: every assignment is read
-    for worker, mentor, start, end, forced in rows.execute(
-        f"SELECT worker_id, mentor_id, start, eff_end, forced FROM ({PERIODS})"
+    for aid, cid, code, worker, mentor, start, end, forced in rows.execute(
+        f"SELECT id, client_id, code, worker_id, mentor_id, start, eff_end, forced FROM ({PERIODS})"
     ):
         span = Period(date.fromisoformat(start), date.fromisoformat(end) if end else None)
+        by_client.setdefault(cid, []).append((aid, code, span))
         for role, sid in ((SOCIAL_WORKER, worker), (MENTOR, mentor)):
             if sid is not None:
                 periods.setdefault((role, sid), []).append((span, bool(forced)))
+    overlaps = []
+    for mine in by_client.values():
+        mine.sort()  # by id: each pair once, the earlier-made assignment first
+        overlaps += [
+            (code, a, b)
+            for i, (_, code, a) in enumerate(mine)
+            for *_, b in mine[i + 1 :]
+            if a.overlaps(b.start, b.end or date.max)
+        ]
+    for code, a, b in sorted(overlaps, key=lambda t: t[0]):
+        problems.append(
+            Problem(
+                N_(
+                    "{code}: assignments from {a} and from {b} overlap",
+                    code=code,
+                    a=a.start.isoformat(),
+                    b=b.start.isoformat(),
+                )
+            )
+        )
     names = dict(conn.execute("SELECT id, name FROM staff").fetchall())
     for (role, sid), spans in sorted(periods.items()):
         # An over-maximum is authorised when the assignments made without --force are within the
