@@ -16,7 +16,7 @@ from mentorcli.core.errors import InputError
 from mentorcli.core.messages import N_, NP_
 from mentorcli.render.i18n import tr
 from mentorcli.render.output import render
-from mentorcli.store import maintenance
+from mentorcli.store import chain, maintenance
 from mentorcli.store import settings as stored_settings
 from mentorcli.store.migrations import MIGRATIONS, schema_version, unmapped
 
@@ -121,11 +121,13 @@ def info(ctx: typer.Context, format: FormatOpt = Format.table) -> None:
         version = schema_version(reg.conn)
         kept = unmapped(reg.conn)
         chosen = stored_settings.stored(reg)
+        head = chain.head(reg.conn)[1]
     data = {"path": str(db), "bytes": db.stat().st_size, "schema_version": version, "schema_latest": len(MIGRATIONS)}
     data["migrations"] = [name for name, _ in MIGRATIONS[:version]]
     data["counts"] = counts
     data["unmapped"] = kept
     data["settings"] = chosen
+    data["audit_head"] = head
     if format.value in ("json", "csv"):
         typer.echo(render(data, format.value))
     else:

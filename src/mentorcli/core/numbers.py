@@ -16,7 +16,7 @@ POLICY_MONTHS = (1, 120)  # asylum_seeker_months, status_months
 POLICY_DAYS = (0, 365)  # mucenieki_stay_days
 CASELOAD = (0, 10_000)  # caseload minimums and maximums
 YEARS = (1900, 2100)  # a year of a report, an event or a birth
-ROW_ID = (1, 999_999_999)  # a goal's number
+ROW_ID = (1, 2**63 - 1)  # a goal's number: a row id (store.ids.new_id), SQLite's largest integer
 
 
 def parse_int(text: str, field: str, bounds: tuple[int, int]) -> int:

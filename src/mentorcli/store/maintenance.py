@@ -330,8 +330,8 @@ def erase(reg: Register, code: str) -> None:
     """Remove a client's direct identifiers and free text; keep what the counts need."""
     cid = client_id(reg, code)
     personal.erase_client(reg, cid)
-    reg.conn.execute("UPDATE clients SET erased = ? WHERE id = ?", (reg.today.isoformat(), cid))
-    reg.audit("erase", "clients", code, {"name": None, "languages": None, "notes": None, "goal_texts": None})
+    audit_id = reg.audit("erase", "clients", code, {"name": None, "languages": None, "notes": None, "goal_texts": None})
+    reg.conn.execute("UPDATE clients SET erased = ?, audit_id = ? WHERE id = ?", (reg.today.isoformat(), audit_id, cid))
 
 
 def ended_before(reg: Register, day: date) -> list[Erased]:
