@@ -357,8 +357,13 @@ def wipe_traces(db: Path) -> None:
         conn.execute("PRAGMA secure_delete = ON")
         conn.execute("VACUUM")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        erased = [r[0] for r in conn.execute("SELECT code FROM clients WHERE erased IS NOT NULL")]
     finally:
         conn.close()
+    from mentorcli.store.exchange import scrub_snapshots
+
+    # The states kept for db bundle are copies of the register: the erasure reaches them too.
+    scrub_snapshots(db, erased)
 
 
 def describe(d: date | None) -> str:
