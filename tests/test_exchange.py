@@ -144,3 +144,19 @@ def test_wrong_passphrase_or_not_a_bundle_is_refused(run: Run, tmp_path: Path, m
     assert res.code == 2 and "wrong passphrase" in res.err
     res = in_(mucenieki, run, "db", "merge", riga, ok=False)
     assert res.code == 2 and "not an encrypted bundle" in res.err
+
+
+def test_since_names_an_earlier_exchange_by_its_bundle_or_its_day(run: Run, tmp_path: Path) -> None:
+    riga, _ = copies(run, tmp_path)
+    in_(riga, run, "client", "edit", "C-1", "--country", "YE")
+    first = in_(riga, run, "db", "bundle", tmp_path / "1.bundle").out.split()[1]
+    in_(riga, run, "client", "edit", "C-2", "--country", "IQ")
+    assert in_(riga, run, "db", "bundle", tmp_path / "2.bundle").out.strip().endswith(": 1 change")
+    # Again since the first bundle: the change made after it, though the second one sent it.
+    again = in_(riga, run, "db", "bundle", tmp_path / "3.bundle", "--since", first).out
+    assert again.strip().endswith(": 1 change")
+    # By day: the last exchange made on or before it (the second bundle, today).
+    assert in_(riga, run, "db", "bundle", tmp_path / "4.bundle", "--since", "2021-12-31").out.endswith(": 0 changes\n")
+    refused = in_(riga, run, "db", "bundle", tmp_path / "5.bundle", "--since", "2019-01-01", ok=False)
+    assert refused.code == 2 and "no exchange on or before 01.01.2019" in refused.err
+    assert not (tmp_path / "5.bundle").exists()

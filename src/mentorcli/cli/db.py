@@ -82,7 +82,7 @@ def restore(ctx: typer.Context, path: PathArg) -> None:
     from mentorcli.store import exchange
 
     with register(ctx, write=False) as reg:
-        exchange.take_snapshot(reg.conn, db, "restore")
+        exchange.take_snapshot(reg.conn, db, reg.today, "restore")
     said = N_("restored {db} from {path}", db=db, path=path)
     say(N_("{said}; the replaced file is kept as {kept}", said=said, kept=kept) if kept else said)
 
@@ -240,7 +240,7 @@ def bundle(
         made = exchange.make_bundle(reg, db, since, state)
         n = exchange.count_changes(made)
         write_output(path, maintenance.encrypt(made.pack(), passphrase), register=db, new_file_only=True)
-        exchange.keep_snapshot(db, state, made.header["bundle"])
+        exchange.keep_snapshot(db, state, reg.today, made.header["bundle"])
     ident = made.header["bundle"][:8]
     say(
         NP_(

@@ -103,23 +103,24 @@ def snapshots(db: Path) -> list[Path]:
     return sorted(folder.glob("*.db")) if folder.is_dir() else []
 
 
-def keep_snapshot(db: Path, state: Path, tag: str) -> None:
-    """Keep ``state`` (a neutral copy, see ``_neutral``) as the state of this exchange, owner-only."""
+def keep_snapshot(db: Path, state: Path, day: date, tag: str) -> None:
+    """Keep ``state`` (a neutral copy, see ``_neutral``) as the state of this exchange, owner-only:
+    named by the real time, the "today" it was made on and the bundle's id (or what made it)."""
     folder = snapshot_dir(db)
     folder.mkdir(mode=0o700, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-    target = folder / f"{stamp}-{tag}.db"
+    target = folder / f"{stamp}-{day:%Y%m%d}-{tag}.db"
     os.replace(state, target)
     os.chmod(target, 0o600)
 
 
-def take_snapshot(conn: sqlite3.Connection, db: Path, tag: str) -> None:
+def take_snapshot(conn: sqlite3.Connection, db: Path, day: date, tag: str) -> None:
     """The register as it is now becomes the state of the last exchange (a restore, a bundle)."""
     with tempfile.TemporaryDirectory(prefix="mentorcli-") as tmp:
         state = Path(tmp) / "state.db"
         _copy(conn, state)
         _neutral(state)
-        keep_snapshot(db, state, tag)
+        keep_snapshot(db, state, day, tag)
 
 
 def scrub_snapshots(db: Path, codes: list[str]) -> None:
@@ -180,24 +181,24 @@ def _neutral(path: Path) -> None:
         conn.close()
 
 
-def _base(db: Path, since: str | None, today: date) -> Path | None:
+def _base(db: Path, since: str | None) -> Path | None:
     """The state to compare with: the last exchange's, or the one ``since`` names."""
     kept = snapshots(db)
     if since is None:
         return kept[-1] if kept else None
     if since.lower().endswith(".bundle") or Path(since).exists():
-        raise InputError(N_("--since: give the bundle's id (as db bundle printed it) or a date"), field="--since")
+        raise InputError(N_("give the bundle's id (as db bundle printed it) or a date"), field="--since")
     from mentorcli.core.dates import parse_date
 
     if all(c in "0123456789abcdef" for c in since.lower()) and len(since) >= 6:
-        found = [p for p in kept if p.stem.split("-", 1)[1].startswith(since.lower())]
+        found = [p for p in kept if p.stem.split("-", 2)[2].startswith(since.lower())]
         if len(found) != 1:
-            raise InputError(N_("--since: no exchange {value} is kept here", value=since), field="--since")
+            raise InputError(N_("no exchange {value} is kept here", value=since), field="--since")
         return found[0]
     day = parse_date(since, "--since")
-    found = [p for p in kept if p.stem[:8] <= day.strftime("%Y%m%d")]
+    found = [p for p in kept if p.stem.split("-", 2)[1] <= day.strftime("%Y%m%d")]
     if not found:
-        raise InputError(N_("--since: no exchange on or before {day} is kept here", day=day), field="--since")
+        raise InputError(N_("no exchange on or before {day} is kept here", day=day), field="--since")
     return found[-1]
 
 
@@ -221,7 +222,7 @@ def make_bundle(reg: Register, db: Path, since: str | None, state: Path) -> Bund
 
     _copy(reg.conn, state)
     _neutral(state)
-    base = _base(db, since, reg.today)
+    base = _base(db, since)
     with tempfile.TemporaryDirectory(prefix="mentorcli-") as tmp:
         old = Path(tmp) / "base.db"
         if base is not None:
@@ -313,7 +314,7 @@ def merge(reg: Register, db: Path, bundle: Bundle, take: dict[str, str]) -> Merg
         _, applied = _apply(second, bundle, take, held)
         result = Merged(conflicts=[c for c in found if c.record not in take])
         result.applied = _write(reg, head, applied, result)
-        _remember(db, applied, head["bundle"])
+        _remember(db, applied, reg.today, head["bundle"])
     return result
 
 
@@ -483,7 +484,7 @@ def _write(reg: Register, head: dict[str, Any], applied: bytes, result: Merged) 
     return len(changes)
 
 
-def _remember(db: Path, applied: bytes, tag: str) -> None:
+def _remember(db: Path, applied: bytes, day: date, tag: str) -> None:
     """The state of this exchange: the last one's, with what the merge applied."""
     import apsw
 
@@ -506,4 +507,4 @@ def _remember(db: Path, applied: bytes, tag: str) -> None:
             apsw.Changeset.apply(applied, con, conflict=conflict)
         finally:
             con.close()
-        keep_snapshot(db, state, tag)
+        keep_snapshot(db, state, day, tag)
