@@ -50,6 +50,7 @@ TRAVELLING: dict[str, tuple[str, ...]] = {
 PERSONAL_TABLES = ("personal_clients", "personal_goals", "personal_activities")
 MAGIC = b"MENTORCLI-BUNDLE-1\n"
 SNAPSHOTS = ".exchanges"  # beside the register: NAME.exchanges/, one state per exchange
+KEPT = 10  # states kept for --since: each is a copy of the register
 _CLIENT_KEY = {"clients": "id", "personal_clients": "client_id", "events": "client_id", "assignments": "client_id"}
 _CLIENT_KEY |= {"plan_assessments": "client_id", "goals": "client_id", "activity_clients": "client_id"}
 
@@ -112,6 +113,8 @@ def keep_snapshot(db: Path, state: Path, day: date, tag: str) -> None:
     target = folder / f"{stamp}-{day:%Y%m%d}-{tag}.db"
     os.replace(state, target)
     os.chmod(target, 0o600)
+    for old in snapshots(db)[:-KEPT]:
+        old.unlink()
 
 
 def take_snapshot(conn: sqlite3.Connection, db: Path, day: date, tag: str) -> None:
