@@ -160,3 +160,21 @@ def test_since_names_an_earlier_exchange_by_its_bundle_or_its_day(run: Run, tmp_
     refused = in_(riga, run, "db", "bundle", tmp_path / "5.bundle", "--since", "2019-01-01", ok=False)
     assert refused.code == 2 and "no exchange on or before 01.01.2019" in refused.err
     assert not (tmp_path / "5.bundle").exists()
+
+
+def test_a_name_changed_on_both_sides_is_a_conflict_though_names_travel_without_old_values(
+    run: Run, tmp_path: Path
+) -> None:
+    riga, mucenieki = copies(run, tmp_path)
+    in_(riga, run, "client", "edit", "C-2", "--name", "Qqriga Name")
+    in_(mucenieki, run, "client", "edit", "C-2", "--name", "Qqmucenieki Name")
+    in_(mucenieki, run, "client", "edit", "C-1", "--name", "Qqonly Mucenieki")
+    bundle = tmp_path / "m.bundle"
+    in_(mucenieki, run, "db", "bundle", bundle)
+    res = in_(riga, run, "db", "merge", bundle, "--format", "json")
+    assert json.loads(res.out) == [
+        {"record": "C-2", "table": "personal_clients", "ours": {"name": "(hidden)"}, "theirs": {"name": "(hidden)"}}
+    ]
+    assert json.loads(in_(riga, run, "db", "merge", bundle, "--take", "ours", "C-2", "--format", "json").out) == []
+    names = {c["code"]: c["name"] for c in in_(riga, run, "client", "list", "--with-names", "--format", "json").json()}
+    assert (names["C-1"], names["C-2"]) == ("Qqonly Mucenieki", "Qqriga Name")

@@ -312,9 +312,11 @@ def merge(reg: Register, db: Path, bundle: Bundle, take: dict[str, str]) -> Merg
         for work in (first, second):
             _copy(reg.conn, work)
             _neutral(work)
-        found, _ = _apply(first, bundle, {}, set())
+        kept = snapshots(db)
+        base = kept[-1] if kept else None
+        found, _ = _apply(first, bundle, {}, set(), base)
         held = {c.record for c in found if c.record not in take}
-        _, applied = _apply(second, bundle, take, held)
+        _, applied = _apply(second, bundle, take, held, base)
         result = Merged(conflicts=[c for c in found if c.record not in take])
         result.applied = _write(reg, head, applied, result)
         _remember(db, applied, reg.today, head["bundle"])
@@ -338,6 +340,17 @@ class _Records:
 
         cols = self.columns[change.name]
         return {c: v for c, v in zip(cols, values or (), strict=False) if v is not apsw.no_change and c != "audit_id"}
+
+    def key(self, change: Any) -> list[tuple[str, Any]]:
+        """The row's primary key: a patchset's update holds it among the old values."""
+        import apsw
+
+        cols = self.columns[change.name]
+        new, old = change.new or (), change.old or ()
+        return [
+            (cols[i], new[i] if i < len(new) and new[i] is not apsw.no_change else old[i])
+            for i in sorted(change.pk_columns)
+        ]
 
     def of(self, change: Any) -> str:
         import apsw
@@ -367,8 +380,14 @@ class _Records:
         return f"{table} {' '.join(str(v) for v in pk.values())}"
 
 
-def _apply(path: Path, bundle: Bundle, take: dict[str, str], held: set[str]) -> tuple[list[Conflict], bytes]:
-    """Apply the bundle to the private copy at ``path``; the conflicts met and what was applied."""
+def _apply(
+    path: Path, bundle: Bundle, take: dict[str, str], held: set[str], base: Path | None
+) -> tuple[list[Conflict], bytes]:
+    """Apply the bundle to the private copy at ``path``; the conflicts met and what was applied.
+
+    A patchset (the personal tables) carries no old values, so SQLite cannot see a personal field
+    changed on both sides: ``base``, the state of the last exchange, tells what this side changed.
+    """
     import apsw
 
     con = apsw.Connection(str(path))
@@ -380,8 +399,27 @@ def _apply(path: Path, bundle: Bundle, take: dict[str, str], held: set[str]) -> 
         for table in TRAVELLING:
             record.attach(table)
 
+        if base is not None:
+            con.execute("ATTACH ? AS base", (str(base),))
+
         def keep(change: Any) -> bool:
-            return records.of(change) not in held
+            who = records.of(change)
+            if who in held:
+                return False
+            if base is None or change.name not in PERSONAL_TABLES or change.op == "DELETE":
+                return True
+            key = records.key(change)
+            theirs = {k: v for k, v in records.row(change, change.new).items() if k not in dict(key)}
+            where = " AND ".join(f'"{c}" = ?' for c, _ in key)
+            ours = _one(con, f'SELECT * FROM main."{change.name}" WHERE {where}', tuple(v for _, v in key))
+            was = _one(con, f'SELECT * FROM base."{change.name}" WHERE {where}', tuple(v for _, v in key))
+            changed_here = any(ours.get(k) != was.get(k) for k in theirs)
+            if ours and changed_here and any(ours.get(k) != v for k, v in theirs.items()):
+                if who in take:
+                    return take[who] == "theirs"
+                found.append(Conflict(who, change.name, {k: ours.get(k) for k in theirs}, theirs))
+                return False
+            return True
 
         def conflict(reason: int, change: Any) -> int:
             who = records.of(change)
