@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from casework_helpers import MENTOR, WORKER, assign, team
@@ -183,3 +183,42 @@ def test_the_hash_covers_every_column(entry: list[object], i: int) -> None:
     assert entry_hash(GENESIS, entry) != entry_hash(GENESIS, changed)
     assert entry_hash(GENESIS, entry) != entry_hash("1" * 64, entry)
     assert entry_hash(GENESIS, entry) == entry_hash(GENESIS, tuple(entry))
+
+
+@pytest.fixture(scope="module")
+def logged(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A register with a log of a few dozen entries, made once for the property below."""
+    from typer.testing import CliRunner
+
+    from mentorcli.cli.app import build
+
+    db = tmp_path_factory.mktemp("chain") / "log.db"
+    for i in range(12):
+        args = ["--db", str(db), "--today", "2021-12-31", "client", "add", f"P-{i}", "--sex", "F", "--born"]
+        args += ["1990-01-01", "--country", "SY", "--arrived", "2020-03-10", "--route", "independent"]
+        args += ["--residence", "riga", "--intake", "2020-03-10"]
+        assert CliRunner().invoke(build(), args).exit_code == 0
+    return db
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_any_change_to_any_entry_is_named(
+    logged: Path, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    from mentorcli.store.chain import verify
+
+    db = tmp_path_factory.mktemp("tampered") / "log.db"
+    shutil.copy(logged, db)
+    conn = conn_of(db)
+    (n,) = conn.execute("SELECT COUNT(*) FROM audit").fetchone()
+    entry = data.draw(st.integers(1, n), label="entry")
+    column = data.draw(st.sampled_from(["at", "command", "action", "tbl", "record", "fields"]), label="column")
+    (old,) = conn.execute(f"SELECT {column} FROM audit WHERE id = ?", (entry,)).fetchone()
+    new = data.draw(st.text(max_size=8).filter(lambda t: t != old), label="value")
+    (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'audit_no_update'").fetchone()
+    conn.execute("DROP TRIGGER audit_no_update")
+    conn.execute(f"UPDATE audit SET {column} = ? WHERE id = ?", (new, entry))
+    conn.execute(sql)
+    assert verify(conn).problems[:1] == [f"audit entry {entry}: changed after it was written"]
+    conn.close()
