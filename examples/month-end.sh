@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The month-end run a coordinator schedules (a systemd timer: examples/systemd/): the month's
-# report for the funder as JSON, CSV, Markdown and the Latvian text, and a backup of the database
-# kept apart from them.
+# report for the funder as JSON, CSV, Markdown and the Latvian text, the audit log's head hash
+# (audit-MONTH.txt, from `audit verify`), and a backup of the database kept apart from them.
 #
 #   MENTORCLI_DB=/path/to/mentorcli.db examples/month-end.sh [MONTH] [OUTPUT_ROOT]
 #
@@ -89,6 +89,9 @@ report() { # FILE, then the arguments of mentorcli
   shift
   "$mentorcli" "$@" >"$out"
 }
+# The audit log checked and its head hash kept with the month's papers: a later
+# `mentorcli audit verify --head HASH` shows whether entries were cut from the log's end since.
+step "audit verify" report "$work/audit-$month.txt" audit verify
 step "report month --format json" report "$work/report-$month.json" --lang en report month "$month" --format json
 step "report month --format csv" report "$work/report-$month.csv" --lang en report month "$month" --format csv
 step "report month --format md" report "$work/report-$month.md" --lang en report month "$month" --format md
@@ -97,4 +100,5 @@ step "report month (Latvian text)" report "$work/report-$month-lv.txt" --lang lv
 mv "$kept.partial" "$kept"
 mv "$work" "$final"
 ls -1 "$final"
+cat "$final/audit-$month.txt" >&2
 echo "month-end: backup kept apart, in $kept" >&2

@@ -112,3 +112,20 @@ def add_client(run: Run, code: str, **opts: str) -> Result:
     for k, v in defaults.items():
         args += [f"--{k.replace('_', '-')}", v]
     return run(*args)
+
+
+def client_ids(path: Path) -> dict[str, int]:
+    """Code -> id: ids are random (store.ids.new_id), so a test that edits rows by hand looks them up."""
+    conn = sqlite3.connect(path)
+    try:
+        return dict(conn.execute("SELECT code, id FROM clients").fetchall())
+    finally:
+        conn.close()
+
+
+def staff_ids(path: Path) -> dict[str, int]:
+    conn = sqlite3.connect(path)
+    try:
+        return dict(conn.execute("SELECT name, id FROM staff").fetchall())
+    finally:
+        conn.close()

@@ -150,11 +150,15 @@ def test_due_unassigned(run: Run) -> None:
 
 def test_due_goal_overdue_regardless_of_within(run: Run) -> None:
     add_client(run, "G-1", arrived="2021-11-01", intake="2021-11-01")
-    for due in ("2021-12-01", "2021-12-15", "2021-12-31", "2022-01-05"):
-        run("plan", "goal", "add", "G-1", "--area", "housing", "--due", due, "--text", "Dzīvoklis")
-    run("plan", "goal", "done", "2", "--date", "2021-12-20")
+    goals = [
+        int(run("plan", "goal", "add", "G-1", "--area", "housing", "--due", due, "--text", "Dzīvoklis").out)
+        for due in ("2021-12-01", "2021-12-15", "2021-12-31", "2022-01-05")
+    ]
+    run("plan", "goal", "done", str(goals[1]), "--date", "2021-12-20")
     overdue = [i for i in _due(run, "--within", "0") if i["kind"] == "goal-overdue"]
-    assert overdue == [{"date": "2021-12-01", "kind": "goal-overdue", "code": "G-1", "goal": 1, "area": "housing"}]
+    assert overdue == [
+        {"date": "2021-12-01", "kind": "goal-overdue", "code": "G-1", "goal": goals[0], "area": "housing"}
+    ]
 
 
 def test_due_staff_over_maximum_and_under_minimum(run: Run) -> None:

@@ -196,7 +196,9 @@ def casework(db: Path) -> None:
             "INSERT INTO activities (id, date, type, staff_id, minutes, interpreter) "
             "VALUES (1, '2020-03-12', 'accompany-medical', 3, 90, 'ar')"
         )
-        conn.execute("INSERT INTO personal_activities VALUES (1, '+ asked about the family doctor')")
+        conn.execute(
+            "INSERT INTO personal_activities (activity_id, note) VALUES (1, '+ asked about the family doctor')"
+        )
         conn.execute(
             "INSERT INTO activities (id, date, type, staff_id, minutes, interpreter) "
             "VALUES (2, '2020-03-11', 'documents-pmlp', 2, NULL, NULL)"
@@ -222,7 +224,9 @@ def casework(db: Path) -> None:
             "INSERT INTO goals (id, client_id, area, due, state, closed_on) VALUES (2, ?, 'language', NULL, 'open', NULL)",
             (ids["R-2"],),
         )
-        conn.executemany("INSERT INTO personal_goals VALUES (?, ?)", [(1, "Flat in Riga"), (2, "@ A2 course")])
+        conn.executemany(
+            "INSERT INTO personal_goals (goal_id, text) VALUES (?, ?)", [(1, "Flat in Riga"), (2, "@ A2 course")]
+        )
     conn.close()
 
 

@@ -84,7 +84,11 @@ def test_after_a_merge_every_figure_is_as_if_the_person_was_registered_once(run:
     assert _figures(run, once) == _figures(run, twice)
     shown = [run("--db", db, "client", "show", "K", "--format", "json").json() for db in (once, twice)]
     assert shown[0] == shown[1]
-    due = [run("--db", db, "due", "--format", "json").json() for db in (once, twice)]
+    # Goal numbers are random identities (store.ids): the same goal has another in each register.
+    due = [
+        [{k: v for k, v in item.items() if k != "goal"} for item in run("--db", db, "due", "--format", "json").json()]
+        for db in (once, twice)
+    ]
     assert due[0] == due[1]
     caseload = [run("--db", db, "report", "caseload", "--format", "json").json() for db in (once, twice)]
     assert caseload[0] == caseload[1]

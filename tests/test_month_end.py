@@ -67,6 +67,7 @@ def test_the_steps_and_the_files(tmp_path: Path, stand_in: Path, small_db: Path,
     assert res.returncode == 0, res.stderr
     assert calls.read_text().splitlines() == [
         f"db backup {backups / 'mentorcli-2020-07.db.partial'}",
+        "audit verify",
         "--lang en report month 2020-07 --format json",
         "--lang en report month 2020-07 --format csv",
         "--lang en report month 2020-07 --format md",
@@ -75,6 +76,7 @@ def test_the_steps_and_the_files(tmp_path: Path, stand_in: Path, small_db: Path,
     done = tmp_path / "out" / "2020-07"
     made = sorted(p.name for p in done.iterdir())
     assert made == [
+        "audit-2020-07.txt",
         "report-2020-07-lv.txt",
         "report-2020-07.csv",
         "report-2020-07.json",
@@ -110,7 +112,7 @@ def test_it_stops_at_the_first_failure(tmp_path: Path, stand_in: Path, small_db:
     assert res.stderr.splitlines()[-1] == (
         f"month-end: report month --format csv failed (exit 2); stopped, {tmp_path / 'out' / '2020-07'} was not made"
     )
-    assert len(calls.read_text().splitlines()) == 3, "nothing runs after the failing step (backup, json, csv)"
+    assert len(calls.read_text().splitlines()) == 4, "nothing runs after the failing step (backup, audit, json, csv)"
     assert not (tmp_path / "out" / "2020-07").exists()
     # The next run starts afresh.
     res = month_end("2020-07", str(tmp_path / "out"), db=small_db, bin_dir=stand_in, CALLS=str(calls))

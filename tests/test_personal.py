@@ -13,7 +13,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import Run, add_client
+from conftest import Run, add_client, client_ids
 from fixtures.make_fixtures import make
 from mentorcli.store import personal
 from mentorcli.store.migrations import MIGRATIONS, migrate
@@ -107,6 +107,9 @@ def test_the_move_loses_nothing_and_changes_nothing_else(
     # 0013_recorded_days dates every other record and keeps its earlier versions apart (test_as_of.py).
     assert restored.pop("row_versions", []) == []
     restored = {t: [{k: v for k, v in r.items() if k != "recorded_on"} for r in rows] for t, rows in restored.items()}
+    # 0012_audit_chain ties every row to an audit entry: its own, for rows that no entry names.
+    assert [a["action"] for a in restored.pop("audit")] == ["migrate"] and before.pop("audit") == []
+    restored = {t: [{k: v for k, v in r.items() if k != "audit_id"} for r in rows] for t, rows in restored.items()}
     assert restored == before
     # A personal row is kept only where there was something to keep.
     for table in personal.TABLES:
@@ -153,7 +156,9 @@ def test_a_client_without_name_or_languages_has_no_personal_row(run: Run, db_pat
     add_client(run, "A-1", name="Someone", languages="arabic")
     run("client", "edit", "A-1", "--languages", "")
     conn = sqlite3.connect(db_path)
-    assert conn.execute("SELECT * FROM personal_clients").fetchall() == [(1, "Someone", None)]
+    assert conn.execute("SELECT client_id, name, languages FROM personal_clients").fetchall() == [
+        (client_ids(db_path)["A-1"], "Someone", None)
+    ]
     run("client", "edit", "A-1", "--name", "")
     assert conn.execute("SELECT * FROM personal_clients").fetchall() == []
     conn.close()

@@ -11,15 +11,18 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 
-from conftest import Run, add_client
+from conftest import Run, add_client, client_ids, staff_ids
 from mentorcli.store import personal
 from mentorcli.store.migrations import MIGRATIONS
 
 NAME = "Zainab Qqxyzzy-Haddad"
 FIXTURES = Path(__file__).parent / "fixtures"
+# The schema versions with a fixture: the lead makes the newest ones when merging a migration.
+VERSIONS = sorted(int(p.stem.removeprefix("schema-v")) for p in FIXTURES.glob("schema-v*.db"))
 
 
 def cli(db: Path, *args: str, today: str = "2021-12-31", **kw: object) -> subprocess.Popen[str]:
@@ -73,6 +76,7 @@ def test_erase_leaves_no_trace_of_the_name_and_keeps_the_counts(run: Run, db_pat
     run("activity", "add", "A-1,A-2", *visit, "--note", "Qqxyzzy family visit")
     run("activity", "add", "A-2", *visit, "--note", "Qqkept alone")
     before = run("client", "list", "--format", "json").json()
+    ids = client_ids(db_path)
 
     run("client", "erase", "A-1", "--yes")
 
@@ -87,9 +91,9 @@ def test_erase_leaves_no_trace_of_the_name_and_keeps_the_counts(run: Run, db_pat
             assert not any(isinstance(v, str) and "Qqxyzzy" in v for v in row), table
     # The other client keeps their own personal data; the family visit's note named both, so it is gone.
     assert {t: conn.execute(f"SELECT * FROM {t}").fetchall() for t in personal.TABLES} == {
-        "personal_clients": [(2, "Kept Qqkept", None)],
-        "personal_goals": [(2, "Flat for Qqkept")],
-        "personal_activities": [(2, "Qqkept alone")],
+        "personal_clients": [(ids["A-2"], "Kept Qqkept", None, ANY)],
+        "personal_goals": [(ANY, "Flat for Qqkept", ANY)],
+        "personal_activities": [(ANY, "Qqkept alone", ANY)],
     }
     conn.close()
     for f in db_path.parent.iterdir():
@@ -107,7 +111,7 @@ def test_purge_erases_by_retention_date(run: Run, db_path: Path) -> None:
     assert run("client", "show", "OLD", "--with-names", "--format", "json").json()["name"] is None
     assert run("client", "show", "NEW", "--with-names", "--format", "json").json()["name"] == "Still Served"
     assert sqlite3.connect(db_path).execute("SELECT client_id, name FROM personal_clients").fetchall() == [
-        (2, "Still Served")
+        (client_ids(db_path)["NEW"], "Still Served")
     ]
     for f in db_path.parent.iterdir():
         if f.name.startswith(db_path.name):
@@ -197,11 +201,7 @@ def test_kill_during_an_import_leaves_nothing_of_it(tmp_path: Path, run: Run, db
     assert [c["code"] for c in run("client", "list", "--format", "json").json()] == ["SEED"]
 
 
-# The fixtures the lead has made so far; a step added since is applied on top of the newest.
-FIXTURE_VERSIONS = sorted(int(p.stem.removeprefix("schema-v")) for p in FIXTURES.glob("schema-v*.db"))
-
-
-@pytest.mark.parametrize("version", FIXTURE_VERSIONS)
+@pytest.mark.parametrize("version", VERSIONS)
 def test_a_database_of_every_schema_version_opens_and_migrates(version: int, tmp_path: Path, run: Run) -> None:
     db = tmp_path / "old.db"
     shutil.copy(FIXTURES / f"schema-v{version}.db", db)
@@ -225,7 +225,7 @@ def test_a_database_of_every_schema_version_opens_and_migrates(version: int, tmp
 
 def test_a_newer_schema_is_refused(tmp_path: Path, run: Run) -> None:
     db = tmp_path / "new.db"
-    shutil.copy(FIXTURES / f"schema-v{FIXTURE_VERSIONS[-1]}.db", db)
+    shutil.copy(FIXTURES / f"schema-v{VERSIONS[-1]}.db", db)
     sqlite3.connect(db).execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
     res = run("--db", str(db), "client", "list", ok=False)
     assert res.code == 1 and "newer than this mentorcli knows" in res.err
@@ -267,10 +267,13 @@ def test_db_check_finds_casework_that_breaks_the_rules(run: Run, db_path: Path) 
     # A policy change and hand edits that no command would make.
     run("policy", "set", "caseload_max_mentor", "1", "--from", "2020-01-01")
     conn = sqlite3.connect(db_path, isolation_level=None)
+    staff = staff_ids(db_path)
     conn.execute(
-        "INSERT INTO assignments (client_id, worker_id, mentor_id, start, forced) VALUES (1, 1, 2, '2020-04-01', 0)"
+        "INSERT INTO assignments (client_id, worker_id, mentor_id, start, forced) VALUES (?, ?, ?, '2020-04-01', 0)",
+        (client_ids(db_path)["A-1"], staff["Anna Bērziņa"], staff["Jānis Ozoliņš"]),
     )
-    conn.execute("UPDATE activities SET date = '2020-07-01'")
+    # The audit trigger lets an update through only with a newer entry.
+    conn.execute("UPDATE activities SET date = '2020-07-01', audit_id = audit_id + 1")
     conn.close()
     res = run("db", "check", ok=False)
     assert res.code == 1

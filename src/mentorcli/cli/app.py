@@ -195,7 +195,7 @@ COMMANDS: dict[str, tuple[str, str, bool]] = {
     "import": ("imports", "app", True),
     "export": ("export", "export_command", False),
     "event": ("events", "app", True),
-    "audit": ("audit", "audit", False),
+    "audit": ("audit", "app", True),
     "db": ("db", "app", True),
     "demo": ("demo", "demo", False),
     "funder": ("funder", "app", True),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from functools import partial
 from pathlib import Path
 from typing import Annotated
@@ -25,7 +26,7 @@ from mentorcli.core.dates import ONE_DAY
 from mentorcli.core.errors import InputError
 from mentorcli.core.messages import N_, NP_
 from mentorcli.render.output import render
-from mentorcli.store import maintenance
+from mentorcli.store import chain, maintenance
 from mentorcli.store import settings as stored_settings
 from mentorcli.store.migrations import MIGRATIONS, schema_version, unmapped
 
@@ -137,6 +138,12 @@ def restore(ctx: typer.Context, path: PathArg) -> None:
         ctx.find_root().meta["mentorcli.passphrase"] = passphrase  # restored encrypted, under the backup's
     with register(ctx, write=True) as reg:
         reg.audit("restore", "database", str(path), {"kept": str(kept) if kept else None})
+        # A restored file is a copy of its own: it makes a new identity when it first bundles.
+        reg.conn.execute("DELETE FROM settings WHERE key = 'copy_id'")
+    from mentorcli.store import exchange
+
+    with register(ctx, write=False) as reg:
+        exchange.take_snapshot(reg.conn, db, reg.today, "restore")
     said = N_("restored {db} from {path}", db=db, path=path)
     say(N_("{said}; the replaced file is kept as {kept}", said=said, kept=kept) if kept else said)
 
@@ -182,11 +189,13 @@ def info(ctx: typer.Context, format: FormatOpt = Format.table) -> None:
         version = schema_version(reg.conn)
         kept = unmapped(reg.conn)
         chosen = stored_settings.stored(reg)
+        head = chain.head(reg.conn)[1]
     data = {"path": str(db), "bytes": db.stat().st_size, "schema_version": version, "schema_latest": len(MIGRATIONS)}
     data["migrations"] = [name for name, _ in MIGRATIONS[:version]]
     data["counts"] = counts
     data["unmapped"] = kept
     data["settings"] = chosen
+    data["audit_head"] = head
     if format.value in ("json", "csv"):
         typer.echo(render(data, format.value))
     else:
@@ -364,3 +373,116 @@ def set_(
     with register(ctx, write=True) as reg:
         stored_settings.put(reg, key, chosen)
     typer.echo(f"{key} = {chosen}")
+
+
+@app.command("bundle")
+def bundle(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="The bundle file to write (encrypted).")],
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Changes since this exchange (its id) or day, not since the last one."),
+    ] = None,
+) -> None:
+    """Write the changes of this copy since the last exchange, encrypted, for another copy to merge.
+
+    The passphrase comes from MENTORCLI_PASSPHRASE or a prompt.
+    """
+    import tempfile
+
+    from mentorcli.render.files import write_output
+    from mentorcli.store import exchange
+
+    db = settings(ctx).db
+    exchange.refuse_encrypted(db)
+    passphrase = _passphrase(new=True)
+    with register(ctx, write=True) as reg, tempfile.TemporaryDirectory(prefix="mentorcli-") as tmp:
+        state = Path(tmp) / "state.db"
+        made = exchange.make_bundle(reg, db, since, state)
+        n = exchange.count_changes(made)
+        write_output(path, maintenance.encrypt(made.pack(), passphrase), register=db, new_file_only=True)
+        exchange.keep_snapshot(db, state, reg.today, made.header["bundle"])
+    ident = made.header["bundle"][:8]
+    say(
+        NP_(
+            "bundle {id} written to {path}: {n} change",
+            "bundle {id} written to {path}: {n} changes",
+            n,
+            id=ident,
+            path=path,
+        )
+    )
+
+
+class Side(StrEnum):
+    ours = "ours"
+    theirs = "theirs"
+
+
+@app.command("merge")
+def merge(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="The bundle another copy wrote.")],
+    records: Annotated[
+        list[str] | None, typer.Argument(help="With --take: the conflicting records (client codes) it decides.")
+    ] = None,
+    take: Annotated[
+        Side | None, typer.Option("--take", help="Decide the named conflicts: keep ours or take theirs.")
+    ] = None,
+    with_names: Annotated[bool, typer.Option("--with-names", help="Show names and notes in the conflicts.")] = False,
+    format: FormatOpt = Format.table,
+) -> None:
+    """Apply another copy's bundle in one transaction; conflicts are listed and left until --take.
+
+    Windows and episodes are derived again for every client the bundle changes.
+    """
+    from mentorcli.render.files import check_source
+    from mentorcli.store import exchange
+
+    check_source(path)
+    if bool(records) != (take is not None):
+        raise InputError(N_("--take ours|theirs goes with the records it decides: db merge FILE --take theirs CODE"))
+    if not maintenance.is_encrypted(path):
+        raise InputError(N_("{path}: is not an encrypted bundle", path=path), field="file")
+    exchange.refuse_encrypted(settings(ctx).db)
+    passphrase = _passphrase(new=False)
+    made = exchange.Bundle.unpack(maintenance.decrypt(path.read_bytes(), passphrase))
+    takes = dict.fromkeys(records or (), take.value if take else "")
+    with register(ctx, write=True) as reg:
+        result = exchange.merge(reg, settings(ctx).db, made, takes)
+    if result.erased:
+        maintenance.wipe_traces(settings(ctx).db)
+    if result.already is not None:
+        from datetime import date
+
+        say(N_("already applied on {day}", day=date.fromisoformat(result.already)))
+        return
+    rows = [
+        {
+            "record": c.record,
+            "table": c.table,
+            "ours": _shown(c.ours, with_names),
+            "theirs": _shown(c.theirs, with_names),
+        }
+        for c in result.conflicts
+    ]
+    if rows or format.value == "json":
+        from mentorcli.render.screen import listing
+
+        typer.echo(listing(rows, format.value, ("record", "table", "ours", "theirs"), settings(ctx).lang))
+    said = NP_("merged {n} change", "merged {n} changes", result.applied)
+    if result.conflicts:
+        n = len(result.conflicts)
+        said = NP_(
+            "{said}; {n} conflict left: db merge FILE --take ours|theirs CODE",
+            "{said}; {n} conflicts left: db merge FILE --take ours|theirs CODE",
+            n,
+            said=said,
+        )
+    say(said, err=True)
+
+
+def _shown(values: dict[str, object], with_names: bool) -> dict[str, object]:
+    from mentorcli.store.register import PERSONAL
+
+    return {k: ("(hidden)" if k in PERSONAL and v is not None and not with_names else v) for k, v in values.items()}

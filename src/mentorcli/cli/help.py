@@ -24,6 +24,9 @@ EXAMPLES: dict[str, str] = {
     "due": "mentorcli due --within 30",
     "export": "mentorcli export clients --format csv --output clients.csv",
     "audit": "mentorcli audit --client LSK-2020-0101 --since 2020-07-01",
+    "audit verify": "mentorcli audit verify --head 3b1f…",
+    "db bundle": "mentorcli db bundle riga-2020-07-31.bundle",
+    "db merge": "mentorcli db merge mucenieki.bundle --take theirs LSK-2020-0101",
     "demo": "mentorcli demo --keep demo.db",
     "client add": (
         "mentorcli client add LSK-2020-0101 --sex F --born 1990-05-01 --country SY --arrived 2020-03-10 "

@@ -20,7 +20,7 @@ PORTS = (1024, 65535)  # `db serve --port`: not a port only root may open
 FORECAST_WEEKS = (1, 104)  # `report forecast --weeks`: two years ahead
 FAMILY = (1, 120)  # `report forecast --family-size`: at most a social worker's whole caseload
 YEARS = (1900, 2100)  # a year of a report, an event or a birth
-ROW_ID = (1, 999_999_999)  # a goal's number
+ROW_ID = (1, 2**63 - 1)  # a goal's number: a row id (store.ids.new_id), SQLite's largest integer
 
 
 def parse_int(text: str, field: str, bounds: tuple[int, int]) -> int:

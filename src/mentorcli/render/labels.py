@@ -225,6 +225,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "counts": ("Records", "Ieraksti"),
     "unmapped": ("Not mapped by a migration", "Migrācija nepiesaistīja"),
     "settings": ("Settings (db set)", "Iestatījumi (db set)"),
+    "audit_head": ("Audit head (audit verify --head)", "Audita žurnāla galva (audit verify --head)"),
     "lang": ("Language", "Valoda"),
     "events": ("Events", "Notikumi"),
     "assignments": ("Assignments", "Piesaiste"),

@@ -19,6 +19,7 @@ from mentorcli.core.messages import N_
 from mentorcli.store import personal
 from mentorcli.store.assignments import require_served
 from mentorcli.store.clients import client_id
+from mentorcli.store.ids import new_id
 from mentorcli.store.register import Register
 from mentorcli.store.staff import require, staff
 
@@ -27,8 +28,8 @@ def add_activity_type(reg: Register, name: str) -> str:
     name = check_type_name(name, "name")
     if reg.conn.execute("SELECT 1 FROM activity_types WHERE name = ?", (name,)).fetchone():
         raise InputError(N_("'{value}' is already an activity type", value=name), field="name")
-    reg.conn.execute("INSERT INTO activity_types (name, builtin) VALUES (?, 0)", (name,))
-    reg.audit("add", "activity_types", name)
+    audit_id = reg.audit("add", "activity_types", name)
+    reg.conn.execute("INSERT INTO activity_types (name, builtin, audit_id) VALUES (?, 0, ?)", (name, audit_id))
     return name
 
 
@@ -66,18 +67,21 @@ def add_activity(
     ids = [require_served(reg, code, day, "code")[0] for code in codes]
     s = staff(reg, by)
     require(s, None, Period(day, day), "staff")
-    cur = reg.conn.execute(
-        "INSERT INTO activities (date, type, staff_id, minutes, interpreter) VALUES (?, ?, ?, ?, ?)",
-        (day.isoformat(), kind, s.id, minutes, interpreter),
-    )
-    aid = int(cur.lastrowid or 0)
-    personal.set_activity_note(reg, aid, note)
-    reg.conn.executemany("INSERT INTO activity_clients (activity_id, client_id) VALUES (?, ?)", [(aid, i) for i in ids])
-    reg.audit(
+    aid = new_id()
+    audit_id = reg.audit(
         "add",
         "activities",
         ",".join(codes),
         {"activity": aid, "type": kind, "date": day, "staff": s.ref, "minutes": minutes, "note": note},
+    )
+    reg.conn.execute(
+        "INSERT INTO activities (id, date, type, staff_id, minutes, interpreter, audit_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (aid, day.isoformat(), kind, s.id, minutes, interpreter, audit_id),
+    )
+    personal.set_activity_note(reg, aid, note, audit_id)
+    reg.conn.executemany(
+        "INSERT INTO activity_clients (activity_id, client_id, audit_id) VALUES (?, ?, ?)",
+        [(aid, i, audit_id) for i in ids],
     )
     return aid
 
@@ -113,7 +117,7 @@ def list_activities(
         "SELECT a.*, n.note, s.name AS staff_name, (SELECT group_concat(code, ',') FROM (SELECT c.code FROM activity_clients ac "
         "JOIN clients c ON c.id = ac.client_id WHERE ac.activity_id = a.id ORDER BY c.code)) AS codes "
         "FROM activities a LEFT JOIN personal_activities n ON n.activity_id = a.id "
-        f"LEFT JOIN staff s ON s.id = a.staff_id WHERE {' AND '.join(where)} ORDER BY a.date, a.id"
+        f"LEFT JOIN staff s ON s.id = a.staff_id WHERE {' AND '.join(where)} ORDER BY a.date, a.audit_id, a.id"
     )
     out = []
     for r in reg.conn.execute(sql, params):

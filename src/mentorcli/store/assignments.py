@@ -20,6 +20,7 @@ from mentorcli.core.errors import InputError
 from mentorcli.core.messages import N_, NP_
 from mentorcli.store.clients import client_id
 from mentorcli.store.db import day_or_none, iso_or_none, overlaps
+from mentorcli.store.ids import new_id
 from mentorcli.store.register import Register
 from mentorcli.store.staff import require, staff
 
@@ -116,8 +117,10 @@ def assign(
             reg.audit("replace", "assignments", code, {"assignment": r["id"], "from": start})
         else:
             closed = start - ONE_DAY
-            reg.conn.execute("UPDATE assignments SET end = ? WHERE id = ?", (closed.isoformat(), r["id"]))
-            reg.audit("close", "assignments", code, {"assignment": r["id"], "to": start - ONE_DAY})
+            audit_id = reg.audit("close", "assignments", code, {"assignment": r["id"], "to": start - ONE_DAY})
+            reg.conn.execute(
+                "UPDATE assignments SET end = ?, audit_id = ? WHERE id = ?", (closed.isoformat(), audit_id, r["id"])
+            )
     overloads = []
     for s, column, field in ((w, "worker_id", "worker"), (m, "mentor_id", "mentor")):
         over = first_overload(s.role, period, _others(reg, column, s.id, period), reg.policies)
@@ -136,17 +139,19 @@ def assign(
                 field=field,
             )
         overloads.append(over)
-    cur = reg.conn.execute(
-        "INSERT INTO assignments (client_id, worker_id, mentor_id, start, end, forced) VALUES (?, ?, ?, ?, ?, ?)",
-        (cid, w.id, m.id, start.isoformat(), iso_or_none(end), int(bool(overloads))),
-    )
-    changed: dict[str, Any] = {"assignment": cur.lastrowid, "worker": w.ref, "mentor": m.ref, "from": start, "to": end}
+    aid = new_id()
+    changed: dict[str, Any] = {"assignment": aid, "worker": w.ref, "mentor": m.ref, "from": start, "to": end}
     if overloads:
         changed["forced"] = 1
         changed["over_maximum"] = [
             {"role": o.role, "day": o.day, "load": o.load, "maximum": o.maximum} for o in overloads
         ]
-    reg.audit("assign", "assignments", code, changed)
+    audit_id = reg.audit("assign", "assignments", code, changed)
+    reg.conn.execute(
+        "INSERT INTO assignments (id, client_id, worker_id, mentor_id, start, end, forced, audit_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (aid, cid, w.id, m.id, start.isoformat(), iso_or_none(end), int(bool(overloads)), audit_id),
+    )
     return Assigned(period, tuple(overloads), closed)
 
 
@@ -167,8 +172,8 @@ def unassign(reg: Register, code: str, day: date) -> Period:
     if not rows:
         raise InputError(N_("{code} has no assignment active on {day}", code=code, day=day), field="date")
     r = rows[-1]
-    reg.conn.execute("UPDATE assignments SET end = ? WHERE id = ?", (day.isoformat(), r["id"]))
-    reg.audit("unassign", "assignments", code, {"assignment": r["id"], "to": day})
+    audit_id = reg.audit("unassign", "assignments", code, {"assignment": r["id"], "to": day})
+    reg.conn.execute("UPDATE assignments SET end = ?, audit_id = ? WHERE id = ?", (day.isoformat(), audit_id, r["id"]))
     return Period(date.fromisoformat(r["start"]), day)
 
 

@@ -22,6 +22,7 @@ from mentorcli.core.legal import check as check_legal
 from mentorcli.core.messages import N_
 from mentorcli.store import personal
 from mentorcli.store.db import day_or_none, iso_or_none
+from mentorcli.store.ids import new_id
 from mentorcli.store.register import Register
 
 SERVICE = ("intake", "resume", TAKEOVER, "exit")
@@ -80,7 +81,8 @@ _WITH_PERSONAL = "SELECT c.*, p.name, p.languages FROM clients c LEFT JOIN perso
 def record_by_id(reg: Register, cid: int) -> Record:
     row = reg.conn.execute(f"{_WITH_PERSONAL} WHERE c.id = ?", (cid,)).fetchone()
     events = reg.conn.execute(
-        "SELECT client_id, date, event, value FROM current_events WHERE client_id = ? ORDER BY date, id", (cid,)
+        "SELECT client_id, date, event, value FROM current_events WHERE client_id = ? ORDER BY date, audit_id, id",
+        (cid,),
     )
     return _record(row, events, earlier_episodes(reg, f"= {int(cid)}").get(cid, ()))
 
@@ -94,7 +96,7 @@ def records(reg: Register, where: str = "", params: Sequence[Any] | Mapping[str,
     events: dict[int, list[tuple[int, str, str, str | None]]] = {}
     rows = reg.conn.cursor()
     rows.row_factory = None  # plain tuples: a quarter of the time of named rows over every event
-    sql = f"SELECT client_id, date, event, value FROM current_events {chosen} ORDER BY client_id, date, id"
+    sql = f"SELECT client_id, date, event, value FROM current_events {chosen} ORDER BY client_id, date, audit_id, id"
     for e in rows.execute(sql, params):
         events.setdefault(e[0], []).append(e)
     earlier = earlier_episodes(reg, f"IN (SELECT c.id FROM clients c WHERE {where})" if where else "", params)
@@ -186,8 +188,8 @@ def add_client(reg: Register, client: Client, intake: date | None) -> int:
     if reg.conn.execute("SELECT 1 FROM clients WHERE code = ?", (client.code,)).fetchone():
         raise InputError(N_("'{value}' is already in the register", value=client.code), field="code")
     values = _columns(client)
-    cid = insert_client(reg, client)
-    reg.audit("add", "clients", client.code, {**values, "name": client.name, "languages": client.languages})
+    audit_id = reg.audit("add", "clients", client.code, {**values, "name": client.name, "languages": client.languages})
+    cid = insert_client(reg, client, audit_id)
     if intake is not None:
         try:
             record_event(reg, client.code, intake, "intake", None)
@@ -200,15 +202,16 @@ def add_client(reg: Register, client: Client, intake: date | None) -> int:
     return cid
 
 
-def insert_client(reg: Register, client: Client, cid: int | None = None) -> int:
-    """Write the client's row and personal data, unchecked: callers check and audit."""
+def insert_client(reg: Register, client: Client, audit_id: int) -> int:
+    """Write the client's row and personal data under a new identity, unchecked: callers check and audit."""
     values = _columns(client)
-    cur = reg.conn.execute(
-        f"INSERT INTO clients (id, {', '.join(values)}, created) VALUES (?, {', '.join('?' * len(values))}, ?)",
-        (cid, *values.values(), datetime.now(UTC).isoformat(timespec="seconds")),
+    cid = new_id()
+    reg.conn.execute(
+        f"INSERT INTO clients (id, {', '.join(values)}, created, audit_id) "
+        f"VALUES (?, {', '.join('?' * len(values))}, ?, ?)",
+        (cid, *values.values(), datetime.now(UTC).isoformat(timespec="seconds"), audit_id),
     )
-    cid = int(cur.lastrowid or 0)
-    personal.set_client(reg, cid, client.name, client.languages)
+    personal.set_client(reg, cid, client.name, client.languages, audit_id)
     return cid
 
 
@@ -219,10 +222,12 @@ def edit_client(reg: Register, code: str, changes: dict[str, Any]) -> None:
     fields.check_not_future(updated.arrived, reg.today, "arrived")
     values = _columns(updated)
     sets = ", ".join(f"{k} = ?" for k in values)
-    reg.conn.execute(f"UPDATE clients SET {sets} WHERE id = ?", (*values.values(), rec.client.id))
-    personal.set_client(reg, rec.client.id or 0, updated.name, updated.languages)
-    values |= {"name": updated.name, "languages": updated.languages}
-    reg.audit("edit", "clients", code, {k: values[k] for k in _columns_of(changes)})
+    named = values | {"name": updated.name, "languages": updated.languages}
+    audit_id = reg.audit("edit", "clients", code, {k: named[k] for k in _columns_of(changes)})
+    reg.conn.execute(
+        f"UPDATE clients SET {sets}, audit_id = ? WHERE id = ?", (*values.values(), audit_id, rec.client.id)
+    )
+    personal.set_client(reg, rec.client.id or 0, updated.name, updated.languages, audit_id)
     refresh(reg, record_by_id(reg, rec.client.id or 0))
 
 
@@ -336,7 +341,7 @@ def history(reg: Register, code: str, *, withdrawn: bool) -> list[dict[str, Any]
     table = "events" if withdrawn else "current_events"
     rows = reg.conn.execute(
         f"SELECT uid, date, event, value, recorded_on, recorded_at, recorded_by, withdrawn_on, withdrawn_at, "
-        f"supersedes FROM {table} WHERE client_id = ? ORDER BY date, id",
+        f"supersedes FROM {table} WHERE client_id = ? ORDER BY date, audit_id, id",
         (client_id(reg, code),),
     )
     out = []
@@ -369,10 +374,14 @@ def insert_events(
     entered this copy on, the real time, who recorded it and its audit entry (SPEC 10).
     """
     now, who, today = _now(), recorder(), reg.today.isoformat()
+    rows = list(rows)
+    # Versions of one day are read in the order they were recorded: by audit entry, then by id,
+    # so the ids of one batch ascend with its rows.
+    ids = sorted(new_id() for _ in rows)
     reg.conn.executemany(
-        "INSERT INTO events (client_id, date, event, value, supersedes, uid, recorded, recorded_on, recorded_at, "
-        "recorded_by, audit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(*r, uuid.uuid4().hex, now, today, now, who, audit_id) for r in rows],
+        "INSERT INTO events (id, client_id, date, event, value, supersedes, uid, recorded, recorded_on, recorded_at, "
+        "recorded_by, audit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(i, *r, uuid.uuid4().hex, now, today, now, who, audit_id) for i, r in zip(ids, rows, strict=True)],
     )
 
 

@@ -95,7 +95,9 @@ def _write(reg: Register, cid: int, code: str, consent: Consent) -> Consent:
         "consent", "consent", code, {"given": iso_or_none(consent.given), "withdrawn": iso_or_none(consent.withdrawn)}
     )
     today = reg.today.isoformat()
-    reg.conn.execute(f"UPDATE consent SET replaced_on = ? WHERE client_id = ? AND {CURRENT}", (today, cid))
+    reg.conn.execute(
+        f"UPDATE consent SET replaced_on = ?, audit_id = ? WHERE client_id = ? AND {CURRENT}", (today, audit_id, cid)
+    )
     reg.conn.execute(
         "INSERT INTO consent (id, client_id, given, withdrawn, recorded_on, audit_id) VALUES (?, ?, ?, ?, ?, ?)",
         (new_id(), cid, iso_or_none(consent.given), iso_or_none(consent.withdrawn), today, audit_id),

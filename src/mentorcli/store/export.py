@@ -112,7 +112,7 @@ def _events(reg: Register, with_names: bool) -> list[dict[str, Any]]:
     in_clients = set(_intakes_in_clients_csv(reg))
     rows = reg.conn.execute(
         "SELECT c.id, c.code, e.date, e.event, e.value FROM current_events e JOIN clients c ON c.id = e.client_id "
-        "ORDER BY c.code, e.date, e.id"
+        "ORDER BY c.code, e.date, e.audit_id, e.id"
     )
     return [dict(r) for r in rows if not (r["event"] == "intake" and r["id"] in in_clients)]
 
@@ -145,7 +145,7 @@ def _activities(reg: Register, with_names: bool) -> list[dict[str, Any]]:
         "FROM activities a LEFT JOIN personal_activities n ON n.activity_id = a.id "
         "JOIN activity_clients ac ON ac.activity_id = a.id "
         "JOIN clients c ON c.id = ac.client_id LEFT JOIN staff s ON s.id = a.staff_id "
-        "ORDER BY a.date, a.id, c.code"
+        "ORDER BY a.date, a.audit_id, a.id, c.code"
     )
     return [{**dict(r), "note": r["note"] if with_names else None} for r in rows]
 
@@ -154,12 +154,12 @@ def _plans(reg: Register, with_names: bool) -> list[dict[str, Any]]:
     assessments = reg.conn.execute(
         "SELECT c.code, 'assessment' AS kind, p.date, p.complexity, s.name AS staff "
         "FROM plan_assessments p JOIN clients c ON c.id = p.client_id LEFT JOIN staff s ON s.id = p.assessed_by "
-        "ORDER BY c.code, p.date, p.id"
+        "ORDER BY c.code, p.date, p.audit_id, p.id"
     ).fetchall()
     goals = reg.conn.execute(
         "SELECT c.code, 'goal' AS kind, g.area, g.due, g.state, g.closed_on AS closed, t.text "
         "FROM goals g JOIN clients c ON c.id = g.client_id LEFT JOIN personal_goals t ON t.goal_id = g.id "
-        "ORDER BY c.code, g.id"
+        "ORDER BY c.code, g.audit_id, g.id"
     ).fetchall()
     rows = [dict(r) for r in assessments] + [{**dict(r), "text": r["text"] if with_names else None} for r in goals]
     # Stable sort: per client, its assessments by date, then its goals as they were set.

@@ -231,9 +231,7 @@ def _bring_in(
         name=p["name"],
         languages=p["languages"],
     )
-    cid = insert_client(reg, client, new_id())
-    if _has_audit_column(reg):
-        reg.conn.execute("UPDATE clients SET audit_id = ? WHERE id = ?", (audit_id, cid))
+    cid = insert_client(reg, client, audit_id)
     rows = [(cid, e["date"], e["event"], e["value"], None) for e in p["events"]]
     rows.append((cid, (day + ONE_DAY).isoformat(), TAKEOVER, provider, None))
     insert_events(reg, rows, audit_id)
@@ -251,16 +249,16 @@ def _bring_in(
         ],
     )
     reg.conn.executemany(
-        "INSERT INTO plan_assessments (id, client_id, date, complexity) VALUES (?, ?, ?, ?)",
-        [(new_id(), cid, a["date"], int(a["complexity"])) for a in p["assessments"]],
+        "INSERT INTO plan_assessments (id, client_id, date, complexity, audit_id) VALUES (?, ?, ?, ?, ?)",
+        [(new_id(), cid, a["date"], int(a["complexity"]), audit_id) for a in p["assessments"]],
     )
     for g in p["goals"]:
         gid = new_id()
         reg.conn.execute(
-            "INSERT INTO goals (id, client_id, area, due, state) VALUES (?, ?, ?, ?, 'open')",
-            (gid, cid, g["area"], g["due"]),
+            "INSERT INTO goals (id, client_id, area, due, state, audit_id) VALUES (?, ?, ?, ?, 'open', ?)",
+            (gid, cid, g["area"], g["due"], audit_id),
         )
-        personal.set_goal_text(reg, gid, g["text"])
+        personal.set_goal_text(reg, gid, g["text"], audit_id)
     try:
         refresh(reg, record_by_id(reg, cid))
     except InputError as e:
@@ -269,8 +267,3 @@ def _bring_in(
 
 def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
-
-
-def _has_audit_column(reg: Register) -> bool:
-    """Rows of ``clients`` carry their audit entry once the trust branch's migration is in."""
-    return any(r[1] == "audit_id" for r in reg.conn.execute("PRAGMA table_info(clients)"))

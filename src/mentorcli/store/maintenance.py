@@ -416,8 +416,8 @@ def erase(reg: Register, code: str) -> None:
     """Remove a client's direct identifiers and free text; keep what the counts need."""
     cid = client_id(reg, code)
     personal.erase_client(reg, cid)
-    reg.conn.execute("UPDATE clients SET erased = ? WHERE id = ?", (reg.today.isoformat(), cid))
-    reg.audit("erase", "clients", code, {"name": None, "languages": None, "notes": None, "goal_texts": None})
+    audit_id = reg.audit("erase", "clients", code, {"name": None, "languages": None, "notes": None, "goal_texts": None})
+    reg.conn.execute("UPDATE clients SET erased = ?, audit_id = ? WHERE id = ?", (reg.today.isoformat(), audit_id, cid))
 
 
 def ended_before(reg: Register, day: date) -> list[Erased]:
@@ -445,8 +445,13 @@ def wipe_traces(db: Path, passphrase: Callable[[], str] | None = None) -> None:
         conn.execute("PRAGMA secure_delete = ON")
         conn.execute("VACUUM")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        erased = [r[0] for r in conn.execute("SELECT code FROM clients WHERE erased IS NOT NULL")]
     finally:
         conn.close()
+    from mentorcli.store.exchange import scrub_snapshots
+
+    # The states kept for db bundle are copies of the register: the erasure reaches them too.
+    scrub_snapshots(db, erased)
 
 
 def describe(d: date | None) -> str:

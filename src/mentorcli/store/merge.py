@@ -89,13 +89,14 @@ def merge(reg: Register, keep: str, other: str) -> Merged:
             event = "resume" if id(r) in as_resume else r["event"]
             added.append((kid, r["date"], event, r["value"], r["uid"]))
     clients.insert_events(reg, added, audit_id)
-    moved = _move_records(reg, kid, oid)
+    moved = _move_records(reg, kid, oid, audit_id)
     _move_consent(reg, keep, kid, oid)
     if kept.client.name is None and kept.client.languages is None:
-        personal.set_client(reg, kid, gone.client.name, gone.client.languages)
-    personal.set_client(reg, oid, None, None)
+        personal.set_client(reg, kid, gone.client.name, gone.client.languages, audit_id)
+    personal.set_client(reg, oid, None, None, audit_id)
     reg.conn.execute(
-        "UPDATE clients SET merged_into = ?, merged_on = ? WHERE id = ?", (kid, reg.today.isoformat(), oid)
+        "UPDATE clients SET merged_into = ?, merged_on = ?, audit_id = ? WHERE id = ?",
+        (kid, reg.today.isoformat(), audit_id, oid),
     )
     clients.refresh(reg, clients.record_by_id(reg, kid))
     clients.refresh(reg, clients.record_by_id(reg, oid))
@@ -156,20 +157,23 @@ def _check_assignments(reg: Register, keep: str, other: str, kid: int, oid: int)
         )
 
 
-def _move_records(reg: Register, kid: int, oid: int) -> tuple[int, int, int]:
+def _move_records(reg: Register, kid: int, oid: int, audit_id: int) -> tuple[int, int, int]:
     """Assignments, activities (one row where an activity covered both records) and the plan."""
     conn = reg.conn
-    assignments = conn.execute("UPDATE assignments SET client_id = ? WHERE client_id = ?", (kid, oid)).rowcount
+    move = (kid, audit_id, oid)
+    assignments = conn.execute("UPDATE assignments SET client_id = ?, audit_id = ? WHERE client_id = ?", move).rowcount
     conn.execute(
         "DELETE FROM activity_clients WHERE client_id = ? AND activity_id IN "
         "(SELECT activity_id FROM activity_clients WHERE client_id = ?)",
         (oid, kid),
     )
-    activities = conn.execute("UPDATE activity_clients SET client_id = ? WHERE client_id = ?", (kid, oid)).rowcount
-    goals = conn.execute("UPDATE goals SET client_id = ? WHERE client_id = ?", (kid, oid)).rowcount
-    conn.execute("UPDATE plan_assessments SET client_id = ? WHERE client_id = ?", (kid, oid))
+    activities = conn.execute(
+        "UPDATE activity_clients SET client_id = ?, audit_id = ? WHERE client_id = ?", move
+    ).rowcount
+    goals = conn.execute("UPDATE goals SET client_id = ?, audit_id = ? WHERE client_id = ?", move).rowcount
+    conn.execute("UPDATE plan_assessments SET client_id = ?, audit_id = ? WHERE client_id = ?", move)
     # Service an earlier provider gave the person is history of the one record that remains.
-    conn.execute("UPDATE earlier_episodes SET client_id = ? WHERE client_id = ?", (kid, oid))
+    conn.execute("UPDATE earlier_episodes SET client_id = ?, audit_id = ? WHERE client_id = ?", move)
     return assignments, activities, goals
 
 

@@ -359,6 +359,57 @@ def _event_versions(db: Database) -> None:
     conn.execute("CREATE VIEW current_events AS SELECT * FROM events WHERE withdrawn_on IS NULL")
 
 
+def _identities(db: Database) -> None:
+    """Rows made from now on take random ids (``store.ids.new_id``) that two copies of one register
+    cannot both make; every existing row keeps its id, the same in every copy made from it.
+
+    Nothing is rewritten: the step marks the schema, so that an older mentorcli, which numbers
+    new rows 1, 2, 3 … and would collide, refuses the file.
+    """
+
+
+def _audit_chain(db: Database) -> None:
+    """The audit log as a hash chain, and each data row tied to the entry of its last change (SPEC 10).
+
+    The entries there are chained as they stand (the append-only triggers are lifted while they
+    are hashed); rows of the travelling tables that no entry is known for carry this step's own
+    entry, so every row from here on names one.
+    """
+    from mentorcli.store import chain
+
+    conn = db.conn
+    conn.execute("ALTER TABLE audit ADD COLUMN prev_hash TEXT")
+    conn.execute("ALTER TABLE audit ADD COLUMN hash TEXT")
+    triggers = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'").fetchall()
+    for op in ("update", "delete"):
+        conn.execute(f"DROP TRIGGER audit_no_{op}")
+    chain.chain_all(conn)
+    for (sql,) in triggers:
+        conn.execute(sql)
+    # The travelling tables as they were at this step; later steps create theirs with audit_id.
+    TRAVELLING = (
+        "clients", "personal_clients", "events", "staff", "teams", "assignments", "plan_assessments", "goals",
+        "personal_goals", "activity_types", "activities", "activity_clients", "personal_activities", "policy",
+    )  # fmt: skip
+    for table in TRAVELLING:
+        if not any(r[1] == "audit_id" for r in conn.execute(f'PRAGMA table_info("{table}")')):
+            conn.execute(f'ALTER TABLE "{table}" ADD COLUMN audit_id INTEGER')
+    untied = [
+        t
+        for t in TRAVELLING
+        if conn.execute(
+            f'SELECT 1 FROM "{t}" WHERE audit_id IS NULL AND NOT ({chain.SHIPPED.get(t, "0")}) LIMIT 1'
+        ).fetchone()
+    ]
+    if untied:
+        entry = chain.append(conn, "migrate", "migrate", "*", "0012_audit_chain", "{}")
+        for table in untied:
+            conn.execute(
+                f'UPDATE "{table}" SET audit_id = ? WHERE audit_id IS NULL AND NOT ({chain.SHIPPED.get(table, "0")})',
+                (entry,),
+            )
+
+
 def _recorded_days(db: Database) -> None:
     """Every record carries the day it entered this copy, and its earlier versions are kept (SPEC 10).
 
@@ -486,6 +537,8 @@ MIGRATIONS: list[tuple[str, Step]] = [
     ("0008_report_indexes", _report_indexes),
     ("0009_settings", _settings),
     ("0010_event_versions", _event_versions),
+    ("0011_identities", _identities),
+    ("0012_audit_chain", _audit_chain),
     ("0013_recorded_days", _recorded_days),
     ("0014_consent_and_merges", _consent_and_merges),
     ("0015_handover", _handover),
@@ -527,11 +580,18 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
     try:
         conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
         done = {r[0] for r in conn.execute("SELECT name FROM migrations")}
+        from mentorcli.store import chain
+
+        # A step may rewrite rows of any table: the audit triggers (0012) are laid again after all.
+        chain.lift_triggers(conn)
         for name, step in MIGRATIONS:
             if name not in done:
                 step(db)
                 conn.execute("INSERT INTO migrations (name, applied_at) VALUES (?, ?)", (name, _now()))
                 applied.append(name)
+                done.add(name)
+        if "0012_audit_chain" in done:
+            chain.lay_triggers(conn)
         conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
     except BaseException:
         conn.execute("ROLLBACK")

@@ -18,33 +18,34 @@ TABLES = ("personal_clients", "personal_goals", "personal_activities")
 CLIENT_COLUMNS = ("name", "languages")
 
 
-def set_client(reg: Register, cid: int, name: str | None, languages: str | None) -> None:
+def set_client(reg: Register, cid: int, name: str | None, languages: str | None, audit_id: int) -> None:
     if name is None and languages is None:
         reg.conn.execute("DELETE FROM personal_clients WHERE client_id = ?", (cid,))
         return
     reg.conn.execute(
-        "INSERT INTO personal_clients (client_id, name, languages) VALUES (?, ?, ?) "
-        "ON CONFLICT (client_id) DO UPDATE SET name = excluded.name, languages = excluded.languages",
-        (cid, name, languages),
+        "INSERT INTO personal_clients (client_id, name, languages, audit_id) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (client_id) DO UPDATE SET name = excluded.name, languages = excluded.languages, "
+        "audit_id = excluded.audit_id",
+        (cid, name, languages, audit_id),
     )
 
 
-def set_goal_text(reg: Register, gid: int, text: str | None) -> None:
-    _set_text(reg, "personal_goals", "goal_id", gid, "text", text)
+def set_goal_text(reg: Register, gid: int, text: str | None, audit_id: int) -> None:
+    _set_text(reg, "personal_goals", "goal_id", gid, "text", text, audit_id)
 
 
-def set_activity_note(reg: Register, aid: int, note: str | None) -> None:
-    _set_text(reg, "personal_activities", "activity_id", aid, "note", note)
+def set_activity_note(reg: Register, aid: int, note: str | None, audit_id: int) -> None:
+    _set_text(reg, "personal_activities", "activity_id", aid, "note", note, audit_id)
 
 
-def _set_text(reg: Register, table: str, key: str, rid: int, column: str, value: str | None) -> None:
+def _set_text(reg: Register, table: str, key: str, rid: int, column: str, value: str | None, audit_id: int) -> None:
     if value is None:
         reg.conn.execute(f"DELETE FROM {table} WHERE {key} = ?", (rid,))
     else:
         reg.conn.execute(
-            f"INSERT INTO {table} ({key}, {column}) VALUES (?, ?) "
-            f"ON CONFLICT ({key}) DO UPDATE SET {column} = excluded.{column}",
-            (rid, value),
+            f"INSERT INTO {table} ({key}, {column}, audit_id) VALUES (?, ?, ?) "
+            f"ON CONFLICT ({key}) DO UPDATE SET {column} = excluded.{column}, audit_id = excluded.audit_id",
+            (rid, value, audit_id),
         )
 
 

@@ -22,6 +22,7 @@ from mentorcli.store import personal
 from mentorcli.store.assignments import assignments_of, require_served
 from mentorcli.store.clients import client_id, writable_id
 from mentorcli.store.db import day_or_none
+from mentorcli.store.ids import new_id
 from mentorcli.store.register import Register
 from mentorcli.store.staff import require, staff
 
@@ -32,22 +33,23 @@ def set_complexity(reg: Register, code: str, level: int, day: date, by: str) -> 
     cid, _ = require_served(reg, code, day, "date")
     s = staff(reg, by, "by")
     require(s, SOCIAL_WORKER, Period(day, day), "by")
+    audit_id = reg.audit("complexity", "plan_assessments", code, {"date": day, "complexity": level, "by": s.ref})
     reg.conn.execute(
-        "INSERT INTO plan_assessments (client_id, date, complexity, assessed_by) VALUES (?, ?, ?, ?)",
-        (cid, day.isoformat(), level, s.id),
+        "INSERT INTO plan_assessments (id, client_id, date, complexity, assessed_by, audit_id) VALUES (?, ?, ?, ?, ?, ?)",
+        (new_id(), cid, day.isoformat(), level, s.id, audit_id),
     )
-    reg.audit("complexity", "plan_assessments", code, {"date": day, "complexity": level, "by": s.ref})
 
 
 def add_goal(reg: Register, code: str, area: str, due: date, text: str) -> int:
     cid = writable_id(reg, code)
-    cur = reg.conn.execute(
-        "INSERT INTO goals (client_id, area, due, state) VALUES (?, ?, ?, 'open')", (cid, area, due.isoformat())
-    )
-    gid = int(cur.lastrowid or 0)
-    personal.set_goal_text(reg, gid, text)
+    gid = new_id()
     # The text is the client's own business: the log says it was set, not what it says.
-    reg.audit("add", "goals", code, {"goal": gid, "area": area, "due": due, "note": text})
+    audit_id = reg.audit("add", "goals", code, {"goal": gid, "area": area, "due": due, "note": text})
+    reg.conn.execute(
+        "INSERT INTO goals (id, client_id, area, due, state, audit_id) VALUES (?, ?, ?, ?, 'open', ?)",
+        (gid, cid, area, due.isoformat(), audit_id),
+    )
+    personal.set_goal_text(reg, gid, text, audit_id)
     return gid
 
 
@@ -75,8 +77,10 @@ def close_goal(reg: Register, gid: int, state: str, day: date) -> str:
             field="goal",
         )
     check_not_future(day, reg.today, "date")
-    reg.conn.execute("UPDATE goals SET state = ?, closed_on = ? WHERE id = ?", (state, day.isoformat(), gid))
-    reg.audit(state, "goals", row["code"], {"goal": gid, "date": day})
+    audit_id = reg.audit(state, "goals", row["code"], {"goal": gid, "date": day})
+    reg.conn.execute(
+        "UPDATE goals SET state = ?, closed_on = ?, audit_id = ? WHERE id = ?", (state, day.isoformat(), audit_id, gid)
+    )
     return str(row["code"])
 
 
@@ -84,12 +88,14 @@ def edit_goal(reg: Register, gid: int, due: date | None, text: str | None) -> st
     row = _goal(reg, gid)
     changed: dict[str, Any] = {"goal": gid}
     if due is not None:
-        reg.conn.execute("UPDATE goals SET due = ? WHERE id = ?", (due.isoformat(), gid))
         changed["due"] = due
     if text is not None:
-        personal.set_goal_text(reg, gid, text)
         changed["note"] = text
-    reg.audit("edit", "goals", row["code"], changed)
+    audit_id = reg.audit("edit", "goals", row["code"], changed)
+    if due is not None:
+        reg.conn.execute("UPDATE goals SET due = ?, audit_id = ? WHERE id = ?", (due.isoformat(), audit_id, gid))
+    if text is not None:
+        personal.set_goal_text(reg, gid, text, audit_id)
     return str(row["code"])
 
 
@@ -99,7 +105,7 @@ def plan(reg: Register, code: str) -> dict[str, Any]:
         {"date": date.fromisoformat(r["date"]), "complexity": r["complexity"], "by": r["name"]}
         for r in reg.conn.execute(
             "SELECT p.date, p.complexity, s.name FROM plan_assessments p LEFT JOIN staff s ON s.id = p.assessed_by "
-            "WHERE p.client_id = ? ORDER BY p.date, p.id",
+            "WHERE p.client_id = ? ORDER BY p.date, p.audit_id, p.id",
             (cid,),
         )
     ]
@@ -114,7 +120,7 @@ def plan(reg: Register, code: str) -> dict[str, Any]:
         }
         for r in reg.conn.execute(
             "SELECT g.*, t.text FROM goals g LEFT JOIN personal_goals t ON t.goal_id = g.id "
-            "WHERE g.client_id = ? ORDER BY g.due, g.id",
+            "WHERE g.client_id = ? ORDER BY g.due, g.audit_id, g.id",
             (cid,),
         )
     ]

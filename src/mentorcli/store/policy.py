@@ -7,15 +7,23 @@ from typing import Any
 
 from mentorcli.core.policy import dump_value
 from mentorcli.store.clients import record_by_id, refresh
+from mentorcli.store.ids import new_id
 from mentorcli.store.register import Register
 
 
 def set_policy(reg: Register, key: str, value: Any, valid_from: date) -> None:
+    audit_id = reg.audit("set", "policy", key, {"value": value, "from": valid_from.isoformat()})
     reg.conn.execute(
-        "INSERT INTO policy (key, value, valid_from, recorded) VALUES (?, ?, ?, ?)",
-        (key, dump_value(value), valid_from.isoformat(), datetime.now(UTC).isoformat(timespec="seconds")),
+        "INSERT INTO policy (id, key, value, valid_from, recorded, audit_id) VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            new_id(),
+            key,
+            dump_value(value),
+            valid_from.isoformat(),
+            datetime.now(UTC).isoformat(timespec="seconds"),
+            audit_id,
+        ),
     )
-    reg.audit("set", "policy", key, {"value": value, "from": valid_from.isoformat()})
     reg.forget_policies()
     # Every window may follow the new rule: derive them all again (and refuse if a recorded
     # episode would fall outside eligibility under it).

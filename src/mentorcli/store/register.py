@@ -10,7 +10,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -36,25 +36,17 @@ class Register:
     # --- audit --------------------------------------------------------------------------
     def audit(self, action: str, tbl: str, record: str, changed: dict[str, Any] | None = None) -> int:
         """Append one entry; returns its id, which the rows it wrote carry as ``audit_id``."""
+        from mentorcli.store.chain import append
+
         safe = {k: ("(changed)" if k in PERSONAL and v is not None else v) for k, v in (changed or {}).items()}
-        cur = self.conn.execute(
-            "INSERT INTO audit (at, command, action, tbl, record, fields) VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                datetime.now(UTC).isoformat(timespec="seconds"),
-                self.command,
-                action,
-                tbl,
-                record,
-                json.dumps(safe, ensure_ascii=False, sort_keys=True, default=str),
-            ),
-        )
-        return int(cur.lastrowid or 0)
+        fields = json.dumps(safe, ensure_ascii=False, sort_keys=True, default=str)
+        return append(self.conn, self.command, action, tbl, record, fields)
 
     # --- policy -------------------------------------------------------------------------
     @property
     def policies(self) -> PolicyHistory:
         if self._policies is None:
-            rows = self.conn.execute("SELECT key, value, valid_from FROM policy ORDER BY id")
+            rows = self.conn.execute("SELECT key, value, valid_from FROM policy ORDER BY audit_id, id")
             self._policies = PolicyHistory(
                 Version(r["key"], json.loads(r["value"]), date.fromisoformat(r["valid_from"])) for r in rows
             )

@@ -62,7 +62,7 @@ def population_facts(reg: Register, on: date) -> Iterator[ClientFacts]:
     events = groupby(
         conn.execute(
             f"SELECT client_id, date, event, value FROM current_events WHERE date <= :on AND ({_FACT_EVENTS} OR {_LEFT_LATVIA}) "
-            "ORDER BY client_id, date, id",
+            "ORDER BY client_id, date, audit_id, id",
             params,
         ),
         key=itemgetter(0),
@@ -95,7 +95,7 @@ def _facts(reg: Register, clients: str, params: dict[str, str]) -> list[ClientFa
     events: dict[int, list[Sequence[Any]]] = defaultdict(list)
     for r in conn.execute(
         f"SELECT client_id, date, event, value FROM current_events WHERE client_id IN ({clients}) "
-        f"AND ({_FACT_EVENTS} OR {_LEFT_LATVIA}) ORDER BY client_id, date, id",
+        f"AND ({_FACT_EVENTS} OR {_LEFT_LATVIA}) ORDER BY client_id, date, audit_id, id",
         params,
     ):
         events[r[0]].append(r)
@@ -190,7 +190,7 @@ def complexity(reg: Register, first: date, last: date) -> dict[str, int]:
     params = {"first": first.isoformat(), "end": min(last, reg.today).isoformat(), "last": last.isoformat()}
     rows = reg.conn.execute(
         "SELECT c.code, p.complexity FROM clients c JOIN ("
-        "  SELECT client_id, complexity, ROW_NUMBER() OVER (PARTITION BY client_id ORDER BY date DESC, id DESC) AS n"
+        "  SELECT client_id, complexity, ROW_NUMBER() OVER (PARTITION BY client_id ORDER BY date DESC, audit_id DESC, id DESC) AS n"
         f"  FROM plan_assessments WHERE date <= :last AND client_id IN ({_SERVED})"
         ") p ON p.client_id = c.id WHERE p.n = 1",
         params,

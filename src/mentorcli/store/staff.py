@@ -24,6 +24,7 @@ from mentorcli.core.errors import InputError, NotFound
 from mentorcli.core.messages import N_, NP_
 from mentorcli.core.names import Names
 from mentorcli.store.db import day_or_none, iso_or_none
+from mentorcli.store.ids import new_id
 from mentorcli.store.register import Register
 
 
@@ -97,12 +98,12 @@ def add_staff(
         )
     if end is not None and end < start:
         raise InputError(N_("{end} is before the first day {start}", end=end, start=start), field="to")
-    cur = reg.conn.execute(
-        "INSERT INTO staff (name, role, active_from, active_to) VALUES (?, ?, ?, ?)",
-        (name, role, start.isoformat(), iso_or_none(end)),
+    added = Staff(new_id(), name, role, Period(start, end))
+    audit_id = reg.audit("add", "staff", added.ref, {"name": name, "role": role, "from": start, "to": end})
+    reg.conn.execute(
+        "INSERT INTO staff (id, name, role, active_from, active_to, audit_id) VALUES (?, ?, ?, ?, ?, ?)",
+        (added.id, name, role, start.isoformat(), iso_or_none(end), audit_id),
     )
-    added = Staff(int(cur.lastrowid or 0), name, role, Period(start, end))
-    reg.audit("add", "staff", added.ref, {"name": name, "role": role, "from": start, "to": end})
     if team:
         # Checked here too so that the message names the team (the column of staff.csv).
         require(staff(reg, team, "team"), SOCIAL_WORKER, Period(start, start), "team")
@@ -130,11 +131,15 @@ def set_team(reg: Register, mentor: str, worker: str, start: date) -> tuple[Staf
                 N_("{name} is already in the team of {worker} on {day}", name=m.name, worker=w.name, day=start),
                 field="worker",
             )
-        reg.conn.execute("UPDATE teams SET end = ? WHERE id = ?", ((start - ONE_DAY).isoformat(), r["id"]))
+    audit_id = reg.audit("team", "teams", m.ref, {"worker": w.ref, "from": start})
+    for r in rows:
+        reg.conn.execute(
+            "UPDATE teams SET end = ?, audit_id = ? WHERE id = ?", ((start - ONE_DAY).isoformat(), audit_id, r["id"])
+        )
     reg.conn.execute(
-        "INSERT INTO teams (mentor_id, worker_id, start) VALUES (?, ?, ?)", (m.id, w.id, start.isoformat())
+        "INSERT INTO teams (id, mentor_id, worker_id, start, audit_id) VALUES (?, ?, ?, ?, ?)",
+        (new_id(), m.id, w.id, start.isoformat(), audit_id),
     )
-    reg.audit("team", "teams", m.ref, {"worker": w.ref, "from": start})
     return m, w
 
 
@@ -162,12 +167,12 @@ def end_staff(reg: Register, name: str, day: date) -> Staff:
             ),
             field="date",
         )
-    reg.conn.execute("UPDATE staff SET active_to = ? WHERE id = ?", (day.isoformat(), s.id))
+    audit_id = reg.audit("end", "staff", s.ref, {"to": day})
+    reg.conn.execute("UPDATE staff SET active_to = ?, audit_id = ? WHERE id = ?", (day.isoformat(), audit_id, s.id))
     reg.conn.execute(
-        "UPDATE teams SET end = ? WHERE mentor_id = ? AND (end IS NULL OR end > ?)",
-        (day.isoformat(), s.id, day.isoformat()),
+        "UPDATE teams SET end = ?, audit_id = ? WHERE mentor_id = ? AND (end IS NULL OR end > ?)",
+        (day.isoformat(), audit_id, s.id, day.isoformat()),
     )
-    reg.audit("end", "staff", s.ref, {"to": day})
     return s
 
 

@@ -49,7 +49,7 @@ def track(reg: Register) -> None:
     recorded and replaced on the same day is never the answer as of any day, so it is not kept.
     """
     today = reg.today.isoformat()
-    # A version gets the audit entry of the change that replaced it: writers audit after the change.
+    # A removed version gets the audit entry written after it, where its writer audits afterwards.
     sql = [
         "CREATE TEMP TRIGGER asof_audit AFTER INSERT ON main.audit "
         "BEGIN UPDATE row_versions SET audit_id = NEW.id WHERE audit_id IS NULL; END"
@@ -57,9 +57,13 @@ def track(reg: Register) -> None:
     for table in VERSIONED:
         cols = [c for c in _columns(reg, table) if c != "recorded_on"]
         row = "json_object(" + ", ".join(f"'{c}', OLD.\"{c}\"" for c in cols) + ")"
-        keep = (
-            f"INSERT INTO row_versions (id, tbl, row_id, row, recorded_on, withdrawn_on) "
-            f"VALUES ({NEW_ID}, '{table}', OLD.rowid, {row}, OLD.recorded_on, '{today}');"
+        # An update names the audit entry of its own change (the triggers of store.chain insist);
+        # a removal gets the entry written next, or the one just written.
+        replaced_by = "NEW.audit_id" if "audit_id" in cols else "NULL"
+        keep, remove = (
+            f"INSERT INTO row_versions (id, tbl, row_id, row, recorded_on, withdrawn_on, audit_id) "
+            f"VALUES ({NEW_ID}, '{table}', OLD.rowid, {row}, OLD.recorded_on, '{today}', {by});"
+            for by in (replaced_by, "NULL")
         )
         sql += [
             f"CREATE TEMP TRIGGER asof_insert_{table} AFTER INSERT ON main.{table} WHEN NEW.recorded_on IS NULL "
@@ -72,7 +76,7 @@ def track(reg: Register) -> None:
             f"WHEN NEW.recorded_on IS OLD.recorded_on AND NEW.recorded_on IS NOT '{today}' "
             f"BEGIN UPDATE {table} SET recorded_on = '{today}' WHERE rowid = NEW.rowid; END",
             f"CREATE TEMP TRIGGER asof_remove_{table} BEFORE DELETE ON main.{table} "
-            f"WHEN OLD.recorded_on IS NOT '{today}' BEGIN {keep} END",
+            f"WHEN OLD.recorded_on IS NOT '{today}' BEGIN {remove} END",
         ]
     for statement in sql:
         reg.conn.execute(statement)

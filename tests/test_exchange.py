@@ -1,0 +1,180 @@
+"""Issue 16: two offices, one register: bundles of changes merged between copies."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conftest import Result, Run, add_client, snapshot
+from mentorcli.store import exchange, maintenance
+
+PASSPHRASE = "correct horse battery"
+ERASED = "Qqerased Name"
+OLD_NAME = "Qqold Name"
+
+
+@pytest.fixture(autouse=True)
+def _passphrase(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MENTORCLI_PASSPHRASE", PASSPHRASE)
+
+
+def copies(run: Run, tmp_path: Path) -> tuple[Path, Path]:
+    """Two copies restored from one backup of a small register."""
+    add_client(run, "C-1", name="Shared One", intake="2020-03-10")
+    add_client(run, "C-2", name=OLD_NAME, intake="2020-03-10")
+    add_client(run, "C-3", name=ERASED, intake="2020-03-10")
+    backup = tmp_path / "base.db"
+    run("db", "backup", backup)
+    riga, mucenieki = tmp_path / "riga.db", tmp_path / "mucenieki.db"
+    for db in (riga, mucenieki):
+        run("--db", db, "db", "restore", backup)
+    return riga, mucenieki
+
+
+def in_(db: Path, run: Run, *args: object, ok: bool | None = True) -> Result:
+    return run("--db", db, *args, ok=ok)
+
+
+def plain(path: Path) -> bytes:
+    return maintenance.decrypt(path.read_bytes(), PASSPHRASE)
+
+
+def test_two_copies_exchange_bundles_both_ways_and_end_equal(run: Run, tmp_path: Path) -> None:
+    riga, mucenieki = copies(run, tmp_path)
+    client = ("--sex", "F", "--born", "1990-01-01", "--arrived", "2020-03-10", "--route", "independent",
+              "--residence", "riga", "--intake", "2020-03-10")  # fmt: skip
+    in_(riga, run, "client", "add", "R-1", "--country", "SY", "--name", "Riga New", *client)
+    in_(riga, run, "client", "edit", "C-1", "--country", "YE")
+    in_(riga, run, "client", "erase", "C-3", "--yes")
+    in_(mucenieki, run, "client", "add", "M-1", "--country", "IQ", "--name", "Mucenieki New", *client)
+    in_(mucenieki, run, "client", "edit", "C-1", "--country", "IQ")
+    in_(mucenieki, run, "client", "edit", "C-2", "--name", "Qqnew Name")
+    in_(mucenieki, run, "status", "grant", "C-2", "refugee", "--date", "2020-06-11")
+
+    from_riga, from_mucenieki = tmp_path / "riga.bundle", tmp_path / "mucenieki.bundle"
+    in_(riga, run, "db", "bundle", from_riga)
+    in_(mucenieki, run, "db", "bundle", from_mucenieki)
+    # Encrypted; inside, no name of an erased client and no old value of a personal field.
+    assert ERASED.encode() not in from_riga.read_bytes() and b"Riga New" not in from_riga.read_bytes()
+    assert ERASED.encode() not in plain(from_riga) and b"Riga New" in plain(from_riga)
+    assert OLD_NAME.encode() not in plain(from_mucenieki) and b"Qqnew Name" in plain(from_mucenieki)
+
+    merged = in_(riga, run, "db", "merge", from_mucenieki, "--format", "json")
+    conflicts = json.loads(merged.out)
+    assert conflicts == [{"record": "C-1", "table": "clients", "ours": {"country": "YE"}, "theirs": {"country": "IQ"}}]
+    assert "1 conflict left" in merged.err
+    back = in_(mucenieki, run, "db", "merge", from_riga, "--format", "json")
+    assert [c["theirs"] for c in json.loads(back.out)] == [{"country": "YE"}]
+
+    def listed(db: Path) -> dict[str, tuple[str, str | None]]:
+        rows = in_(db, run, "client", "list", "--with-names", "--format", "json").json()
+        return {c["code"]: (c["country"], c["name"]) for c in rows}
+
+    # The union, nothing lost; the conflicting edit applied on neither side.
+    for db, country in ((riga, "YE"), (mucenieki, "IQ")):
+        assert listed(db) == {
+            "C-1": (country, "Shared One"),
+            "C-2": ("SY", "Qqnew Name"),
+            "C-3": ("SY", None),
+            "M-1": ("IQ", "Mucenieki New"),
+            "R-1": ("SY", "Riga New"),
+        }
+    # The coordinator decides: Mucenieki's value, on both sides.
+    in_(riga, run, "db", "merge", from_mucenieki, "--take", "theirs", "C-1")
+    in_(mucenieki, run, "db", "merge", from_riga, "--take", "ours", "C-1")
+    assert listed(riga) == listed(mucenieki) and listed(riga)["C-1"] == ("IQ", "Shared One")
+    report = [in_(db, run, "report", "month", "2020-06", "--format", "json").out for db in (riga, mucenieki)]
+    assert report[0] == report[1] and json.loads(report[0])["by_status"]["refugee"] == 1
+    for db in (riga, mucenieki):
+        assert in_(db, run, "db", "check").out.strip() == "ok"
+        assert in_(db, run, "audit", "verify").out.startswith("ok: ")
+        shown = in_(db, run, "client", "show", "C-2", "--format", "json").json()
+        assert shown["status"] == "refugee" and shown["windows"][-1]["kind"] == "status"
+        # The erased name is gone from the register, its -wal and the states kept for exchanges.
+        for f in [*db.parent.glob(db.name + "*"), *exchange.snapshots(db)]:
+            if f.is_file():
+                assert ERASED.encode() not in f.read_bytes(), f
+    # The next bundles hold nothing new.
+    again = tmp_path / "again.bundle"
+    assert in_(riga, run, "db", "bundle", again).out.strip().endswith(": 0 changes")
+
+
+def test_merging_a_bundle_twice_writes_nothing_the_second_time(run: Run, tmp_path: Path) -> None:
+    riga, mucenieki = copies(run, tmp_path)
+    in_(riga, run, "client", "edit", "C-1", "--country", "YE")
+    bundle = tmp_path / "riga.bundle"
+    in_(riga, run, "db", "bundle", bundle)
+    in_(mucenieki, run, "db", "merge", bundle)
+    before = snapshot(mucenieki)
+    res = in_(mucenieki, run, "db", "merge", bundle)
+    assert res.out.strip() == "already applied on 31.12.2021"
+    assert snapshot(mucenieki) == before
+    # The copy that made it refuses it; a merge entry tells where every merged row came from.
+    refused = in_(riga, run, "db", "merge", bundle, ok=False)
+    assert refused.code == 2 and "this copy made the bundle" in refused.err
+    conn = sqlite3.connect(mucenieki)
+    (entry,) = conn.execute("SELECT id FROM audit WHERE action = 'merge'").fetchone()
+    assert conn.execute("SELECT audit_id FROM clients WHERE code = 'C-1'").fetchone() == (entry,)
+
+
+def test_a_client_registered_twice_under_one_code_is_a_conflict(run: Run, tmp_path: Path) -> None:
+    riga, mucenieki = copies(run, tmp_path)
+    for db, country in ((riga, "SY"), (mucenieki, "AF")):
+        in_(db, run, "client", "add", "D-1", "--sex", "M", "--born", "1980-01-01", "--country", country,
+            "--arrived", "2020-03-10", "--route", "independent", "--residence", "riga", "--name", "Twice",
+            "--intake", "2020-03-10")  # fmt: skip
+    bundle = tmp_path / "m.bundle"
+    in_(mucenieki, run, "db", "bundle", bundle)
+    res = in_(riga, run, "db", "merge", bundle, "--format", "json")
+    (conflict,) = json.loads(res.out)
+    assert (conflict["record"], conflict["ours"]["country"], conflict["theirs"]["country"]) == ("D-1", "SY", "AF")
+    assert "Twice" not in res.out
+    assert in_(riga, run, "db", "check").out.strip() == "ok"
+
+
+def test_wrong_passphrase_or_not_a_bundle_is_refused(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    riga, mucenieki = copies(run, tmp_path)
+    bundle = tmp_path / "riga.bundle"
+    in_(riga, run, "db", "bundle", bundle)
+    monkeypatch.setenv("MENTORCLI_PASSPHRASE", "another passphrase")
+    res = in_(mucenieki, run, "db", "merge", bundle, ok=False)
+    assert res.code == 2 and "wrong passphrase" in res.err
+    res = in_(mucenieki, run, "db", "merge", riga, ok=False)
+    assert res.code == 2 and "not an encrypted bundle" in res.err
+
+
+def test_since_names_an_earlier_exchange_by_its_bundle_or_its_day(run: Run, tmp_path: Path) -> None:
+    riga, _ = copies(run, tmp_path)
+    in_(riga, run, "client", "edit", "C-1", "--country", "YE")
+    first = in_(riga, run, "db", "bundle", tmp_path / "1.bundle").out.split()[1]
+    in_(riga, run, "client", "edit", "C-2", "--country", "IQ")
+    assert in_(riga, run, "db", "bundle", tmp_path / "2.bundle").out.strip().endswith(": 1 change")
+    # Again since the first bundle: the change made after it, though the second one sent it.
+    again = in_(riga, run, "db", "bundle", tmp_path / "3.bundle", "--since", first).out
+    assert again.strip().endswith(": 1 change")
+    # By day: the last exchange made on or before it (the second bundle, today).
+    assert in_(riga, run, "db", "bundle", tmp_path / "4.bundle", "--since", "2021-12-31").out.endswith(": 0 changes\n")
+    refused = in_(riga, run, "db", "bundle", tmp_path / "5.bundle", "--since", "2019-01-01", ok=False)
+    assert refused.code == 2 and "no exchange on or before 01.01.2019" in refused.err
+    assert not (tmp_path / "5.bundle").exists()
+
+
+def test_a_name_changed_on_both_sides_is_a_conflict_though_names_travel_without_old_values(
+    run: Run, tmp_path: Path
+) -> None:
+    riga, mucenieki = copies(run, tmp_path)
+    in_(riga, run, "client", "edit", "C-2", "--name", "Qqriga Name")
+    in_(mucenieki, run, "client", "edit", "C-2", "--name", "Qqmucenieki Name")
+    in_(mucenieki, run, "client", "edit", "C-1", "--name", "Qqonly Mucenieki")
+    bundle = tmp_path / "m.bundle"
+    in_(mucenieki, run, "db", "bundle", bundle)
+    res = in_(riga, run, "db", "merge", bundle, "--format", "json")
+    assert json.loads(res.out) == [
+        {"record": "C-2", "table": "personal_clients", "ours": {"name": "(hidden)"}, "theirs": {"name": "(hidden)"}}
+    ]
+    assert json.loads(in_(riga, run, "db", "merge", bundle, "--take", "ours", "C-2", "--format", "json").out) == []
+    names = {c["code"]: c["name"] for c in in_(riga, run, "client", "list", "--with-names", "--format", "json").json()}
+    assert (names["C-1"], names["C-2"]) == ("Qqonly Mucenieki", "Qqriga Name")
