@@ -28,9 +28,25 @@ class Row:
 
 
 class ImportFailed(InputError):
-    def __init__(self, path: Path, problems: list[str]) -> None:
-        head = f"import: {path.name}: {len(problems)} problem(s); nothing was written"
+    def __init__(self, what: str, problems: list[str]) -> None:
+        head = f"import: {what}: {len(problems)} problem(s); nothing was written"
         super().__init__("\n".join([head, *problems]))
+
+
+def name_problems(path: Path, row: Row, error: InputError, first_column: str = "code") -> list[str]:
+    """``file:line: column: reason`` for each line of ``error``; the column its field names, if the row has it."""
+    out = []
+    for msg in str(error).splitlines():
+        field, _, reason = msg.partition(": ")
+        field = field.strip().lstrip("-")
+        column = field if field in row.values else first_column
+        out.append(f"{path.name}:{row.line}: {column}: {reason if column == field else msg}")
+    return out
+
+
+def malformed(path: Path, row: Row) -> str | None:
+    """The problem of a row with more cells than the header has columns, if it has."""
+    return f"{path.name}:{row.line}: -: {row.values[EXTRA]}" if EXTRA in row.values else None
 
 
 def _text(path: Path) -> str:
@@ -54,8 +70,7 @@ def read_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...]) -
     first = text.split("\n", 1)[0]
     if not first.strip():
         raise InputError(f"{path.name}:1: the file is empty (a header row is needed: {','.join(columns)})")
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
     header = [h.strip().lower() for h in next(reader)]
     _check_header(path, header, columns, required)
     rows = []
@@ -70,6 +85,18 @@ def read_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...]) -
             values[EXTRA] = f"{len(cells)} cells, but the header has {len(header)} columns"
         rows.append(Row(start, values))
     return rows
+
+
+def _delimiter(first_line: str) -> str:
+    return ";" if first_line.count(";") > first_line.count(",") else ","
+
+
+def header(path: Path) -> list[str]:
+    """The column names of a file's header row, as ``read_rows`` reads them."""
+    text = _text(path)
+    first = text.split("\n", 1)[0]
+    cells = next(csv.reader(io.StringIO(first, newline=""), delimiter=_delimiter(first)), [])
+    return [h.strip().lower() for h in cells]
 
 
 def _check_header(path: Path, header: list[str], columns: tuple[str, ...], required: tuple[str, ...]) -> None:
@@ -90,7 +117,24 @@ def apply_rows(
     unique: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Apply every row, each inside a savepoint; collect every problem; raise if any.
+    """Apply every row, each inside a savepoint; collect every problem; raise if any."""
+    problems = collect_rows(reg, path, rows, apply, first_column, unique=unique, progress=progress)
+    if problems:
+        raise ImportFailed(path.name, problems)
+    return len(rows)
+
+
+def collect_rows(
+    reg: Register,
+    path: Path,
+    rows: list[Row],
+    apply: Callable[[Row], None],
+    first_column: str,
+    *,
+    unique: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[str]:
+    """Apply every row, each inside a savepoint; the problems, in line order.
 
     ``unique`` names a column no two rows may share (a repeated code is named as such, not as
     "already in the register"). ``progress`` is told how many rows are done.
@@ -100,8 +144,8 @@ def apply_rows(
     for done, row in enumerate(rows, start=1):
         if progress:
             progress(done)
-        if EXTRA in row.values:
-            problems.append((row.line, f"{path.name}:{row.line}: -: {row.values[EXTRA]}"))
+        if bad := malformed(path, row):
+            problems.append((row.line, bad))
             continue
         key = row.values.get(unique or "", "")
         if key and key in seen:
@@ -114,16 +158,10 @@ def apply_rows(
             apply(row)
         except InputError as e:
             reg.conn.execute("ROLLBACK TO import_row")
-            for msg in str(e).splitlines():
-                field, _, reason = msg.partition(": ")
-                field = field.strip().lstrip("-")
-                column = field if field in row.values else first_column
-                problems.append((row.line, f"{path.name}:{row.line}: {column}: {reason if column == field else msg}"))
+            problems.extend((row.line, p) for p in name_problems(path, row, e, first_column))
         reg.conn.execute("RELEASE import_row")
-    if problems:
-        # Rows may be applied out of file order (events go by date); the list goes by line.
-        raise ImportFailed(path, [p for _, p in sorted(problems, key=lambda p: p[0])])
-    return len(rows)
+    # Rows may be applied out of file order (events go by date); the list goes by line.
+    return [p for _, p in sorted(problems, key=lambda p: p[0])]
 
 
 def check_fields(row: Row, checks: dict[str, Callable[[str], Any]]) -> dict[str, Any]:

@@ -13,10 +13,9 @@ from typing import Any
 
 from mentorcli.core import clients as fields
 from mentorcli.core.clients import Client
-from mentorcli.core.dates import fmt_lv
 from mentorcli.core.eligibility import ServiceEvent, Timeline, compute
 from mentorcli.core.errors import InputError, NotFound
-from mentorcli.core.events import check_event
+from mentorcli.core.events import check_event, check_new
 from mentorcli.core.legal import STATUS_EVENTS, StatusEvent
 from mentorcli.core.policy import PolicyHistory, Version, dump_value
 from mentorcli.store.db import connect, transaction
@@ -58,9 +57,21 @@ class Register:
         self.today = today
         self.command = command
         self._policies: PolicyHistory | None = None
+        self._per_file = False
 
     # --- audit --------------------------------------------------------------------------
+    @contextmanager
+    def one_audit_entry(self) -> Iterator[None]:
+        """Changes made inside are audited by the caller as one entry (an imported file), not one by one."""
+        self._per_file = True
+        try:
+            yield
+        finally:
+            self._per_file = False
+
     def audit(self, action: str, tbl: str, record: str, changed: dict[str, Any] | None = None) -> None:
+        if self._per_file:
+            return
         safe = {k: ("(changed)" if k in PERSONAL and v is not None else v) for k, v in (changed or {}).items()}
         self.conn.execute(
             "INSERT INTO audit (at, command, action, tbl, record, fields) VALUES (?, ?, ?, ?, ?, ?)",
@@ -108,20 +119,11 @@ class Register:
 
     def record_by_id(self, cid: int) -> Record:
         row = self.conn.execute("SELECT * FROM clients WHERE id = ?", (cid,)).fetchone()
-        status: list[StatusEvent] = []
-        service: list[ServiceEvent] = []
-        moves: list[Move] = []
-        for e in self.conn.execute(
+        events = self.conn.execute(
             "SELECT date, event, value FROM events WHERE client_id = ? ORDER BY date, id", (cid,)
-        ):
-            day = date.fromisoformat(e["date"])
-            if e["event"] in STATUS_EVENTS:
-                status.append(StatusEvent(day, e["event"], e["value"]))
-            elif e["event"] in SERVICE:
-                service.append(ServiceEvent(day, e["event"], e["value"]))
-            else:
-                moves.append(Move(day, e["value"]))
-        return Record(_client(row), tuple(status), tuple(service), tuple(moves))
+        )
+        status, service, moves = split((date.fromisoformat(e[0]), e[1], e[2]) for e in events)
+        return Record(_client(row), status, service, moves)
 
     def timeline(self, rec: Record) -> Timeline:
         return compute(rec.client.arrived, rec.status_events, rec.service_events, self.policies)
@@ -131,7 +133,7 @@ class Register:
         fields.check_not_future(client.arrived, self.today, "arrived")
         if self.conn.execute("SELECT 1 FROM clients WHERE code = ?", (client.code,)).fetchone():
             raise InputError(f"code: '{client.code}' is already in the register")
-        values = _columns(client)
+        values = client_columns(client)
         cur = self.conn.execute(
             f"INSERT INTO clients ({', '.join(values)}, created) VALUES ({', '.join('?' * len(values))}, ?)",
             (*values.values(), datetime.now(UTC).isoformat(timespec="seconds")),
@@ -142,8 +144,7 @@ class Register:
             try:
                 self.record_event(client.code, intake, "intake", None)
             except InputError as e:
-                field, _, reason = str(e).partition(": ")
-                raise InputError(f"intake: {reason}" if field == "date" else str(e)) from None
+                raise as_intake(e) from None
         else:
             self.refresh(self.record_by_id(cid))
         return cid
@@ -153,7 +154,7 @@ class Register:
         updated = replace(rec.client, **changes)
         fields.check_born(updated.born, updated.arrived)
         fields.check_not_future(updated.arrived, self.today, "arrived")
-        values = _columns(updated)
+        values = client_columns(updated)
         sets = ", ".join(f"{k} = ?" for k in values)
         self.conn.execute(f"UPDATE clients SET {sets} WHERE id = ?", (*values.values(), rec.client.id))
         self.audit("edit", "clients", code, {k: values[k] for k in _columns_of(changes)})
@@ -166,17 +167,12 @@ class Register:
         """
         event, value = check_event(event, value)
         cid = self.client_id(code)
-        fields.check_not_future(day, self.today, "date")
-        same = self.conn.execute(
-            "SELECT 1 FROM events WHERE client_id = ? AND date = ? AND event = ? AND value IS ?",
-            (cid, day.isoformat(), event, value),
-        ).fetchone()
-        if same:
-            raise InputError(f"event: {event} on {fmt_lv(day)} is already recorded for {code}")
-        if event == "move":
-            rec = self.record_by_id(cid)
-            if day < rec.client.arrived:
-                raise InputError(f"date: move on {fmt_lv(day)} is before arrival on {fmt_lv(rec.client.arrived)}")
+        arrived = self.conn.execute("SELECT arrived FROM clients WHERE id = ?", (cid,)).fetchone()[0]
+        known = {
+            (date.fromisoformat(r[0]), r[1], r[2])
+            for r in self.conn.execute("SELECT date, event, value FROM events WHERE client_id = ?", (cid,))
+        }
+        check_new(code, date.fromisoformat(arrived), known, day, event, value, self.today)
         self.conn.execute(
             "INSERT INTO events (client_id, date, event, value, recorded) VALUES (?, ?, ?, ?, ?)",
             (cid, day.isoformat(), event, value, datetime.now(UTC).isoformat(timespec="seconds")),
@@ -187,21 +183,52 @@ class Register:
     def refresh(self, rec: Record) -> Timeline:
         """Derive windows and episodes again; this is where impossible histories are refused."""
         tl = self.timeline(rec)
-        cid = rec.client.id
+        cid = rec.client.id or 0
         self.conn.execute("DELETE FROM windows WHERE client_id = ?", (cid,))
         self.conn.execute("DELETE FROM episodes WHERE client_id = ?", (cid,))
-        self.conn.executemany(
-            "INSERT INTO windows (client_id, seq, kind, start, end, ended_by) VALUES (?, ?, ?, ?, ?, ?)",
-            [(cid, i, w.kind, w.start.isoformat(), _iso(w.end), w.ended_by) for i, w in enumerate(tl.windows)],
-        )
-        self.conn.executemany(
-            "INSERT INTO episodes (client_id, seq, start, end, end_reason, first) VALUES (?, ?, ?, ?, ?, ?)",
-            [(cid, i, e.start.isoformat(), _iso(e.end), e.end_reason, int(e.first)) for i, e in enumerate(tl.episodes)],
-        )
+        windows, episodes = derived_rows(cid, tl)
+        self.conn.executemany(INSERT_WINDOW, windows)
+        self.conn.executemany(INSERT_EPISODE, episodes)
         return tl
 
     def codes(self, where: str = "", params: Iterable[Any] = ()) -> list[str]:
         return [r[0] for r in self.conn.execute(f"SELECT code FROM clients {where} ORDER BY code", tuple(params))]
+
+
+INSERT_WINDOW = "INSERT INTO windows (client_id, seq, kind, start, end, ended_by) VALUES (?, ?, ?, ?, ?, ?)"
+INSERT_EPISODE = "INSERT INTO episodes (client_id, seq, start, end, end_reason, first) VALUES (?, ?, ?, ?, ?, ?)"
+
+
+def derived_rows(cid: int, tl: Timeline) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The rows of ``windows`` and ``episodes`` that stand for a client's timeline."""
+    windows = [(cid, i, w.kind, w.start.isoformat(), _iso(w.end), w.ended_by) for i, w in enumerate(tl.windows)]
+    episodes = [
+        (cid, i, e.start.isoformat(), _iso(e.end), e.end_reason, int(e.first)) for i, e in enumerate(tl.episodes)
+    ]
+    return windows, episodes
+
+
+def split(
+    events: Iterable[tuple[date, str, str | None]],
+) -> tuple[tuple[StatusEvent, ...], tuple[ServiceEvent, ...], tuple[Move, ...]]:
+    """A client's recorded events, in order, as the core takes them: decisions, service, moves."""
+    status: list[StatusEvent] = []
+    service: list[ServiceEvent] = []
+    moves: list[Move] = []
+    for day, event, value in events:
+        if event in STATUS_EVENTS:
+            status.append(StatusEvent(day, event, value))
+        elif event in SERVICE:
+            service.append(ServiceEvent(day, event, value))
+        else:
+            moves.append(Move(day, value or ""))
+    return tuple(status), tuple(service), tuple(moves)
+
+
+def as_intake(e: InputError) -> InputError:
+    """An intake given with the client is the ``intake`` field's problem, not a ``date``'s."""
+    field, _, reason = str(e).partition(": ")
+    return InputError(f"intake: {reason}" if field == "date" else str(e))
 
 
 def _iso(d: date | None) -> str | None:
@@ -223,7 +250,7 @@ _CLIENT_COLUMNS = (
 )
 
 
-def _columns(c: Client) -> dict[str, Any]:
+def client_columns(c: Client) -> dict[str, Any]:
     return {
         "code": c.code,
         "name": c.name,
