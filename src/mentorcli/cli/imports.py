@@ -16,7 +16,7 @@ from mentorcli.core.casework import SOCIAL_WORKER, check_language, check_minutes
 from mentorcli.core.errors import InputError
 from mentorcli.store import casework
 from mentorcli.store.bulk import Bulk, date_order
-from mentorcli.store.importer import ImportFailed, Row, check_fields, collect_rows, header, read_rows
+from mentorcli.store.importer import ImportFailed, Row, check_fields, collect_rows, header, iter_rows, read_rows
 from mentorcli.store.register import Register
 
 
@@ -117,15 +117,22 @@ def _import(ctx: typer.Context, files: list[tuple[str, Path]], dry_run: bool) ->
     fresh = not db.exists()  # nothing was written: then leave no empty database behind either
     order = list(KINDS)
     files = sorted(files, key=lambda f: order.index(f[0]))
-    rows = {path: read_rows(path, KINDS[kind][0], KINDS[kind][1]) for kind, path in files}
+    counts: dict[Path, int] = {}
+
+    def rows_of(kind: str, path: Path) -> list[Row]:
+        rows = read_rows(path, KINDS[kind][0], KINDS[kind][1])
+        counts[path] = len(rows)
+        return rows
+
     try:
         with register(ctx, write=True, commit=not dry_run) as reg:
             batch = Bulk(reg)
             for kind, path in files:
+                # Rows are read one at a time and kept only as what checking them needs.
                 if kind == "clients":
-                    batch.add_clients(path, rows[path])
+                    counts[path] = batch.add_clients(path, CLIENT_COLUMNS, iter_rows(path, *KINDS[kind][:2]))
                 elif kind == "events":
-                    batch.add_events(path, rows[path])
+                    counts[path] = batch.add_events(path, EVENT_COLUMNS, iter_rows(path, *KINDS[kind][:2]))
             problems = batch.check()
             rest = [(k, p) for k, p in files if k not in ("clients", "events")]
             if problems and not rest:
@@ -133,8 +140,9 @@ def _import(ctx: typer.Context, files: list[tuple[str, Path]], dry_run: bool) ->
             # Written even when a row is bad, so the later files are checked against it; then undone.
             batch.write()
             for kind, path in rest:
-                with _progress(len(rows[path])) as progress:
-                    problems += _one_by_one(reg, path, kind, rows[path], progress)
+                rows = rows_of(kind, path)
+                with _progress(len(rows)) as progress:
+                    problems += _one_by_one(reg, path, kind, rows, progress)
             if problems:
                 _failed(files, problems)
     except BaseException:
@@ -145,7 +153,7 @@ def _import(ctx: typer.Context, files: list[tuple[str, Path]], dry_run: bool) ->
         _remove(db)
     verb = "would import" if dry_run else "imported"
     for kind, path in files:
-        typer.echo(f"{path.name}: {verb} {len(rows[path])} {KINDS[kind][2]}")
+        typer.echo(f"{path.name}: {verb} {counts[path]} {KINDS[kind][2]}")
 
 
 def _failed(files: list[tuple[str, Path]], problems: list[str]) -> None:

@@ -58,6 +58,9 @@ def month_end(d: date) -> date:
     return d.replace(day=calendar.monthrange(d.year, d.month)[1])
 
 
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def add_months(start: date, months: int) -> date:
     """The last day of a term of ``months`` months that starts with the event on ``start``.
 
@@ -67,7 +70,7 @@ def add_months(start: date, months: int) -> date:
     """
     total = start.month - 1 + months
     year, month = start.year + total // 12, total % 12 + 1
-    last = calendar.monthrange(year, month)[1]
+    last = 29 if month == 2 and calendar.isleap(year) else _MONTH_DAYS[month]
     return date(year, month, min(start.day, last))
 
 

@@ -84,6 +84,11 @@ class Timeline:
         return any(_contains(w, day) for w in self.windows)
 
 
+def _where(ev: ServiceEvent) -> str:
+    # Built only for a message: a history that passes formats no date.
+    return f"{ev.event} on {fmt_lv(ev.date)}"
+
+
 def _contains(w: Window | _Win, day: date) -> bool:
     return w.start <= day and (w.end is None or day <= w.end)
 
@@ -132,18 +137,17 @@ def compute(
             if run_end is not None and run_end < day:
                 steps.append(Step(run_end, "episode-eligibility-ended"))
                 close(run_end, ELIGIBILITY_ENDED)
-        where = f"{ev.event} on {fmt_lv(day)}"
         if ev.event in ("intake", "resume"):
             if ev.event == "intake" and (episodes or open_start is not None):
-                raise InputError(f"intake: {where}: the client was already taken in; use resume")
+                raise InputError(f"intake: {_where(ev)}: the client was already taken in; use resume")
             if open_start is not None:
-                raise InputError(f"date: {where}: an episode is open since {fmt_lv(open_start)}")
+                raise InputError(f"date: {_where(ev)}: an episode is open since {fmt_lv(open_start)}")
             win = next((w for w in wins if _contains(w, day)), None)
             if win is None:
-                raise InputError(f"date: {where}: the client is not eligible on that day")
+                raise InputError(f"date: {_where(ev)}: the client is not eligible on that day")
             if win.exited:
                 raise InputError(
-                    f"date: {where}: the service ended by an exit in this {win.kind} window; "
+                    f"date: {_where(ev)}: the service ended by an exit in this {win.kind} window; "
                     "a resume is possible only in a later window"
                 )
             open_start = day
@@ -155,7 +159,7 @@ def compute(
         elif not synthetic and reason != "left-latvia":
             last = episodes[-1] if episodes else None
             ended = f" (the last one ended on {fmt_lv(last.end)})" if last and last.end else ""
-            raise InputError(f"date: {where}: no episode is open on that day{ended}")
+            raise InputError(f"date: {_where(ev)}: no episode is open on that day{ended}")
         _cut(wins, day, reason, steps)
 
     if open_start is not None:

@@ -65,45 +65,49 @@ class LegalTimeline:
         return waiting
 
 
+def _where(e: StatusEvent) -> str:
+    # Built only for a message: a history that passes formats no date.
+    return f"{e.event} on {fmt_lv(e.date)}"
+
+
 def check(arrival: date, events: Sequence[StatusEvent]) -> LegalTimeline:
     """Refuse decisions in an impossible order; events come sorted by date, then entry."""
     state = _PENDING
     prev: date | None = None
     for e in events:
-        where = f"{e.event} on {fmt_lv(e.date)}"
         if e.date < arrival:
-            raise InputError(f"date: {where} is before arrival on {fmt_lv(arrival)}")
+            raise InputError(f"date: {_where(e)} is before arrival on {fmt_lv(arrival)}")
         if prev is not None and e.date < prev:
-            raise InputError(f"date: {where} is before an earlier decision on {fmt_lv(prev)}")
+            raise InputError(f"date: {_where(e)} is before an earlier decision on {fmt_lv(prev)}")
         if state == _FINAL:
-            raise InputError(f"event: {where} comes after a final refusal")
-        state = _next_state(state, e, where)
+            raise InputError(f"event: {_where(e)} comes after a final refusal")
+        state = _next_state(state, e)
         prev = e.date
     return LegalTimeline(arrival, tuple(events))
 
 
-def _next_state(state: int, e: StatusEvent, where: str) -> int:
+def _next_state(state: int, e: StatusEvent) -> int:
     if e.event == "granted":
         if state == _GRANTED:
-            raise InputError(f"event: {where}: a status was already granted")
+            raise InputError(f"event: {_where(e)}: a status was already granted")
         if state in (_REFUSED, _APPEALED, _COURT_NEGATIVE):
-            raise InputError(f"event: {where}: the refusal stands (a court must decide first)")
+            raise InputError(f"event: {_where(e)}: the refusal stands (a court must decide first)")
         return _GRANTED
     if e.event == "refused":
         if state != _PENDING:
-            raise InputError(f"event: {where}: no application is pending at PMLP")
+            raise InputError(f"event: {_where(e)}: no application is pending at PMLP")
         return _REFUSED
     if e.event == "appealed":
         if state != _REFUSED:
-            raise InputError(f"event: {where}: there is no refusal to appeal")
+            raise InputError(f"event: {_where(e)}: there is no refusal to appeal")
         return _APPEALED
     if e.event == "court":
         if state != _APPEALED:
-            raise InputError(f"event: {where}: there is no appeal before the court")
+            raise InputError(f"event: {_where(e)}: there is no appeal before the court")
         # A positive judgment sends the case back to PMLP for a new decision.
         return _PENDING if e.value == "positive" else _COURT_NEGATIVE
     if e.event == FINAL_REFUSAL:
         if state not in (_REFUSED, _COURT_NEGATIVE):
-            raise InputError(f"event: {where}: there is no refusal that could become final")
+            raise InputError(f"event: {_where(e)}: there is no refusal that could become final")
         return _FINAL
     raise InputError(f"event: '{e.event}' is not a status event")

@@ -11,17 +11,18 @@ with ``executemany`` and each file gets one audit entry.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 from mentorcli.core import clients as fields
 from mentorcli.core.clients import Client
 from mentorcli.core.countries import parse_country
 from mentorcli.core.dates import parse_birth, parse_date
-from mentorcli.core.eligibility import Timeline, compute
+from mentorcli.core.eligibility import compute
 from mentorcli.core.errors import InputError
 from mentorcli.core.events import check_event, check_new
 from mentorcli.store.importer import Row, check_fields, malformed, name_problems
@@ -31,35 +32,49 @@ from mentorcli.store.register import (
     Register,
     as_intake,
     client_columns,
-    derived_rows,
+    iso_date,
     split,
 )
 
 History = list[tuple[date, str, str | None]]
+# Windows and episodes as (seq, kind, start, end, ended_by) and (seq, start, end, end_reason, first),
+# dates kept as dates (smaller than their text) until written.
+Derived = tuple[tuple[tuple[Any, ...], ...], tuple[tuple[Any, ...], ...]]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Event:
+    """One event row (or a client's intake), as little as naming its problem needs: not the row."""
+
     day: date
     event: str
     value: str | None
-    path: Path
-    row: Row
-    order: tuple[int, int, int]  # how a command would have met it: file, date (events), line
+    file: int
+    line: int
     intake: bool = False  # given with the client in clients.csv
+    cid: int = 0  # its client's id, once known
+
+    @property
+    def order(self) -> tuple[int, int, int]:
+        """How the commands would have met it: file by file, clients.csv in line order, events.csv by date."""
+        return self.file, 0 if self.intake else self.day.toordinal(), self.line
+
+    @property
+    def order_key(self) -> int:
+        """``order`` as one number: a hundred thousand keys take less room as ints than as tuples."""
+        file, day, line = self.order
+        return (file << 80) | (day << 40) | line
 
 
-@dataclass
+@dataclass(slots=True)
 class _Client:
     code: str
     arrival: date
-    known: History  # recorded already, in (date, id) order
-    new: Client | None = None  # added by this import
-    path: Path | None = None
-    row: Row | None = None
-    pending: list[_Event] = field(default_factory=list)
-    accepted: list[_Event] = field(default_factory=list)
-    timeline: Timeline | None = None
+    known: History | tuple[()]  # recorded already, in (date, id) order
+    new: tuple[Any, ...] | None = None  # the columns of a client this import adds
+    file: int = -1  # the clients.csv it comes from
+    pending: list[_Event] = field(default_factory=list)  # once checked: the accepted ones, in date order
+    derived: Derived | None = None  # windows and episodes of the history as accepted
     cid: int | None = None
     refused: bool = False
 
@@ -131,17 +146,22 @@ class Bulk:
 
     def __init__(self, reg: Register) -> None:
         self.reg = reg
-        self.files: list[tuple[Path, str, int]] = []  # path, table, rows
+        self.files: list[tuple[Path, str, frozenset[str]]] = []  # path, table, columns
         self.problems: list[tuple[int, int, str]] = []  # file, line, text
         self.clients: dict[str, _Client] = {}  # every client this import touches, by code
         self.order: list[_Client] = []  # the clients it adds, in file order
-        self._registered: dict[str, tuple[int, date]] | None = None
         self.refused_codes: set[str] = set()  # of clients.csv rows refused: their events are not named again
+        self._registered: dict[str, tuple[int, date]] | None = None
+        self._client_columns: list[str] = []
 
-    def _problem(self, path: Path, row: Row, error: InputError | str) -> None:
-        index = self._index(path)
-        texts = [error] if isinstance(error, str) else name_problems(path, row, error)
-        self.problems.extend((index, row.line, t) for t in texts)
+    def _problem(self, file: int, line: int, error: InputError | str) -> None:
+        path, _, columns = self.files[file]
+        texts = [error] if isinstance(error, str) else name_problems(path, line, columns, error)
+        self.problems.extend((file, line, t) for t in texts)
+
+    def _file(self, path: Path, table: str, columns: tuple[str, ...]) -> int:
+        self.files.append((path, table, frozenset(columns)))
+        return len(self.files) - 1
 
     @property
     def registered(self) -> dict[str, tuple[int, date]]:
@@ -151,18 +171,18 @@ class Bulk:
             self._registered = {r[0]: (r[1], date.fromisoformat(r[2])) for r in rows}
         return self._registered
 
-    def add_clients(self, path: Path, rows: list[Row]) -> None:
+    def add_clients(self, path: Path, columns: tuple[str, ...], rows: Iterable[Row]) -> int:
         """clients.csv: each row as ``client add``, its intake as the client's first event."""
-        index = len(self.files)
-        self.files.append((path, "clients", len(rows)))
+        index = self._file(path, "clients", columns)
         seen: dict[str, int] = {}
-        for row in rows:
+        n = 0
+        for n, row in enumerate(rows, start=1):  # noqa: B007 (the count is the last n)
             if bad := malformed(path, row):
-                self._problem(path, row, bad)
+                self._problem(index, row.line, bad)
                 continue
             key = row.values.get("code", "")
             if key and key in seen:
-                self._problem(path, row, f"{path.name}:{row.line}: code: '{key}' repeats line {seen[key]}")
+                self._problem(index, row.line, f"{path.name}:{row.line}: code: '{key}' repeats line {seen[key]}")
                 self.refused_codes.add(key)
                 continue
             if key:
@@ -174,33 +194,39 @@ class Bulk:
                 if client.code in self.registered or client.code in self.clients:
                     raise InputError(f"code: '{client.code}' is already in the register")
             except InputError as e:
-                self._problem(path, row, e)
+                self._problem(index, row.line, e)
                 self.refused_codes.add(key)
                 continue
-            c = _Client(client.code, client.arrived, [], client, path, row)
+            values = client_columns(client)
+            self._client_columns = list(values)
+            # Routes, countries, places repeat across a hundred thousand rows: one string each.
+            kept = tuple(intern(v) if isinstance(v, str) and len(v) < 32 else v for v in values.values())
+            c = _Client(client.code, client.arrived, (), kept, index)
             self.clients[client.code] = c
             self.order.append(c)
             if intake is not None:
-                c.pending.append(_Event(intake, "intake", None, path, row, (index, 0, row.line), intake=True))
+                c.pending.append(_Event(intake, "intake", None, index, row.line, intake=True))
+        return n
 
-    def add_events(self, path: Path, rows: list[Row]) -> None:
-        """events.csv: each row as its command; rows are met in date order."""
-        index = len(self.files)
-        self.files.append((path, "events", len(rows)))
+    def add_events(self, path: Path, columns: tuple[str, ...], rows: Iterable[Row]) -> int:
+        """events.csv: each row as its command; each client's rows are met in date order."""
+        index = self._file(path, "events", columns)
         touched: list[_Client] = []
-        for row in sorted(rows, key=date_order):
+        n = 0
+        for n, row in enumerate(rows, start=1):  # noqa: B007 (the count is the last n)
             if bad := malformed(path, row):
-                self._problem(path, row, bad)
+                self._problem(index, row.line, bad)
                 continue
             try:
                 day, event, value = event_of(row)
                 c = self.clients.get(row.values["code"]) or self._registered_client(row.values["code"], touched)
             except InputError as e:
-                self._problem(path, row, e)
+                self._problem(index, row.line, e)
                 continue
             if c is not None:  # None: its row in clients.csv is refused and named already
-                c.pending.append(_Event(day, event, value, path, row, (index, day.toordinal(), row.line)))
+                c.pending.append(_Event(day, event, value, index, row.line))
         self._load_known(touched)
+        return n
 
     def _registered_client(self, code: str, touched: list[_Client]) -> _Client | None:
         if code in self.registered:
@@ -226,7 +252,9 @@ class Bulk:
             "SELECT client_id, date, event, value FROM events WHERE client_id IN (SELECT id FROM import_touched) "
             "ORDER BY client_id, date, id"
         ):
-            by_id[cid].known.append((date.fromisoformat(day), event, value))
+            known = by_id[cid].known
+            assert isinstance(known, list)
+            known.append((date.fromisoformat(day), event, value))
         conn.execute("DELETE FROM import_touched")
 
     # --- checking -------------------------------------------------------------------------
@@ -237,9 +265,13 @@ class Bulk:
                 self._settle(c)
         return [text for _, _, text in sorted(self.problems, key=lambda p: (p[0], p[1]))]
 
-    def _timeline(self, c: _Client, history: History) -> Timeline:
+    def _timeline(self, c: _Client, history: History) -> Derived:
         status, service, _ = split(sorted(history, key=lambda e: e[0]))
-        return compute(c.arrival, status, service, self.reg.policies)
+        tl = compute(c.arrival, status, service, self.reg.policies)
+        return (
+            tuple((i, w.kind, w.start, w.end, w.ended_by) for i, w in enumerate(tl.windows)),
+            tuple((i, e.start, e.end, e.end_reason, int(e.first)) for i, e in enumerate(tl.episodes)),
+        )
 
     def _settle(self, c: _Client) -> None:
         pending = sorted(c.pending, key=lambda e: (e.day, e.order))
@@ -248,29 +280,31 @@ class Bulk:
             for e in pending:
                 check_new(c.code, c.arrival, known, e.day, e.event, e.value, self.reg.today)
                 known.add((e.day, e.event, e.value))
-            c.timeline = self._timeline(c, [*c.known, *((e.day, e.event, e.value) for e in pending)])
-            c.accepted = pending
+            c.derived = self._timeline(c, [*c.known, *((e.day, e.event, e.value) for e in pending)])
+            c.pending = pending
             return
         except InputError:
             pass
         # Some row is bad: meet the rows one by one, as the commands would, to name the bad ones.
         known = set(c.known)
         history = list(c.known)
-        c.timeline = self._timeline(c, history) if c.known or c.new else None
+        accepted: list[_Event] = []
+        c.pending = accepted
+        c.derived = self._timeline(c, history) if c.known or c.new else None
         for e in pending:
             try:
                 check_new(c.code, c.arrival, known, e.day, e.event, e.value, self.reg.today)
-                timeline = self._timeline(c, [*history, (e.day, e.event, e.value)])
+                derived = self._timeline(c, [*history, (e.day, e.event, e.value)])
             except InputError as err:
-                self._problem(e.path, e.row, as_intake(err) if e.intake else err)
+                self._problem(e.file, e.line, as_intake(err) if e.intake else err)
                 if e.intake:
                     c.refused = True
                     return
                 continue
             known.add((e.day, e.event, e.value))
             history.append((e.day, e.event, e.value))
-            c.accepted.append(e)
-            c.timeline = timeline
+            accepted.append(e)
+            c.derived = derived
 
     # --- writing ---------------------------------------------------------------------------
     def write(self) -> None:
@@ -279,51 +313,57 @@ class Bulk:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         next_id = int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM clients").fetchone()[0]) + 1
         added = [c for c in self.order if not c.refused]
-        rows = []
         for c in added:
-            assert c.new is not None
             c.cid, next_id = next_id, next_id + 1
-            rows.append((c.cid, *client_columns(c.new).values(), now))
-        if rows:
-            assert added[0].new is not None
-            names = ", ".join(client_columns(added[0].new))
+        if added:
+            names = ", ".join(["id", *self._client_columns, "created"])
             conn.executemany(
-                f"INSERT INTO clients (id, {names}, created) VALUES ({', '.join('?' * len(rows[0]))})", rows
+                f"INSERT INTO clients ({names}) VALUES ({', '.join('?' * (len(self._client_columns) + 2))})",
+                ((c.cid, *(c.new or ()), now) for c in added),
             )
-        # In the order the commands would have written them: file by file, events.csv by date.
-        events = sorted(
-            (e.order, c.cid, e.day.isoformat(), e.event, e.value)
-            for c in self.clients.values()
-            if not c.refused
-            for e in c.accepted
-        )
+        # In the order the commands would have written them.
+        events = [e for c in self.clients.values() if not c.refused for e in c.pending]
+        for c in self.clients.values():
+            for e in c.pending:
+                e.cid = c.cid or 0
+        events.sort(key=lambda e: e.order_key)
         conn.executemany(
             "INSERT INTO events (client_id, date, event, value, recorded) VALUES (?, ?, ?, ?, ?)",
-            [(cid, day, event, value, now) for _, cid, day, event, value in events],
+            ((e.cid, e.day.isoformat(), e.event, e.value, now) for e in events),
         )
-        settled = [c for c in self.clients.values() if not c.refused and c.timeline is not None and c.cid]
-        stale = [(c.cid,) for c in settled if c.new is None and c.accepted]
+        changed = [c for c in self.clients.values() if c.cid and c.derived and not c.refused and (c.new or c.pending)]
+        stale = [(c.cid,) for c in changed if c.new is None]
         conn.executemany("DELETE FROM windows WHERE client_id = ?", stale)
         conn.executemany("DELETE FROM episodes WHERE client_id = ?", stale)
-        windows: list[tuple[Any, ...]] = []
-        episodes: list[tuple[Any, ...]] = []
-        for c in settled:
-            if c.new is None and not c.accepted:
-                continue
-            assert c.timeline is not None and c.cid is not None
-            w, e = derived_rows(c.cid, c.timeline)
-            windows += w
-            episodes += e
-        conn.executemany(INSERT_WINDOW, windows)
-        conn.executemany(INSERT_EPISODE, episodes)
+        conn.executemany(
+            INSERT_WINDOW,
+            (
+                (c.cid, i, kind, start.isoformat(), iso_date(end), by)
+                for c in changed
+                for i, kind, start, end, by in _w(c)
+            ),
+        )
+        conn.executemany(
+            INSERT_EPISODE,
+            (
+                (c.cid, i, start.isoformat(), iso_date(end), why, first)
+                for c in changed
+                for i, start, end, why, first in _e(c)
+            ),
+        )
         counts = dict.fromkeys(range(len(self.files)), 0)
         for c in added:
-            counts[self._index(c.path)] += 1
-        for (index, _, _), *_ in events:
-            if self.files[index][1] == "events":
-                counts[index] += 1
+            counts[c.file] += 1
+        for e in events:
+            if not e.intake:
+                counts[e.file] += 1
         for i, (path, table, _) in enumerate(self.files):
             reg.audit("import", table, path.name, {"rows": counts[i]})
 
-    def _index(self, path: Path | None) -> int:
-        return next(i for i, f in enumerate(self.files) if f[0] == path)
+
+def _w(c: _Client) -> tuple[tuple[Any, ...], ...]:
+    return c.derived[0] if c.derived else ()
+
+
+def _e(c: _Client) -> tuple[tuple[Any, ...], ...]:
+    return c.derived[1] if c.derived else ()

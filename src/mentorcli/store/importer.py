@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,14 +33,16 @@ class ImportFailed(InputError):
         super().__init__("\n".join([head, *problems]))
 
 
-def name_problems(path: Path, row: Row, error: InputError, first_column: str = "code") -> list[str]:
-    """``file:line: column: reason`` for each line of ``error``; the column its field names, if the row has it."""
+def name_problems(
+    path: Path, line: int, columns: Collection[str], error: InputError, first_column: str = "code"
+) -> list[str]:
+    """``file:line: column: reason`` for each line of ``error``; the column its field names, if the file has it."""
     out = []
     for msg in str(error).splitlines():
         field, _, reason = msg.partition(": ")
         field = field.strip().lstrip("-")
-        column = field if field in row.values else first_column
-        out.append(f"{path.name}:{row.line}: {column}: {reason if column == field else msg}")
+        column = field if field in columns else first_column
+        out.append(f"{path.name}:{line}: {column}: {reason if column == field else msg}")
     return out
 
 
@@ -66,6 +68,11 @@ def _text(path: Path) -> str:
 
 def read_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...]) -> list[Row]:
     """The data rows, each with the line of the file it starts on; refuses a bad header."""
+    return list(iter_rows(path, columns, required))
+
+
+def iter_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...]) -> Iterator[Row]:
+    """The data rows one at a time (a large file is not held as rows); the header is checked first."""
     text = _text(path)
     first = text.split("\n", 1)[0]
     if not first.strip():
@@ -73,7 +80,10 @@ def read_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...]) -
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
     header = [h.strip().lower() for h in next(reader)]
     _check_header(path, header, columns, required)
-    rows = []
+    return _rows(reader, header)
+
+
+def _rows(reader: Any, header: list[str]) -> Iterator[Row]:
     line = reader.line_num + 1
     for cells in reader:
         start, line = line, reader.line_num + 1  # a quoted cell may span lines
@@ -83,8 +93,7 @@ def read_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...]) -
         extra = [c for c in cells[len(header) :] if c.strip()]
         if extra:
             values[EXTRA] = f"{len(cells)} cells, but the header has {len(header)} columns"
-        rows.append(Row(start, values))
-    return rows
+        yield Row(start, values)
 
 
 def _delimiter(first_line: str) -> str:
@@ -158,7 +167,7 @@ def collect_rows(
             apply(row)
         except InputError as e:
             reg.conn.execute("ROLLBACK TO import_row")
-            problems.extend((row.line, p) for p in name_problems(path, row, e, first_column))
+            problems.extend((row.line, p) for p in name_problems(path, row.line, row.values, e, first_column))
         reg.conn.execute("RELEASE import_row")
     # Rows may be applied out of file order (events go by date); the list goes by line.
     return [p for _, p in sorted(problems, key=lambda p: p[0])]

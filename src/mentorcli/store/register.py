@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -13,7 +13,7 @@ from typing import Any
 
 from mentorcli.core import clients as fields
 from mentorcli.core.clients import Client
-from mentorcli.core.eligibility import ServiceEvent, Timeline, compute
+from mentorcli.core.eligibility import Episode, ServiceEvent, Timeline, Window, compute
 from mentorcli.core.errors import InputError, NotFound
 from mentorcli.core.events import check_event, check_new
 from mentorcli.core.legal import STATUS_EVENTS, StatusEvent
@@ -186,7 +186,7 @@ class Register:
         cid = rec.client.id or 0
         self.conn.execute("DELETE FROM windows WHERE client_id = ?", (cid,))
         self.conn.execute("DELETE FROM episodes WHERE client_id = ?", (cid,))
-        windows, episodes = derived_rows(cid, tl)
+        windows, episodes = derived_rows(cid, tl.windows, tl.episodes)
         self.conn.executemany(INSERT_WINDOW, windows)
         self.conn.executemany(INSERT_EPISODE, episodes)
         return tl
@@ -199,13 +199,14 @@ INSERT_WINDOW = "INSERT INTO windows (client_id, seq, kind, start, end, ended_by
 INSERT_EPISODE = "INSERT INTO episodes (client_id, seq, start, end, end_reason, first) VALUES (?, ?, ?, ?, ?, ?)"
 
 
-def derived_rows(cid: int, tl: Timeline) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+def derived_rows(
+    cid: int, windows: Sequence[Window], episodes: Sequence[Episode]
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """The rows of ``windows`` and ``episodes`` that stand for a client's timeline."""
-    windows = [(cid, i, w.kind, w.start.isoformat(), _iso(w.end), w.ended_by) for i, w in enumerate(tl.windows)]
-    episodes = [
-        (cid, i, e.start.isoformat(), _iso(e.end), e.end_reason, int(e.first)) for i, e in enumerate(tl.episodes)
-    ]
-    return windows, episodes
+    return (
+        [(cid, i, w.kind, w.start.isoformat(), iso_date(w.end), w.ended_by) for i, w in enumerate(windows)],
+        [(cid, i, e.start.isoformat(), iso_date(e.end), e.end_reason, int(e.first)) for i, e in enumerate(episodes)],
+    )
 
 
 def split(
@@ -231,7 +232,7 @@ def as_intake(e: InputError) -> InputError:
     return InputError(f"intake: {reason}" if field == "date" else str(e))
 
 
-def _iso(d: date | None) -> str | None:
+def iso_date(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
