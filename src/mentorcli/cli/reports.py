@@ -122,7 +122,7 @@ def period(
     """A period report: unique persons, per month, families, exits by route, active at the end."""
     first, last = _period(from_, to)
     with register(ctx, write=False) as reg:
-        fig = counting.period_report(store.inputs(reg, first, last), first, last, reg.today)
+        fig = store.period_figures(reg, first, last)
     _emit(ctx, fig, format, output, f"{first} - {last}", force=force)
 
 
@@ -135,9 +135,8 @@ def year(
     force: ForceOpt = False,
 ) -> None:
     """The period report over a calendar year, plus first_time (new in that year)."""
-    first, last = as_date(f"{year}-01-01"), as_date(f"{year}-12-31")
     with register(ctx, write=False) as reg:
-        fig = counting.year_report(store.inputs(reg, first, last), year, reg.today)
+        fig = store.year_figures(reg, year)
     _emit(ctx, fig, format, output, f"year {year}", force=force)
 
 
