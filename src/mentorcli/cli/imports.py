@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, TextIO
@@ -16,7 +16,7 @@ from mentorcli.core.casework import SOCIAL_WORKER, check_language, check_minutes
 from mentorcli.core.errors import InputError
 from mentorcli.store import casework
 from mentorcli.store.bulk import Bulk, date_order
-from mentorcli.store.importer import ImportFailed, Row, check_fields, collect_rows, header, iter_rows, read_rows
+from mentorcli.store.importer import ImportFailed, Row, check_fields, collect_rows, header, iter_rows
 from mentorcli.store.register import Register
 
 
@@ -96,8 +96,10 @@ KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
 }
 
 
-def _one_by_one(reg: Register, path: Path, kind: str, rows: list[Row], progress: Any) -> list[str]:
-    """Staff, assignments and activities: each row as its command, in a savepoint; one audit entry."""
+def _one_by_one(reg: Register, path: Path, kind: str, rows: Iterable[Row], progress: Any) -> tuple[list[str], int]:
+    """Staff, assignments and activities: each row as its command, in a savepoint; one audit entry.
+
+    Returns the problems and the number of rows."""
     if kind == "staff":
         rows = sorted(rows, key=lambda r: r.values["role"].strip().lower() != SOCIAL_WORKER)
         apply: Any = staff_row
@@ -105,10 +107,18 @@ def _one_by_one(reg: Register, path: Path, kind: str, rows: list[Row], progress:
         rows, apply = sorted(rows, key=lambda r: date_order(r, "from")), assignment_row
     else:
         apply = activity_row
+    n = 0
+
+    def counted() -> Iterator[Row]:
+        nonlocal n
+        for row in rows:
+            n += 1
+            yield row
+
     with reg.one_audit_entry():
-        problems = collect_rows(reg, path, rows, lambda r: apply(reg, r), "code", progress=progress)
-    reg.audit("import", kind, path.name, {"rows": len(rows)})
-    return problems
+        problems = collect_rows(reg, path, counted(), lambda r: apply(reg, r), "code", progress=progress)
+    reg.audit("import", kind, path.name, {"rows": n})
+    return problems, n
 
 
 def _import(ctx: typer.Context, files: list[tuple[str, Path]], dry_run: bool) -> None:
@@ -118,11 +128,6 @@ def _import(ctx: typer.Context, files: list[tuple[str, Path]], dry_run: bool) ->
     order = list(KINDS)
     files = sorted(files, key=lambda f: order.index(f[0]))
     counts: dict[Path, int] = {}
-
-    def rows_of(kind: str, path: Path) -> list[Row]:
-        rows = read_rows(path, KINDS[kind][0], KINDS[kind][1])
-        counts[path] = len(rows)
-        return rows
 
     try:
         with register(ctx, write=True, commit=not dry_run) as reg:
@@ -140,9 +145,14 @@ def _import(ctx: typer.Context, files: list[tuple[str, Path]], dry_run: bool) ->
             # Written even when a row is bad, so the later files are checked against it; then undone.
             batch.write()
             for kind, path in rest:
-                rows = rows_of(kind, path)
-                with _progress(len(rows)) as progress:
-                    problems += _one_by_one(reg, path, kind, rows, progress)
+                # Activities are many and need no order: read one at a time, counted as they go.
+                columns, required, _ = KINDS[kind]
+                rows: Iterable[Row] = iter_rows(path, columns, required)
+                if kind != "activities":
+                    rows = list(rows)
+                with _progress(_lines(path) if kind == "activities" else len(rows)) as progress:  # type: ignore[arg-type]
+                    found, counts[path] = _one_by_one(reg, path, kind, rows, progress)
+                problems += found
             if problems:
                 _failed(files, problems)
     except BaseException:
@@ -154,6 +164,12 @@ def _import(ctx: typer.Context, files: list[tuple[str, Path]], dry_run: bool) ->
     verb = "would import" if dry_run else "imported"
     for kind, path in files:
         typer.echo(f"{path.name}: {verb} {counts[path]} {KINDS[kind][2]}")
+
+
+def _lines(path: Path) -> int:
+    """About how many rows a file has (a quoted cell may span lines): enough for a progress bar."""
+    with path.open("rb") as f:
+        return sum(1 for _ in f) - 1
 
 
 def _failed(files: list[tuple[str, Path]], problems: list[str]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -136,7 +136,7 @@ def apply_rows(
 def collect_rows(
     reg: Register,
     path: Path,
-    rows: list[Row],
+    rows: Iterable[Row],
     apply: Callable[[Row], None],
     first_column: str,
     *,
