@@ -242,6 +242,7 @@ def sqlite3_floor(src: Path, out: Path) -> None:
 
     from mentorcli.store.db import connect
 
+    out, src = Path(out), Path(src)
     connect(out, create=True).close()
     conn = sqlite3.connect(out, isolation_level=None)
     conn.execute("BEGIN")

@@ -199,8 +199,10 @@ class Bulk:
                 continue
             values = client_columns(client)
             self._client_columns = list(values)
-            # Routes, countries, places repeat across a hundred thousand rows: one string each.
-            kept = tuple(intern(v) if isinstance(v, str) and len(v) < 32 else v for v in values.values())
+            # Sexes, countries, routes, places repeat across a hundred thousand rows: one string each.
+            for key in ("sex", "country", "route", "residence"):
+                values[key] = intern(values[key])
+            kept = tuple(values.values())
             c = _Client(client.code, client.arrived, (), kept, index)
             self.clients[client.code] = c
             self.order.append(c)
