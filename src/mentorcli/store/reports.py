@@ -252,7 +252,7 @@ def period_figures(reg: Register, first: date, last: date) -> dict[str, Any]:
     rest = counting.figures(inputs_without_clients(reg, first, last), first, last, reg.today, {})
     out["staff"], out["activities"] = rest["staff"], rest["activities"]
     out["unique_persons"] = out["served"]
-    out["monthly"] = monthly(reg, first, last)
+    out["monthly"] = monthly(reg, first, last, served)
     members = families = 0
     for (n,) in conn.execute(
         f"SELECT COUNT(*) FROM {served} s JOIN clients c ON c.id = s.client_id WHERE c.family IS NOT NULL "
@@ -261,8 +261,13 @@ def period_figures(reg: Register, first: date, last: date) -> dict[str, Any]:
         families, members = families + 1, members + n
     out.update(families=families, individuals=out["served"] - members)
     out["exits_by_route"] = {r: counting._with_usual(exits[r], ROUTES) for r in EXIT_REASONS}
-    # Served on the period's last day (nobody, if it is after today).
-    on_end = people(reg, _served(reg, "report_on_end", last, last))
+    # Served on the period's last day (nobody, if it is after today): their last served day is it.
+    conn.execute("DROP TABLE IF EXISTS temp.report_on_end")
+    conn.execute(
+        f"CREATE TEMP TABLE report_on_end AS SELECT client_id, day FROM {served} WHERE day = ? AND ? <= ?",
+        (last.isoformat(), last.isoformat(), reg.today.isoformat()),
+    )
+    on_end = people(reg, "temp.report_on_end")
     out["active_at_end"] = {k: on_end[k] for k in ("served", "by_residence", "by_route", "by_status")}
     return out
 
@@ -274,8 +279,11 @@ def year_figures(reg: Register, year: int) -> dict[str, Any]:
     return out
 
 
-def monthly(reg: Register, first: date, last: date) -> dict[str, int]:
-    """``counting.monthly``: clients served in each calendar month of the period, cut to it."""
+def monthly(reg: Register, first: date, last: date, served: str) -> dict[str, int]:
+    """``counting.monthly``: clients served in each calendar month of the period, cut to it.
+
+    ``served`` is the period's ``_served`` table: only its clients' episodes are read.
+    """
     months = {m.strftime("%Y-%m"): m.year * 12 + m.month - 1 for m, _ in months_between(first, last)}
     counts = dict.fromkeys(months, 0)
     month = "CAST(substr({0}, 1, 4) AS INTEGER) * 12 + CAST(substr({0}, 6, 2) AS INTEGER) - 1"
@@ -283,8 +291,9 @@ def monthly(reg: Register, first: date, last: date) -> dict[str, int]:
     values = ", ".join(f"('{k}', {n})" for k, n in months.items())  # our own text and numbers
     rows = reg.conn.execute(
         # Each episode's served days in the period, as the first and last month they fall in.
-        f"WITH ep AS MATERIALIZED (SELECT client_id, {lo} AS lo, {hi} AS hi FROM episodes "
-        '  WHERE start <= :end AND COALESCE("end", :today) >= :first AND :today >= :first), '
+        f"WITH ep AS MATERIALIZED (SELECT client_id, {lo} AS lo, {hi} AS hi "
+        f"  FROM {served} CROSS JOIN episodes USING (client_id) "
+        '  WHERE start <= :end AND COALESCE("end", :today) >= :first), '
         f"months(k, n) AS (VALUES {values}) "
         "SELECT k, COUNT(*) FROM (SELECT DISTINCT m.k, ep.client_id FROM ep JOIN months m ON m.n BETWEEN ep.lo AND ep.hi) "
         "GROUP BY k",
