@@ -87,7 +87,9 @@ def test_erase_leaves_no_trace_of_the_name_and_keeps_the_counts(run: Run, db_pat
             assert not any(isinstance(v, str) and "Qqxyzzy" in v for v in row), table
     # The other client keeps their own personal data; the family visit's note named both, so it is gone.
     assert {t: conn.execute(f"SELECT * FROM {t}").fetchall() for t in personal.TABLES} == {
-        "personal_clients": [(2, "Kept Qqkept", None)],
+        "personal_clients": [
+            (conn.execute("SELECT id FROM clients WHERE code = 'A-2'").fetchone()[0], "Kept Qqkept", None)
+        ],
         "personal_goals": [(2, "Flat for Qqkept")],
         "personal_activities": [(2, "Qqkept alone")],
     }
@@ -106,9 +108,9 @@ def test_purge_erases_by_retention_date(run: Run, db_path: Path) -> None:
     run("db", "purge", "--ended-before", "2021-01-01")
     assert run("client", "show", "OLD", "--with-names", "--format", "json").json()["name"] is None
     assert run("client", "show", "NEW", "--with-names", "--format", "json").json()["name"] == "Still Served"
-    assert sqlite3.connect(db_path).execute("SELECT client_id, name FROM personal_clients").fetchall() == [
-        (2, "Still Served")
-    ]
+    assert sqlite3.connect(db_path).execute(
+        "SELECT code, name FROM personal_clients JOIN clients ON id = client_id"
+    ).fetchall() == [("NEW", "Still Served")]
     for f in db_path.parent.iterdir():
         if f.name.startswith(db_path.name):
             assert b"Qqxyzzy" not in f.read_bytes(), f.name
@@ -251,7 +253,8 @@ def test_db_check_finds_casework_that_breaks_the_rules(run: Run, db_path: Path) 
     run("policy", "set", "caseload_max_mentor", "1", "--from", "2020-01-01")
     conn = sqlite3.connect(db_path, isolation_level=None)
     conn.execute(
-        "INSERT INTO assignments (client_id, worker_id, mentor_id, start, forced) VALUES (1, 1, 2, '2020-04-01', 0)"
+        "INSERT INTO assignments (client_id, worker_id, mentor_id, start, forced) "
+        "VALUES ((SELECT id FROM clients WHERE code = 'A-1'), 1, 2, '2020-04-01', 0)"
     )
     conn.execute("UPDATE activities SET date = '2020-07-01'")
     conn.close()

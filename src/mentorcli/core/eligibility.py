@@ -99,6 +99,11 @@ class Timeline:
         return any(e.served_on(day, today) for e in self.episodes)
 
 
+def _where(ev: ServiceEvent) -> str:
+    # Built only for a message: a history that passes formats no date.
+    return N_("{event} on {day}", event=ev.event, day=ev.date)
+
+
 def _contains(w: Window | _Win, day: date) -> bool:
     return Period(w.start, w.end).contains(day)
 
@@ -150,25 +155,24 @@ def compute(
             if run_end is not None and run_end < day:
                 steps.append(Step(run_end, "episode-eligibility-ended"))
                 close(run_end, ELIGIBILITY_ENDED)
-        where = N_("{event} on {day}", event=ev.event, day=day)
         if ev.event in ("intake", "resume"):
             if ev.event == "intake" and (episodes or open_start is not None):
                 raise InputError(
-                    N_("{where}: the client was already taken in; use resume", where=where), field="intake"
+                    N_("{where}: the client was already taken in; use resume", where=_where(ev)), field="intake"
                 )
             if open_start is not None:
                 raise InputError(
-                    N_("{where}: an episode is open since {day}", where=where, day=open_start), field="date"
+                    N_("{where}: an episode is open since {day}", where=_where(ev), day=open_start), field="date"
                 )
             win = next((w for w in wins if _contains(w, day)), None)
             if win is None:
-                raise InputError(N_("{where}: the client is not eligible on that day", where=where), field="date")
+                raise InputError(N_("{where}: the client is not eligible on that day", where=_where(ev)), field="date")
             if win.exited:
                 raise InputError(
                     N_(
                         "{where}: the service ended by an exit in this {window} window; "
                         "a resume is possible only in a later window",
-                        where=where,
+                        where=_where(ev),
                         window=win.kind,
                     ),
                     field="date",
@@ -185,12 +189,12 @@ def compute(
                 raise InputError(
                     N_(
                         "{where}: no episode is open on that day (the last one ended on {day})",
-                        where=where,
+                        where=_where(ev),
                         day=last.end,
                     ),
                     field="date",
                 )
-            raise InputError(N_("{where}: no episode is open on that day", where=where), field="date")
+            raise InputError(N_("{where}: no episode is open on that day", where=_where(ev)), field="date")
         _cut(wins, day, reason, steps)
 
     if open_start is not None:

@@ -74,6 +74,11 @@ class LegalTimeline:
         return waiting
 
 
+def _where(e: StatusEvent) -> str:
+    # Built only for a message: a history that passes formats no date.
+    return N_("{event} on {day}", event=e.event, day=e.date)
+
+
 def check(arrival: date, events: Sequence[StatusEvent]) -> LegalTimeline:
     """Refuse decisions in an impossible order; events come sorted by date, then entry."""
     state = _PENDING
@@ -81,44 +86,52 @@ def check(arrival: date, events: Sequence[StatusEvent]) -> LegalTimeline:
     held: str | None = None  # refugee or alternative status, once granted
     prev: date | None = None
     for e in events:
-        where = N_("{event} on {day}", event=e.event, day=e.date)
         if e.date < arrival:
-            raise InputError(N_("{where} is before arrival on {arrival}", where=where, arrival=arrival), field="date")
+            raise InputError(
+                N_("{where} is before arrival on {arrival}", where=_where(e), arrival=arrival), field="date"
+            )
         if prev is not None and e.date < prev:
-            raise InputError(N_("{where} is before an earlier decision on {day}", where=where, day=prev), field="date")
+            raise InputError(
+                N_("{where} is before an earlier decision on {day}", where=_where(e), day=prev), field="date"
+            )
         if state == _FINAL:
-            raise InputError(N_("{where} comes after a final refusal", where=where), field="event")
+            raise InputError(N_("{where} comes after a final refusal", where=_where(e)), field="event")
         if e.event == "granted" and e.value == TEMPORARY_PROTECTION:
             if protected:
-                raise InputError(N_("{where}: temporary protection was already granted", where=where), field="event")
+                raise InputError(
+                    N_("{where}: temporary protection was already granted", where=_where(e)), field="event"
+                )
             if state in (_GRANTED, _UPGRADE_APPEALED, _UPGRADE_PENDING):
                 raise InputError(
-                    N_("{where}: the client already holds refugee or alternative status", where=where), field="event"
+                    N_("{where}: the client already holds refugee or alternative status", where=_where(e)),
+                    field="event",
                 )
             protected = True
         else:
-            state = _next_state(state, e, where, held)
+            state = _next_state(state, e, held)
             held = e.value if e.event == "granted" else held
         prev = e.date
     return LegalTimeline(arrival, tuple(events))
 
 
-def _next_state(state: int, e: StatusEvent, where: str, held: str | None) -> int:
+def _next_state(state: int, e: StatusEvent, held: str | None) -> int:
     if e.event == "granted":
         if state == _UPGRADE_PENDING:
             if e.value != REFUGEE:
                 raise InputError(
-                    N_("{where}: after the judgment PMLP decides on refugee status", where=where), field="event"
+                    N_("{where}: after the judgment PMLP decides on refugee status", where=_where(e)), field="event"
                 )
             return _GRANTED
         if state in (_GRANTED, _UPGRADE_APPEALED):
-            raise InputError(N_("{where}: a status was already granted", where=where), field="event")
+            raise InputError(N_("{where}: a status was already granted", where=_where(e)), field="event")
         if state in (_REFUSED, _APPEALED, _COURT_NEGATIVE):
-            raise InputError(N_("{where}: the refusal stands (a court must decide first)", where=where), field="event")
+            raise InputError(
+                N_("{where}: the refusal stands (a court must decide first)", where=_where(e)), field="event"
+            )
         return _GRANTED
     if e.event == "refused":
         if state != _PENDING:
-            raise InputError(N_("{where}: no application is pending at PMLP", where=where), field="event")
+            raise InputError(N_("{where}: no application is pending at PMLP", where=_where(e)), field="event")
         return _REFUSED
     if e.event == "appealed":
         if state == _GRANTED and held == ALTERNATIVE:
@@ -127,7 +140,7 @@ def _next_state(state: int, e: StatusEvent, where: str, held: str | None) -> int
             raise InputError(
                 N_(
                     "{where}: there is no refusal to appeal (nor alternative status to appeal for refugee status)",
-                    where=where,
+                    where=_where(e),
                 ),
                 field="event",
             )
@@ -137,11 +150,11 @@ def _next_state(state: int, e: StatusEvent, where: str, held: str | None) -> int
             # A positive judgment sends the case back to PMLP; a negative one leaves the status as it is.
             return _UPGRADE_PENDING if e.value == "positive" else _GRANTED
         if state != _APPEALED:
-            raise InputError(N_("{where}: there is no appeal before the court", where=where), field="event")
+            raise InputError(N_("{where}: there is no appeal before the court", where=_where(e)), field="event")
         # A positive judgment sends the case back to PMLP for a new decision.
         return _PENDING if e.value == "positive" else _COURT_NEGATIVE
     if e.event == FINAL_REFUSAL:
         if state not in (_REFUSED, _COURT_NEGATIVE):
-            raise InputError(N_("{where}: there is no refusal that could become final", where=where), field="event")
+            raise InputError(N_("{where}: there is no refusal that could become final", where=_where(e)), field="event")
         return _FINAL
     raise InputError(N_("'{value}' is not a status event", value=e.event), field="event")

@@ -173,12 +173,16 @@ class PolicyHistory:
         for vs in by_key.values():
             vs.sort(key=lambda v: v.valid_from)
         self._by_key = by_key
+        self._on: dict[date, Policy] = {}
 
     @classmethod
     def default(cls) -> PolicyHistory:
         return cls(Version(k, v, BEGINNING) for k, v in DEFAULTS.items())
 
     def on(self, day: date) -> Policy:
+        # An import asks for the same few thousand days a hundred thousand times.
+        if (known := self._on.get(day)) is not None:
+            return known
         values: dict[str, Any] = {}
         since: dict[str, date] = {}
         for key, default in DEFAULTS.items():
@@ -186,7 +190,8 @@ class PolicyHistory:
             for v in self._by_key.get(key, ()):
                 if v.valid_from <= day:
                     values[key], since[key] = v.value, v.valid_from
-        return Policy(values, since)
+        policy = self._on[day] = Policy(values, since)
+        return policy
 
     def versions(self) -> list[Version]:
         return [v for vs in self._by_key.values() for v in vs]

@@ -14,11 +14,12 @@ from mentorcli.core import clients as fields
 from mentorcli.core.clients import Client
 from mentorcli.core.eligibility import Episode, ServiceEvent, Timeline, Window, compute
 from mentorcli.core.errors import InputError, NotFound
-from mentorcli.core.events import check_event
+from mentorcli.core.events import check_event, check_new
 from mentorcli.core.legal import STATUS_EVENTS, StatusEvent
 from mentorcli.core.messages import N_
 from mentorcli.store import personal
 from mentorcli.store.db import day_or_none, iso_or_none
+from mentorcli.store.ids import new_id
 from mentorcli.store.register import Register
 
 SERVICE = ("intake", "resume", "exit")
@@ -64,7 +65,8 @@ _WITH_PERSONAL = "SELECT c.*, p.name, p.languages FROM clients c LEFT JOIN perso
 def record_by_id(reg: Register, cid: int) -> Record:
     row = reg.conn.execute(f"{_WITH_PERSONAL} WHERE c.id = ?", (cid,)).fetchone()
     events = reg.conn.execute(
-        "SELECT client_id, date, event, value FROM current_events WHERE client_id = ? ORDER BY date, id", (cid,)
+        "SELECT client_id, date, event, value FROM current_events WHERE client_id = ? ORDER BY date, audit_id, id",
+        (cid,),
     )
     return _record(row, events)
 
@@ -78,7 +80,7 @@ def records(reg: Register, where: str = "", params: Sequence[Any] | Mapping[str,
     events: dict[int, list[tuple[int, str, str, str | None]]] = {}
     rows = reg.conn.cursor()
     rows.row_factory = None  # plain tuples: a quarter of the time of named rows over every event
-    sql = f"SELECT client_id, date, event, value FROM current_events {chosen} ORDER BY client_id, date, id"
+    sql = f"SELECT client_id, date, event, value FROM current_events {chosen} ORDER BY client_id, date, audit_id, id"
     for e in rows.execute(sql, params):
         events.setdefault(e[0], []).append(e)
     sql = f"{_WITH_PERSONAL} {'WHERE ' + where if where else ''} ORDER BY c.code"
@@ -88,18 +90,25 @@ def records(reg: Register, where: str = "", params: Sequence[Any] | Mapping[str,
 
 def _record(row: sqlite3.Row, events: Iterable[Sequence[Any]]) -> Record:
     """The client's row and their events (client id, date, event, value) in date order."""
+    status, service, moves = split((date.fromisoformat(e[1]), e[2], e[3]) for e in events)
+    return Record(_client(row), tuple(status), tuple(service), tuple(moves))
+
+
+def split(
+    events: Iterable[tuple[date, str, str | None]],
+) -> tuple[list[StatusEvent], list[ServiceEvent], list[Move]]:
+    """A client's events (date, event, value), in order, as the core takes them: decisions, service, moves."""
     status: list[StatusEvent] = []
     service: list[ServiceEvent] = []
     moves: list[Move] = []
-    for _, text, event, value in events:
-        day = date.fromisoformat(text)
+    for day, event, value in events:
         if event in STATUS_EVENTS:
             status.append(StatusEvent(day, event, value))
         elif event in SERVICE:
             service.append(ServiceEvent(day, event, value))
         else:
-            moves.append(Move(day, value))
-    return Record(_client(row), tuple(status), tuple(service), tuple(moves))
+            moves.append(Move(day, value or ""))
+    return status, service, moves
 
 
 def timeline(reg: Register, rec: Record) -> Timeline:
@@ -111,12 +120,9 @@ def add_client(reg: Register, client: Client, intake: date | None) -> int:
     fields.check_not_future(client.arrived, reg.today, "arrived")
     if reg.conn.execute("SELECT 1 FROM clients WHERE code = ?", (client.code,)).fetchone():
         raise InputError(N_("'{value}' is already in the register", value=client.code), field="code")
-    values = _columns(client)
-    cur = reg.conn.execute(
-        f"INSERT INTO clients ({', '.join(values)}, created) VALUES ({', '.join('?' * len(values))}, ?)",
-        (*values.values(), datetime.now(UTC).isoformat(timespec="seconds")),
-    )
-    cid = int(cur.lastrowid or 0)
+    values = client_columns(client)
+    cid = new_id()
+    insert_clients(reg, [(cid, *values.values())])
     personal.set_client(reg, cid, client.name, client.languages)
     reg.audit("add", "clients", client.code, {**values, "name": client.name, "languages": client.languages})
     if intake is not None:
@@ -131,12 +137,21 @@ def add_client(reg: Register, client: Client, intake: date | None) -> int:
     return cid
 
 
+def insert_clients(reg: Register, rows: Iterable[Sequence[Any]]) -> None:
+    """Write new clients: their id, then the values of ``client_columns`` in its order (not name or languages)."""
+    names = ("id", *_CLIENT_ROW, "created")
+    now = _now()
+    reg.conn.executemany(
+        f"INSERT INTO clients ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})", ((*r, now) for r in rows)
+    )
+
+
 def edit_client(reg: Register, code: str, changes: dict[str, Any]) -> None:
     rec = record(reg, code)
     updated = replace(rec.client, **changes)
     fields.check_born(updated.born, updated.arrived)
     fields.check_not_future(updated.arrived, reg.today, "arrived")
-    values = _columns(updated)
+    values = client_columns(updated)
     sets = ", ".join(f"{k} = ?" for k in values)
     reg.conn.execute(f"UPDATE clients SET {sets} WHERE id = ?", (*values.values(), rec.client.id))
     personal.set_client(reg, rec.client.id or 0, updated.name, updated.languages)
@@ -155,27 +170,19 @@ def record_event(
     """
     event, value = check_event(event, value)
     cid = client_id(reg, code)
-    fields.check_not_future(day, reg.today, "date")
     other = correcting["id"] if correcting is not None else None
+    arrived = reg.conn.execute("SELECT arrived FROM clients WHERE id = ?", (cid,)).fetchone()[0]
     same = reg.conn.execute(
-        "SELECT 1 FROM current_events WHERE client_id = ? AND date = ? AND event = ? AND value IS ? AND id IS NOT ?",
-        (cid, day.isoformat(), event, value, other),
-    ).fetchone()
-    if same:
-        raise InputError(
-            N_("{event} on {day} is already recorded for {code}", event=event, day=day, code=code), field="event"
-        )
+        "SELECT date, event, value FROM current_events WHERE client_id = ? AND date = ? AND id IS NOT ?",
+        (cid, day.isoformat(), other),
+    )
+    check_new(code, date.fromisoformat(arrived), {(day, e[1], e[2]) for e in same}, day, event, value, reg.today)
     changed: dict[str, Any] = {"date": day.isoformat(), "event": event, "value": value}
     action, earlier = "add", correcting
     if correcting is not None:
         action, changed["corrects"] = "correct", correcting["uid"]
         changed["was"] = {"date": correcting["date"], "value": correcting["value"]}
     if event == "move":
-        rec = record_by_id(reg, cid)
-        if day < rec.client.arrived:
-            raise InputError(
-                N_("move on {day} is before arrival on {arrival}", day=day, arrival=rec.client.arrived), field="date"
-            )
         # One residence a day: a second move that day corrects the first (SPEC 2).
         that_day = reg.conn.execute(
             "SELECT id, uid, date, value FROM current_events WHERE client_id = ? AND date = ? AND event = 'move' "
@@ -255,7 +262,7 @@ def history(reg: Register, code: str, *, withdrawn: bool) -> list[dict[str, Any]
     table = "events" if withdrawn else "current_events"
     rows = reg.conn.execute(
         f"SELECT uid, date, event, value, recorded_on, recorded_at, recorded_by, withdrawn_on, withdrawn_at, "
-        f"supersedes FROM {table} WHERE client_id = ? ORDER BY date, id",
+        f"supersedes FROM {table} WHERE client_id = ? ORDER BY date, audit_id, id",
         (client_id(reg, code),),
     )
     out = []
@@ -280,19 +287,34 @@ def recorder() -> str | None:
 
 
 def insert_events(
-    reg: Register, rows: Iterable[tuple[int, str, str, str | None, str | None]], audit_id: int | None
+    reg: Register,
+    rows: Iterable[tuple[int, str, str, str | None, str | None]],
+    audit_id: int | None,
+    uids: Iterable[str] | None = None,
 ) -> None:
     """Write new event versions (client id, date, event, value, uid of the version it corrects).
 
     Every writer of events comes through here, so each version gets its identity, the "today" it
-    entered this copy on, the real time, who recorded it and its audit entry (SPEC 10).
+    entered this copy on, the real time, who recorded it and its audit entry (SPEC 10). ``uids``,
+    one per row, where the caller needs them beforehand (the bulk import: a version that a later
+    one of the same import corrects).
     """
     now, who, today = _now(), recorder(), reg.today.isoformat()
+    given = iter(uids) if uids is not None else None
+    rows = list(rows)
+    # A client's events of one day are read in the order they were entered: by audit entry (local,
+    # increasing), then by id. Ids are random (store/ids.py); the ones one entry writes are drawn
+    # in ascending order, so that its rows keep theirs.
+    ids = iter(sorted(new_id() for _ in rows))
     reg.conn.executemany(
-        "INSERT INTO events (client_id, date, event, value, supersedes, uid, recorded, recorded_on, recorded_at, "
-        "recorded_by, audit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(*r, uuid.uuid4().hex, now, today, now, who, audit_id) for r in rows],
+        "INSERT INTO events (client_id, date, event, value, supersedes, id, uid, recorded, recorded_on, recorded_at, "
+        "recorded_by, audit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ((*r, next(ids), next(given) if given else new_uid(), now, today, now, who, audit_id) for r in rows),
     )
+
+
+def new_uid() -> str:
+    return uuid.uuid4().hex
 
 
 def withdraw_event(reg: Register, event_id: int, audit_id: int) -> None:
@@ -300,6 +322,15 @@ def withdraw_event(reg: Register, event_id: int, audit_id: int) -> None:
     reg.conn.execute(
         "UPDATE events SET withdrawn_on = ?, withdrawn_at = ?, audit_id = ? WHERE id = ? AND withdrawn_on IS NULL",
         (reg.today.isoformat(), _now(), audit_id, event_id),
+    )
+
+
+def withdraw_events(reg: Register, uids: Iterable[str], audit_id: int) -> None:
+    """``withdraw_event`` of the versions with these uids (the bulk import's corrected moves)."""
+    today, now = reg.today.isoformat(), _now()
+    reg.conn.executemany(
+        "UPDATE events SET withdrawn_on = ?, withdrawn_at = ?, audit_id = ? WHERE uid = ? AND withdrawn_on IS NULL",
+        ((today, now, audit_id, uid) for uid in uids),
     )
 
 
@@ -363,7 +394,11 @@ _CLIENT_COLUMNS = (
 )
 
 
-def _columns(c: Client) -> dict[str, Any]:
+# The client's columns in the register, in the order ``client_columns`` gives them.
+_CLIENT_ROW = ("code", "sex", "born", "born_year_only", "country", "arrived", "route", "residence", "family")
+
+
+def client_columns(c: Client) -> dict[str, Any]:
     """The client's columns in the register; their name and languages are kept apart (store.personal)."""
     return {
         "code": c.code,

@@ -95,7 +95,7 @@ def _events(reg: Register, with_names: bool) -> list[dict[str, Any]]:
     in_clients = set(_intakes_in_clients_csv(reg))
     rows = reg.conn.execute(
         "SELECT c.id, c.code, e.date, e.event, e.value FROM current_events e JOIN clients c ON c.id = e.client_id "
-        "ORDER BY c.code, e.date, e.id"
+        "ORDER BY c.code, e.date, e.audit_id, e.id"
     )
     return [dict(r) for r in rows if not (r["event"] == "intake" and r["id"] in in_clients)]
 

@@ -56,7 +56,7 @@ def population_facts(reg: Register, on: date) -> Iterator[ClientFacts]:
     events = groupby(
         conn.execute(
             f"SELECT client_id, date, event, value FROM current_events WHERE date <= :on AND ({_FACT_EVENTS} OR {_LEFT_LATVIA}) "
-            "ORDER BY client_id, date, id",
+            "ORDER BY client_id, date, audit_id, id",
             params,
         ),
         key=itemgetter(0),
@@ -87,7 +87,7 @@ def _facts(reg: Register, clients: str, params: dict[str, str]) -> list[ClientFa
     events: dict[int, list[Sequence[Any]]] = defaultdict(list)
     for r in conn.execute(
         f"SELECT client_id, date, event, value FROM current_events WHERE client_id IN ({clients}) "
-        f"AND ({_FACT_EVENTS} OR {_LEFT_LATVIA}) ORDER BY client_id, date, id",
+        f"AND ({_FACT_EVENTS} OR {_LEFT_LATVIA}) ORDER BY client_id, date, audit_id, id",
         params,
     ):
         events[r[0]].append(r)
