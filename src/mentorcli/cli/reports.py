@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Mapping
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -150,7 +149,7 @@ def period(
     """A period report: unique persons, per month, families, exits by route, active at the end."""
     first, last = _period(from_, to)
     with register(ctx, write=False) as reg:
-        fig = counting.period_report(store.inputs(reg, first, last), first, last, reg.today)
+        fig = store.period_figures(reg, first, last)
     _emit(ctx, fig, format, output, "period", force=force)
 
 
@@ -188,8 +187,7 @@ def year(
 
 
 def _year(reg: Register, year: int) -> dict[str, Any]:
-    first, last = date(year, 1, 1), date(year, 12, 31)
-    return counting.year_report(store.inputs(reg, first, last), year, reg.today)
+    return store.year_figures(reg, year)
 
 
 def _emit_comparison(

@@ -7,15 +7,18 @@ derived and indexed on start and end); their events come in one query, not one p
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-from mentorcli.core.counting import ActivityFacts, ClientFacts, Inputs, StaffFacts, WindowFacts
-from mentorcli.core.eligibility import Episode, not_served_in
+from mentorcli.core import counting
+from mentorcli.core.clients import ROUTES
+from mentorcli.core.counting import ADULT_AGE, ActivityFacts, ClientFacts, Inputs, StaffFacts, WindowFacts
+from mentorcli.core.dates import months_between
+from mentorcli.core.eligibility import EXIT_REASONS, Episode, not_served_in
 from mentorcli.core.errors import InputError
 from mentorcli.core.legal import STATUS_EVENTS, LegalTimeline, StatusEvent
 from mentorcli.core.messages import N_
@@ -125,6 +128,12 @@ def _client(row: Sequence[Any], episodes: list[Episode], events: Iterable[Sequen
 
 
 def inputs(reg: Register, first: date, last: date) -> Inputs:
+    rest = inputs_without_clients(reg, first, last)
+    return Inputs(client_facts(reg, first, last), rest.staff, rest.activities, rest.activity_types)
+
+
+def inputs_without_clients(reg: Register, first: date, last: date) -> Inputs:
+    """Staff and activities of the period: what the reports count besides clients."""
     conn = reg.conn
     staff = [
         StaffFacts(r[0], date.fromisoformat(r[1]), day_or_none(r[2]))
@@ -141,7 +150,7 @@ def inputs(reg: Register, first: date, last: date) -> Inputs:
         )
     ]
     types = [r[0] for r in conn.execute("SELECT name FROM activity_types ORDER BY name")]
-    return Inputs(client_facts(reg, first, last), staff, activities, types)
+    return Inputs((), staff, activities, types)
 
 
 def windows(reg: Register, first: date, last: date) -> list[WindowFacts]:
@@ -226,3 +235,178 @@ def last_saved(reg: Register, kind: str, period: str) -> tuple[str, dict[str, An
             field="month",
         )
     return row[0], json.loads(row[1])
+
+
+# --- the period and year reports, counted in SQL ------------------------------------------------
+# Each count below is the core's definition (``core.counting``) said over the stored episodes and
+# current events; tests/test_report_sql.py checks them against the core on random registers. A
+# client's events of one day are in the order of entry: audit entry, then id (store.clients).
+
+# Clients served in :first..:end (:end = the period's last day, or today if earlier), each with
+# their last served day in it (``Episode.served_in``, ``ClientFacts.last_served``).
+SERVED_DAYS = """
+SELECT client_id, MAX(MIN(COALESCE("end", :end), :end)) AS day
+FROM episodes
+WHERE start <= :end AND COALESCE("end", :today) >= :first AND :today >= :first
+GROUP BY client_id
+"""
+
+# Each served client on their day: the facts ``counting.people`` counts, grouped, and whether
+# that day is :on (the period's last day, for ``active_at_end``).
+_PEOPLE = """
+WITH ev AS MATERIALIZED (
+  SELECT e.client_id, e.event, e.value,
+    ROW_NUMBER() OVER (PARTITION BY e.client_id, e.event = 'move' ORDER BY e.date DESC, e.audit_id DESC, e.id DESC) AS n
+  FROM {served}_events e JOIN {served} s USING (client_id)
+  WHERE e.event IN ('move', 'granted', 'final-refusal') AND e.date <= s.day
+), latest AS (  -- the last move and the last status decision of each client by their day
+  SELECT client_id, MAX(CASE event WHEN 'move' THEN value END) AS residence,
+    MAX(CASE event WHEN 'granted' THEN value WHEN 'final-refusal' THEN 'final-refusal' END) AS status
+  FROM ev WHERE n = 1 GROUP BY client_id
+)
+SELECT c.sex,
+  CAST(substr(s.day, 1, 4) AS INTEGER) - CAST(substr(c.born, 1, 4) AS INTEGER) - (substr(s.day, 6) < substr(c.born, 6)),
+  c.country, c.route, COALESCE(l.residence, c.residence), COALESCE(l.status, 'asylum-seeker'), s.day = :on, COUNT(*)
+FROM {served} s CROSS JOIN clients c ON c.id = s.client_id  -- the few served, not every client
+LEFT JOIN latest l ON l.client_id = s.client_id
+GROUP BY 1, 2, 3, 4, 5, 6, 7
+"""
+
+
+def _params(reg: Register, first: date, last: date) -> dict[str, str]:
+    return {"first": first.isoformat(), "end": min(last, reg.today).isoformat(), "today": reg.today.isoformat()}
+
+
+def _served(reg: Register, name: str, first: date, last: date) -> str:
+    """A temporary table of the clients served in the period with their last served day, and one
+    of their current status events and moves up to the period's last day (read once: the reports
+    ask three things of them); the first table's name."""
+    conn = reg.conn
+    conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
+    conn.execute(f"DROP TABLE IF EXISTS temp.{name}_events")
+    conn.execute(f"CREATE TEMP TABLE {name} (client_id INTEGER PRIMARY KEY, day TEXT NOT NULL)")
+    conn.execute(f"INSERT INTO temp.{name} {SERVED_DAYS}", _params(reg, first, last))
+    conn.execute(
+        f"CREATE TEMP TABLE {name}_events AS SELECT e.client_id, e.date, e.event, e.value, e.audit_id, e.id "
+        f"FROM temp.{name} s CROSS JOIN current_events e ON e.client_id = s.client_id "
+        f"WHERE e.event IN ('move', {', '.join(repr(e) for e in STATUS_EVENTS)}) AND e.date <= ?",
+        (last.isoformat(),),
+    )
+    return f"temp.{name}"
+
+
+def people(reg: Register, served: str, on: date | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``counting.people`` of the clients of a ``_served`` table, each on their day; and of those
+    whose day is ``on``."""
+    rows = reg.conn.execute(_PEOPLE.format(served=served), {"on": on.isoformat() if on else None}).fetchall()
+    return _people(rows), _people([r for r in rows if r[6]])
+
+
+def _people(rows: Iterable[Sequence[Any]]) -> dict[str, Any]:
+    women = men = children = 0
+    ages: dict[str, list[int]] = {"F": [], "M": []}
+    by: dict[str, Counter[str]] = {k: Counter() for k in ("country", "route", "residence", "status")}
+    for sex, age, country, route, residence, status, _, n in rows:
+        if age < ADULT_AGE:
+            children += n
+        else:
+            ages[sex] += [age] * n
+            women, men = (women + n, men) if sex == "F" else (women, men + n)
+        for key, value in (("country", country), ("route", route), ("residence", residence), ("status", status)):
+            by[key][value] += n
+    return {
+        "served": women + men + children,
+        "women": women,
+        "men": men,
+        "children": children,
+        "average_age": {"women": counting._mean(ages["F"]), "men": counting._mean(ages["M"])},
+        "by_country": dict(sorted(by["country"].items())),
+        "by_residence": counting._with_usual(by["residence"], counting.USUAL_RESIDENCES),
+        "by_route": counting._with_usual(by["route"], ROUTES),
+        "by_status": counting._with_usual(by["status"], counting.USUAL_STATUSES),
+    }
+
+
+def period_figures(reg: Register, first: date, last: date) -> dict[str, Any]:
+    """``counting.period_report`` over the stored episodes, in a few grouped queries."""
+    conn, p = reg.conn, _params(reg, first, last)
+    served = _served(reg, "report_served", first, last)
+    # Served on the period's last day (nobody, if it is after today): their last served day is it.
+    everyone, on_end = people(reg, served, last if last <= reg.today else None)
+    out: dict[str, Any] = {"from": first, "to": last, **everyone}
+    new, resumed = conn.execute(
+        "SELECT COALESCE(SUM(firsts > 0), 0), COALESCE(SUM(firsts = 0), 0) FROM ("
+        "  SELECT SUM(first) AS firsts FROM episodes WHERE start BETWEEN :first AND :end GROUP BY client_id)",
+        p,
+    ).fetchone()
+    out.update(new=new, resumed=resumed, continuing=out["served"] - new - resumed)
+    decisions: Counter[str] = Counter()
+    for event, value, n in conn.execute(
+        f"SELECT event, value, COUNT(*) FROM {served}_events "
+        "WHERE event IN ('granted', 'refused', 'court', 'final-refusal') AND date BETWEEN :first AND :end "
+        "GROUP BY event, value",
+        p,
+    ):
+        if key := counting._decision_key(event, value):
+            decisions[key] += n
+    out["decisions"] = counting._with_usual(decisions, counting.DECISIONS)
+    out["awaiting_court"] = conn.execute(
+        "SELECT COUNT(*) FROM (SELECT event, ROW_NUMBER() OVER (PARTITION BY client_id "
+        f"ORDER BY date DESC, audit_id DESC, id DESC) AS n FROM {served}_events WHERE event IN ('appealed', 'court')) "
+        "WHERE n = 1 AND event = 'appealed'"
+    ).fetchone()[0]
+    exits = {r: Counter[str]() for r in EXIT_REASONS}
+    reasons = ", ".join(f"'{r}'" for r in EXIT_REASONS)
+    for reason, route, n in conn.execute(
+        "SELECT e.end_reason, c.route, COUNT(*) FROM episodes e JOIN clients c ON c.id = e.client_id "
+        f'WHERE e.end_reason IN ({reasons}) AND e."end" BETWEEN :first AND :end GROUP BY 1, 2',
+        p,
+    ):
+        exits[reason][route] += n
+    out["exits"] = {r: sum(exits[r].values()) for r in EXIT_REASONS}
+    rest = inputs_without_clients(reg, first, last)
+    others = counting.figures(rest, first, last, reg.today, {})
+    out["staff"], out["activities"] = others["staff"], others["activities"]
+    out["unique_persons"] = out["served"]
+    out["monthly"] = monthly(reg, first, last, served)
+    members = families = 0
+    for (n,) in conn.execute(
+        f"SELECT COUNT(*) FROM {served} s JOIN clients c ON c.id = s.client_id WHERE c.family IS NOT NULL "
+        "GROUP BY c.family HAVING COUNT(*) >= 2"
+    ):
+        families, members = families + 1, members + n
+    out.update(families=families, individuals=out["served"] - members)
+    out["exits_by_route"] = {r: counting._with_usual(exits[r], ROUTES) for r in EXIT_REASONS}
+    out["active_at_end"] = {k: on_end[k] for k in ("served", "by_residence", "by_route", "by_status")}
+    out["staff_average"] = counting._staff_average(rest.staff, first, last, reg.today)
+    out["shares"] = counting._shares(out)
+    return out
+
+
+def year_figures(reg: Register, year: int) -> dict[str, Any]:
+    """``counting.year_report`` over the stored episodes."""
+    out = {"year": year, **period_figures(reg, date(year, 1, 1), date(year, 12, 31))}
+    out["first_time"] = out["new"]
+    return out
+
+
+def monthly(reg: Register, first: date, last: date, served: str) -> dict[str, int]:
+    """``counting.monthly``: clients served in each calendar month of the period, cut to it.
+
+    ``served`` is the period's ``_served`` table: only its clients' episodes are read, as the
+    first and last month of their served days in the period; a client's months are a bit mask.
+    """
+    months = [m.year * 12 + m.month - 1 for m, _ in months_between(first, last)]
+    month = "CAST(substr({0}, 1, 4) AS INTEGER) * 12 + CAST(substr({0}, 6, 2) AS INTEGER) - 1"
+    lo, hi = month.format("MAX(start, :first)"), month.format('MIN(COALESCE("end", :end), :end)')
+    rows = reg.conn.execute(
+        f"SELECT client_id, {lo}, {hi} FROM {served} CROSS JOIN episodes USING (client_id) "
+        'WHERE start <= :end AND COALESCE("end", :today) >= :first',
+        _params(reg, first, last),
+    )
+    masks: dict[int, int] = defaultdict(int)
+    base = months[0]
+    for cid, a, b in rows:
+        masks[cid] |= ((1 << (b - a + 1)) - 1) << (a - base)
+    counts = Counter(i for mask in masks.values() for i in range(mask.bit_length()) if mask >> i & 1)
+    return {f"{m // 12:04d}-{m % 12 + 1:02d}": counts[m - base] for m in months}
