@@ -12,7 +12,7 @@ rows carry (SPEC 10).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -63,30 +63,48 @@ class _Event:
 class _Client:
     code: str
     arrival: date
-    known: History  # its current events in the register, in (date, id) order
-    known_moves: dict[date, str] = field(default_factory=dict)  # day -> uid of its current move
+    # Its current events in the register, in entry order, and the uids of its moves by day; a new
+    # client has none (no empty containers for a hundred thousand of them).
+    known: Sequence[tuple[date, str, str | None]] = ()
+    known_moves: dict[date, str] | None = None
     new: tuple[Any, ...] | None = None  # the columns of a client this import adds
     name: str | None = None
     file: int = -1  # the clients.csv it comes from
     pending: list[_Event] = field(default_factory=list)  # once checked: the accepted ones, in date order
-    withdrawn: list[str] = field(default_factory=list)  # uids of the recorded moves that accepted ones correct
+    withdrawn: list[str] | None = None  # uids of the moves that accepted ones correct
     derived: Derived | None = None  # windows and episodes of the history as accepted
     cid: int | None = None
     refused: bool = False
+
+
+_CHUNK = 20_000
 
 
 def _optional(check: Callable[[str], Any]) -> Callable[[str], Any]:
     return lambda text: check(text) if text else None
 
 
+def _memo(check: Callable[[str], Any]) -> Callable[[str], Any]:
+    """A check of a value that repeats over the rows (a country, a place): each text is checked once
+    (a refused one every time, so that each row names its problem)."""
+    known: dict[str, Any] = {}
+
+    def checked(text: str) -> Any:
+        if text not in known:
+            known[text] = check(text)
+        return known[text]
+
+    return checked
+
+
 CLIENT_CHECKS: dict[str, Callable[[str], Any]] = {
     "code": fields.check_code,
-    "sex": fields.check_sex,
+    "sex": _memo(fields.check_sex),
     "born": lambda t: parse_birth(t, "born"),
-    "country": parse_country,
+    "country": _memo(parse_country),
     "arrived": lambda t: parse_date(t, "arrived"),
-    "route": fields.check_route,
-    "residence": fields.check_residence,
+    "route": _memo(fields.check_route),
+    "residence": _memo(fields.check_residence),
     "family": fields.check_family,
     "intake": _optional(lambda t: parse_date(t, "intake")),
 }
@@ -202,7 +220,7 @@ class Bulk:
             # Sexes, countries, routes, places repeat across a hundred thousand rows: one string each.
             for key in ("sex", "country", "route", "residence"):
                 values[key] = intern(values[key])
-            c = _Client(client.code, client.arrived, [], new=tuple(values.values()), name=client.name, file=index)
+            c = _Client(client.code, client.arrived, new=tuple(values.values()), name=client.name, file=index)
             self.clients[client.code] = c
             self.order.append(c)
             if intake is not None:
@@ -232,7 +250,7 @@ class Bulk:
     def _registered_client(self, code: str, touched: list[_Client]) -> _Client | None:
         if code in self.registered:
             cid, arrival = self.registered[code]
-            c = _Client(code, arrival, [], cid=cid)
+            c = _Client(code, arrival, [], {}, cid=cid)
             self.clients[code] = c
             touched.append(c)
             return c
@@ -254,6 +272,7 @@ class Bulk:
             "WHERE client_id IN (SELECT id FROM import_touched) ORDER BY client_id, date, audit_id, id"
         ):
             c = by_id[cid]
+            assert isinstance(c.known, list) and c.known_moves is not None
             c.known.append((date.fromisoformat(day), event, value))
             if event == "move":
                 c.known_moves[c.known[-1][0]] = uid
@@ -290,12 +309,12 @@ class Bulk:
         c.pending, c.withdrawn = accepted, []
         c.derived = self._timeline(c, history) if c.known or c.new else None
         for e in pending:
-            withdrawn = len(c.withdrawn)
+            withdrawn = len(c.withdrawn or ())
             try:
                 tried = self._accept(c, [e], history)
                 derived = self._timeline(c, tried)
             except InputError as err:
-                del c.withdrawn[withdrawn:]
+                del (c.withdrawn or [])[withdrawn:]
                 self._problem(e.file, e.line, as_intake(err) if e.intake else err)
                 if e.intake:
                     c.refused = True
@@ -305,7 +324,7 @@ class Bulk:
             accepted.append(e)
             c.derived = derived
 
-    def _accept(self, c: _Client, events: list[_Event], history: History) -> History:
+    def _accept(self, c: _Client, events: list[_Event], history: Sequence[tuple[date, str, str | None]]) -> History:
         """The history with ``events`` added as ``record_event`` adds them; refused as it refuses them.
 
         A move on a day that has one corrects it (SPEC 2): that version is withdrawn.
@@ -314,13 +333,15 @@ class Bulk:
         known = set(current)
         for e in events:
             check_new(c.code, c.arrival, known, e.day, e.event, e.value, self.reg.today)
-            e.uid, e.supersedes = new_uid(), None
+            # Only a move may be corrected by a later row of the same import; the others get theirs when written.
+            e.uid, e.supersedes = new_uid() if e.event == "move" else "", None
             if e.event == "move":
                 earlier = next((h for h in current if h[0] == e.day and h[1] == "move"), None)
                 if earlier is not None:
                     current.remove(earlier)
                     known.discard(earlier)
                     e.supersedes = self._move_uid(c, e.day)
+                    c.withdrawn = c.withdrawn or []
                     c.withdrawn.append(e.supersedes)
             current.append((e.day, e.event, e.value))
             known.add(current[-1])
@@ -329,18 +350,34 @@ class Bulk:
     def _move_uid(self, c: _Client, day: date) -> str:
         """The uid of the client's current move on ``day``: one accepted in this import, or the recorded one."""
         for e in reversed(c.pending):
-            if e.day == day and e.event == "move" and e.uid and e.uid not in c.withdrawn:
+            if e.day == day and e.event == "move" and e.uid and e.uid not in (c.withdrawn or ()):
                 return e.uid
+        assert c.known_moves is not None
         return c.known_moves[day]
 
     # --- writing ---------------------------------------------------------------------------
+    def _write_events(self, events: list[tuple[int, _Event]], audit_id: int) -> None:
+        insert_events(
+            self.reg,
+            ((cid, e.day.isoformat(), e.event, e.value, e.supersedes) for cid, e in events),
+            audit_id,
+            (e.uid for _, e in events),
+        )
+        withdraw_events(self.reg, (e.supersedes for _, e in events if e.supersedes), audit_id)
+
     def write(self) -> None:
         """Write what was accepted: clients, events, windows and episodes in sets, one audit entry per file."""
         conn, reg = self.reg.conn, self.reg
+        # The indexes (codes, uids, dates) take their rows in no order of theirs: with SQLite's
+        # 2 MB cache each of their pages would be written out and read again many times over.
+        conn.execute("PRAGMA cache_size = -32768")
         added = [c for c in self.order if not c.refused]
         for c in added:
             c.cid = new_id()
-        kept = [c for c in self.clients.values() if not c.refused]
+        # Rows go in in the order of their keys: the ids are random, and a hundred thousand inserts at
+        # random places of a B-tree rewrite each page many times over.
+        added.sort(key=lambda c: c.cid or 0)
+        kept = sorted((c for c in self.clients.values() if not c.refused), key=lambda c: c.cid or 0)
         counts = dict.fromkeys(range(len(self.files)), 0)
         for c in added:
             counts[c.file] += 1
@@ -358,16 +395,13 @@ class Bulk:
             ((c.cid, c.name) for c in added if c.name is not None),
         )
         for i in range(len(self.files)):
-            events = [(c.cid or 0, e) for c in kept for e in c.pending if e.file == i]
-            if not events:
-                continue
-            insert_events(
-                reg,
-                ((cid, e.day.isoformat(), e.event, e.value, e.supersedes) for cid, e in events),
-                entries[i],
-                (e.uid for _, e in events),
-            )
-            withdraw_events(reg, (e.supersedes for _, e in events if e.supersedes), entries[i])
+            chunk: list[tuple[int, _Event]] = []
+            for c in kept:
+                chunk += ((c.cid or 0, e) for e in c.pending if e.file == i)
+                # In parts of a client's whole events, so that the rows of all of them are never held at once.
+                if len(chunk) >= _CHUNK or c is kept[-1]:
+                    self._write_events(chunk, entries[i])
+                    chunk = []
         changed = [c for c in kept if c.cid and c.derived and (c.new or c.pending)]
         stale = [(c.cid,) for c in changed if c.new is None]
         conn.executemany("DELETE FROM windows WHERE client_id = ?", stale)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
@@ -91,7 +92,7 @@ def read_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...]) -
 def iter_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...]) -> Iterator[Row]:
     """The data rows one at a time (a large file is not held as rows); the header is checked first."""
     text = _text(path)
-    first = text.split("\n", 1)[0]
+    first = text[: text.find("\n")] if "\n" in text else text
     if not first.strip():
         raise InputError(
             N_(
@@ -100,10 +101,19 @@ def iter_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...]) -
                 columns=",".join(columns),
             )
         )
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
+    reader = csv.reader(_lines(text), delimiter=_delimiter(first))
     header = [h.strip().lower() for h in next(reader)]
     _check_header(path, header, columns, required)
     return _rows(path, reader, header)
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their ends (``\n``, ``\r\n`` or ``\r``, as ``newline=""`` reads them),
+    one at a time: a StringIO would hold a copy of the text at four bytes a character."""
+    return (m.group() for m in _LINE.finditer(text))
 
 
 def _rows(path: Path, reader: Any, header: list[str]) -> Iterator[Row]:
@@ -112,7 +122,9 @@ def _rows(path: Path, reader: Any, header: list[str]) -> Iterator[Row]:
         start, line = line, reader.line_num + 1  # a quoted cell may span lines
         if not any(c.strip() for c in cells):
             continue
-        _check_cells(path, start, header, cells)
+        joined = "\x1f".join(cells)  # one check of the row; a cell at a time only if it fails
+        if len(joined) > MAX_CELL or one_line(joined) != joined:
+            _check_cells(path, start, header, cells)
         values = {h: unneutralise(cells[i]).strip() if i < len(cells) else "" for i, h in enumerate(header)}
         extra = [c for c in cells[len(header) :] if c.strip()]
         if extra:
