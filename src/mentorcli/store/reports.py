@@ -254,15 +254,15 @@ GROUP BY client_id
 # Each served client on their day: the facts ``counting.people`` counts, grouped, and whether
 # that day is :on (the period's last day, for ``active_at_end``).
 _PEOPLE = """
-WITH ev AS MATERIALIZED (
-  SELECT e.client_id, e.event, e.value,
-    ROW_NUMBER() OVER (PARTITION BY e.client_id, e.event = 'move' ORDER BY e.date DESC, e.audit_id DESC, e.id DESC) AS n
+WITH ev AS MATERIALIZED (  -- the last move and the last status decision of each client by their day
+  SELECT e.client_id, e.event, e.value, MAX(e.rowid)  -- the other columns come from that row
   FROM {served}_events e JOIN {served} s USING (client_id)
   WHERE e.event IN ('move', 'granted', 'final-refusal') AND e.date <= s.day
-), latest AS (  -- the last move and the last status decision of each client by their day
+  GROUP BY e.client_id, e.event = 'move'
+), latest AS (
   SELECT client_id, MAX(CASE event WHEN 'move' THEN value END) AS residence,
     MAX(CASE event WHEN 'granted' THEN value WHEN 'final-refusal' THEN 'final-refusal' END) AS status
-  FROM ev WHERE n = 1 GROUP BY client_id
+  FROM ev GROUP BY client_id
 )
 SELECT c.sex,
   CAST(substr(s.day, 1, 4) AS INTEGER) - CAST(substr(c.born, 1, 4) AS INTEGER) - (substr(s.day, 6) < substr(c.born, 6)),
@@ -289,7 +289,9 @@ def _served(reg: Register, name: str, first: date, last: date) -> str:
     conn.execute(
         f"CREATE TEMP TABLE {name}_events AS SELECT e.client_id, e.date, e.event, e.value, e.audit_id, e.id "
         f"FROM temp.{name} s CROSS JOIN current_events e ON e.client_id = s.client_id "
-        f"WHERE e.event IN ('move', {', '.join(repr(e) for e in STATUS_EVENTS)}) AND e.date <= ?",
+        f"WHERE e.event IN ('move', {', '.join(repr(e) for e in STATUS_EVENTS)}) AND e.date <= ? "
+        # Its rowids in each client's order of entry: a last event is the one with the largest.
+        "ORDER BY e.client_id, e.date, e.audit_id, e.id",
         (last.isoformat(),),
     )
     return f"temp.{name}"
@@ -351,9 +353,8 @@ def period_figures(reg: Register, first: date, last: date) -> dict[str, Any]:
             decisions[key] += n
     out["decisions"] = counting._with_usual(decisions, counting.DECISIONS)
     out["awaiting_court"] = conn.execute(
-        "SELECT COUNT(*) FROM (SELECT event, ROW_NUMBER() OVER (PARTITION BY client_id "
-        f"ORDER BY date DESC, audit_id DESC, id DESC) AS n FROM {served}_events WHERE event IN ('appealed', 'court')) "
-        "WHERE n = 1 AND event = 'appealed'"
+        f"SELECT COUNT(*) FROM (SELECT event, MAX(rowid) FROM {served}_events WHERE event IN ('appealed', 'court') "
+        "GROUP BY client_id) WHERE event = 'appealed'"
     ).fetchone()[0]
     exits = {r: Counter[str]() for r in EXIT_REASONS}
     reasons = ", ".join(f"'{r}'" for r in EXIT_REASONS)
@@ -394,19 +395,24 @@ def monthly(reg: Register, first: date, last: date, served: str) -> dict[str, in
     """``counting.monthly``: clients served in each calendar month of the period, cut to it.
 
     ``served`` is the period's ``_served`` table: only its clients' episodes are read, as the
-    first and last month of their served days in the period; a client's months are a bit mask.
+    first and last month of their served days in the period. Most clients have one episode in a
+    period: they are counted in SQL by (first, last) month; the months of the others (``eps``: each
+    episode's) are put together here.
     """
     months = [m.year * 12 + m.month - 1 for m, _ in months_between(first, last)]
     month = "CAST(substr({0}, 1, 4) AS INTEGER) * 12 + CAST(substr({0}, 6, 2) AS INTEGER) - 1"
     lo, hi = month.format("MAX(start, :first)"), month.format('MIN(COALESCE("end", :end), :end)')
     rows = reg.conn.execute(
-        f"SELECT client_id, {lo}, {hi} FROM {served} CROSS JOIN episodes USING (client_id) "
-        'WHERE start <= :end AND COALESCE("end", :today) >= :first',
+        f"WITH ep AS (SELECT client_id, {lo} AS lo, {hi} AS hi FROM {served} CROSS JOIN episodes USING (client_id) "
+        '  WHERE start <= :end AND COALESCE("end", :today) >= :first), '
+        "per AS (SELECT MIN(lo) AS lo, MAX(hi) AS hi, "
+        "  CASE WHEN COUNT(*) > 1 THEN group_concat(lo || ':' || hi) END AS eps FROM ep GROUP BY client_id) "
+        "SELECT lo, hi, eps, COUNT(*) FROM per GROUP BY lo, hi, eps",
         _params(reg, first, last),
     )
-    masks: dict[int, int] = defaultdict(int)
-    base = months[0]
-    for cid, a, b in rows:
-        masks[cid] |= ((1 << (b - a + 1)) - 1) << (a - base)
-    counts = Counter(i for mask in masks.values() for i in range(mask.bit_length()) if mask >> i & 1)
-    return {f"{m // 12:04d}-{m % 12 + 1:02d}": counts[m - base] for m in months}
+    counts: Counter[int] = Counter()
+    for a, b, eps, n in rows:
+        spans = [tuple(map(int, e.split(":"))) for e in eps.split(",")] if eps else [(a, b)]
+        for m in {m for x, y in spans for m in range(x, y + 1)}:
+            counts[m] += n
+    return {f"{m // 12:04d}-{m % 12 + 1:02d}": counts[m] for m in months}
