@@ -135,7 +135,15 @@ def main() -> None:
     ap.add_argument("--scaling", default="10000,100000,1000000")
     ap.add_argument("--work", type=Path, default=Path("/tmp/mentorcli-bench"))
     ap.add_argument("--only", choices=("all", "encrypted"), default="all", help="run one group of the benchmark")
+    ap.add_argument("--bulk-clients", type=int, default=100_000, help="clients of the bulk import figures (issue 13)")
+    ap.add_argument("--five-clients", type=int, default=10_000, help="clients of the five-file import figure")
+    ap.add_argument("--only-bulk", action="store_true", help="only the import and year-report figures of issue 13")
+    ap.add_argument("--million", type=Path, help="a generated 1,000,000-client file for the report figures at 1M")
+    ap.add_argument("--skip-import", action="store_true", help="with --only-bulk: the report figures only")
     args = ap.parse_args()
+    if args.only_bulk:
+        bulk_figures(args)
+        return
     args.work.mkdir(parents=True, exist_ok=True)
     mentorcli, sqlite_utils = tool("mentorcli"), tool("sqlite-utils")
     print(
@@ -235,6 +243,212 @@ def main() -> None:
         base = base or (t, n)
         growth = (t.cpu / base[0].cpu) / (n / base[1])
         row(f"report year, {n} clients", t, base[0], f"CPU per client vs first: {growth:.2f} (<= 1: linear or better)")
+
+
+# --- issue 13: the bulk import and the year report in sets --------------------------------------
+
+
+def cpu_timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds (user + system) and peak memory (KB) of one run of ``cmd``.
+
+    CPU time is printed beside the wall time: on a shared machine it is the steadier figure.
+    """
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(p.pid, 0)
+    elapsed = time.perf_counter() - t
+    if os.waitstatus_to_exitcode(status) != 0:
+        err = p.stderr.read().decode() if p.stderr else ""
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{err[:2000]}")
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+
+
+def paired_runs(
+    runs: int, anchor: Callable[[], tuple[float, float, int]], other: Callable[[], tuple[float, float, int]]
+) -> tuple[tuple[float, float, int], tuple[float, float, int], float, float]:
+    """Anchor and other run in turns; medians of each, and the medians of the run-by-run ratios (wall, CPU)."""
+    a_runs, o_runs = [], []
+    for _ in range(runs):
+        a_runs.append(anchor())
+        o_runs.append(other())
+
+    def med(rs: list[tuple[float, float, int]]) -> tuple[float, float, int]:
+        return statistics.median(r[0] for r in rs), statistics.median(r[1] for r in rs), max(r[2] for r in rs)
+
+    wall = statistics.median(o[0] / a[0] for a, o in zip(a_runs, o_runs, strict=True))
+    cpu = statistics.median(o[1] / a[1] for a, o in zip(a_runs, o_runs, strict=True))
+    return med(a_runs), med(o_runs), wall, cpu
+
+
+def cpu_row(label: str, fig: tuple[float, float, int], ratios: tuple[float, float] | None, target: str) -> None:
+    wall, cpu, rss = fig
+    r = f"{ratios[0]:5.2f}x wall {ratios[1]:5.2f}x cpu" if ratios else " " * 23
+    print(f"{label:<50} {wall:7.2f} s {cpu:7.2f} s cpu  {r}  {rss / 1024:6.1f} MB  {target}")
+
+
+def write_casework_csv(db: Path, folder: Path) -> None:
+    """staff.csv, assignments.csv and activities.csv of a generated register, in the import format."""
+    import csv
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    files = {
+        "staff.csv": (
+            ["name", "role", "team", "from", "to"],
+            "SELECT name, role, '', active_from, COALESCE(active_to, '') FROM staff ORDER BY role DESC, id",
+        ),
+        "assignments.csv": (
+            ["code", "worker", "mentor", "from", "to"],
+            "SELECT c.code, w.name, m.name, a.start, COALESCE(a.\"end\", '') FROM assignments a "
+            "JOIN clients c ON c.id = a.client_id JOIN staff w ON w.id = a.worker_id JOIN staff m ON m.id = a.mentor_id "
+            "ORDER BY a.id",
+        ),
+        "activities.csv": (
+            ["code", "date", "type", "staff", "minutes", "interpreter", "note"],
+            "SELECT c.code, a.date, a.type, s.name, COALESCE(a.minutes, ''), '', '' FROM activities a "
+            "JOIN activity_clients ac ON ac.activity_id = a.id JOIN clients c ON c.id = ac.client_id "
+            "JOIN staff s ON s.id = a.staff_id ORDER BY a.id",
+        ),
+    }
+    # A staff name takes letters only: "mentor 033" becomes "mentor add".
+    letters = str.maketrans("0123456789", "abcdefghij")
+    for name, (header, sql) in files.items():
+        with (folder / name).open("w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(header)
+            for row in conn.execute(sql):
+                w.writerow(
+                    [
+                        v.translate(letters) if header[i] in ("name", "worker", "mentor", "staff") else v
+                        for i, v in enumerate(row)
+                    ]
+                )
+    conn.close()
+
+
+def sqlite3_floor(src: Path, out: Path) -> None:
+    """The plain floor: csv rows into the same schema with executemany, unchecked, one transaction."""
+    import csv
+    import sqlite3
+
+    from mentorcli.store.db import connect
+
+    out, src = Path(out), Path(src)
+    connect(out, create=True).close()
+    conn = sqlite3.connect(out, isolation_level=None)
+    conn.execute("BEGIN")
+    with (src / "clients.csv").open(encoding="utf-8") as f:
+        rows = csv.reader(f)
+        next(rows)
+        conn.executemany(
+            "INSERT INTO clients (code, sex, born, country, arrived, route, residence, family, created) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''), 'now')",
+            (r[:1] + r[2:9] for r in rows),
+        )
+    ids = dict(conn.execute("SELECT code, id FROM clients"))
+    with (src / "events.csv").open(encoding="utf-8") as f:
+        rows = csv.reader(f)
+        next(rows)
+        conn.executemany(
+            "INSERT INTO events (client_id, date, event, value, recorded) VALUES (?, ?, ?, NULLIF(?, ''), 'now')",
+            ((ids[r[0]], r[1], r[2], r[3]) for r in rows),
+        )
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def bulk_figures(args: argparse.Namespace) -> None:
+    """Issue 13's targets: bulk import vs sqlite-utils, the plain floor, five files at once, report year."""
+    mentorcli, sqlite_utils = tool("mentorcli"), tool("sqlite-utils")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"median of {args.runs} paired runs (anchor and command in turns); ratios are medians of run-by-run ratios\n")
+    n = args.bulk_clients
+    src = args.work / f"csv-{n}"
+    ensure(args.work / f"bench-{n}.db", n, src)
+    if args.skip_import:
+        return report_figures(args, mentorcli, n)
+    target, su_db, floor_db = args.work / "bulk.db", args.work / "bulk-su.db", args.work / "bulk-floor.db"
+
+    def fresh(*dbs: Path) -> None:
+        for p in dbs:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(p) + suffix).unlink(missing_ok=True)
+
+    env = {**os.environ, "MENTORCLI_DB": str(target), "MENTORCLI_TODAY": TODAY}
+
+    def su() -> tuple[float, float, int]:
+        fresh(su_db)
+        a = cpu_timed([sqlite_utils, "insert", str(su_db), "clients", str(src / "clients.csv"), "--csv"], env)
+        b = cpu_timed([sqlite_utils, "insert", str(su_db), "events", str(src / "events.csv"), "--csv"], env)
+        return a[0] + b[0], a[1] + b[1], max(a[2], b[2])
+
+    def imp() -> tuple[float, float, int]:
+        fresh(target)
+        return cpu_timed([mentorcli, "import", str(src / "clients.csv"), str(src / "events.csv")], env)
+
+    def floor() -> tuple[float, float, int]:
+        fresh(floor_db)
+        code = f"import sys; sys.path.insert(0, {str(HERE)!r}); import run; run.sqlite3_floor({str(src)!r}, {str(floor_db)!r})"
+        return cpu_timed([sys.executable, "-c", code], env)
+
+    a, m, wall, cpu = paired_runs(args.runs, su, imp)
+    cpu_row(f"sqlite-utils insert --csv clients+events ({n})  [anchor]", a, None, "")
+    cpu_row("mentorcli import clients.csv events.csv", m, (wall, cpu), "target <= 1.00x, < 300 MB")
+    a, f, wall, cpu = paired_runs(args.runs, su, floor)
+    cpu_row("plain sqlite3 executemany (floor, unchecked)", f, (wall, cpu), "")
+
+    print()
+    k = args.five_clients
+    five = args.work / f"csv-{k}"
+    ensure(args.work / f"bench-{k}.db", k, five)
+    write_casework_csv(args.work / f"bench-{k}.db", five)
+    names = ["clients", "events", "staff", "assignments", "activities"]
+
+    def su5() -> tuple[float, float, int]:
+        fresh(su_db)
+        figs = [
+            cpu_timed([sqlite_utils, "insert", str(su_db), name, str(five / f"{name}.csv"), "--csv"], env)
+            for name in names
+        ]
+        return sum(x[0] for x in figs), sum(x[1] for x in figs), max(x[2] for x in figs)
+
+    def imp5() -> tuple[float, float, int]:
+        fresh(target)
+        return cpu_timed([mentorcli, "import", str(five)], env)
+
+    a, m, wall, cpu = paired_runs(max(1, args.runs // 2), su5, imp5)
+    rows = sum(sum(1 for _ in (five / f"{name}.csv").open()) - 1 for name in names)
+    cpu_row(f"sqlite-utils insert --csv, five files ({k}; {rows} rows)  [anchor]", a, None, "")
+    cpu_row("mentorcli import FOLDER (five files, one transaction)", m, (wall, cpu), "ratio printed")
+
+    report_figures(args, mentorcli, n)
+
+
+def report_figures(args: argparse.Namespace, mentorcli: str, n: int) -> None:
+    print()
+    db = args.work / f"bench-{n}.db"
+    renv = {**os.environ, "MENTORCLI_DB": str(db), "MENTORCLI_TODAY": TODAY}
+    version = [mentorcli, "--version"]
+    year = [mentorcli, "report", "year", "2021", "--format", "json"]
+    month = [mentorcli, "report", "month", "2021-07", "--format", "json"]
+    a, y, wall, cpu = paired_runs(args.runs, lambda: cpu_timed(version, renv), lambda: cpu_timed(month, renv))
+    cpu_row("mentorcli --version  [anchor]", a, None, "")
+    cpu_row(f"report month 2021-07, {n} clients", y, (wall, cpu), "target <= 2x")
+    a, y, wall, cpu = paired_runs(args.runs, lambda: cpu_timed(version, renv), lambda: cpu_timed(year, renv))
+    cpu_row("mentorcli --version  [anchor]", a, None, "")
+    cpu_row(f"report year 2021, {n} clients", y, (wall, cpu), "target <= 3x")
+    if args.million is None:
+        return
+    print()
+    menv = {**os.environ, "MENTORCLI_DB": str(args.million), "MENTORCLI_TODAY": TODAY}
+    # A file from an earlier mentorcli gets its missing migrations here, not inside a timed run.
+    subprocess.run([mentorcli, "db", "info"], env=menv, check=True, capture_output=True)
+    a, y, wall, cpu = paired_runs(args.runs, lambda: cpu_timed(version, menv), lambda: cpu_timed(year, menv))
+    cpu_row("mentorcli --version  [anchor]", a, None, "")
+    cpu_row(f"report year 2021, {args.million.name}", y, (wall, cpu), "target <= 15x, < 300 MB")
+    for args_ in (["month", "2021-07"], ["period", "--from", "2021-01-01", "--to", "2021-06-30"]):
+        fig = cpu_timed([mentorcli, "report", *args_, "--format", "json"], menv)
+        cpu_row(f"report {' '.join(args_)}, {args.million.name} (one run)", fig, None, "< 300 MB")
 
 
 if __name__ == "__main__":

@@ -87,6 +87,11 @@ def test_no_report_query_reads_a_whole_large_table(
     selects = [s for s in sent if s.lstrip().upper().startswith(("SELECT", "WITH"))]
     assert selects
     conn = sqlite3.connect(bench)
+    # The small temporary tables a report builds (the clients served in the period) are built
+    # again here, so that the queries that read them can be planned.
+    for s in sent:
+        if s.lstrip().upper().startswith(("CREATE TEMP", "INSERT INTO TEMP.", "DROP TABLE IF EXISTS TEMP.")):
+            conn.execute(s)
     assert {s: full_scans(conn, s) for s in selects if full_scans(conn, s)} == {}
 
 

@@ -86,6 +86,7 @@ EXAMPLES: dict[str, str] = {
     "import staff": "mentorcli import staff staff.csv",
     "import assignments": "mentorcli import assignments assignments.csv",
     "import activities": "mentorcli import activities activities.csv",
+    "import all": "mentorcli import all clients.csv events.csv  # or: mentorcli import FOLDER",
     "db backup": "MENTORCLI_PASSPHRASE='…' mentorcli db backup /media/usb/mentorcli.db.enc --encrypt",
     "db restore": "mentorcli db restore /media/usb/mentorcli.db.enc",
     "db check": "mentorcli db check",

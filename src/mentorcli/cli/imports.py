@@ -2,33 +2,45 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+import typer.core
 
 from mentorcli.cli.clients import warn_duplicates
 from mentorcli.cli.common import as_date, progress, register, say, settings
-from mentorcli.core import clients as fields
 from mentorcli.core.casework import SOCIAL_WORKER, check_language, check_minutes, check_name, check_role
-from mentorcli.core.clients import Client
-from mentorcli.core.countries import parse_country
-from mentorcli.core.dates import parse_birth
 from mentorcli.core.duplicates import Candidate
-from mentorcli.core.errors import InputError, Problems
-from mentorcli.core.events import check_event
-from mentorcli.core.messages import NP_
+from mentorcli.core.errors import InputError
+from mentorcli.core.messages import N_, NP_
 from mentorcli.store.activities import add_activity
 from mentorcli.store.assignments import assign
-from mentorcli.store.clients import add_client, record_event
-from mentorcli.store.consent import give
+from mentorcli.store.bulk import Bulk, date_order
 from mentorcli.store.duplicates import for_client
-from mentorcli.store.importer import Row, apply_rows, check_fields, read_rows
+from mentorcli.store.importer import ImportFailed, Row, check_fields, collect_rows, header, iter_rows
 from mentorcli.store.register import Register
 from mentorcli.store.staff import add_staff
 
+
+class ImportGroup(typer.core.TyperGroup):
+    """``import FILE…`` beside ``import KIND FILE``: a first word that names no command is a file."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        words = [a for a in args if not a.startswith("-")]
+        if words and words[0] not in self.commands:
+            args = [SEVERAL, *args]
+        return super().parse_args(ctx, args)
+
+
+SEVERAL = "all"
 app = typer.Typer(
-    help="Load records from CSV files (UTF-8, ',' or ';'); a bad row writes nothing.", no_args_is_help=True
+    cls=ImportGroup,
+    help="Load records from CSV files (UTF-8, ',' or ';'); a bad row writes nothing. "
+    "'mentorcli import FILE…' (or a folder) imports several files as one.",
+    no_args_is_help=True,
 )
 
 FileArg = Annotated[Path, typer.Argument(help="The CSV file.", dir_okay=False)]
@@ -55,54 +67,6 @@ ACTIVITY_COLUMNS = ("code", "date", "type", "staff", "minutes", "interpreter", "
 
 def _optional(check: Any) -> Any:
     return lambda text: check(text) if text else None
-
-
-def client_row(reg: Register, row: Row, probably: list[Candidate] | None = None) -> None:
-    v = check_fields(
-        row,
-        {
-            "code": fields.check_code,
-            "sex": fields.check_sex,
-            "born": lambda t: parse_birth(t, "born"),
-            "country": parse_country,
-            "arrived": lambda t: as_date(t, "arrived"),
-            "route": fields.check_route,
-            "residence": fields.check_residence,
-            "family": fields.check_family,
-            "intake": _optional(lambda t: as_date(t, "intake")),
-            "consent": _optional(lambda t: as_date(t, "consent")),
-        },
-    )
-    client = Client(
-        code=v["code"],
-        sex=v["sex"],
-        born=v["born"][0],
-        born_year_only=v["born"][1],
-        country=v["country"],
-        arrived=v["arrived"],
-        route=v["route"],
-        residence=v["residence"],
-        family=v["family"],
-        name=row.values.get("name") or None,
-    )
-    add_client(reg, client, v["intake"])
-    if v["consent"] is not None:
-        give(reg, client.code, v["consent"], "consent")
-    if probably is not None:
-        probably += for_client(reg, client.code)
-
-
-def event_row(reg: Register, row: Row) -> None:
-    v = row.values
-    errors = []
-    for check in (lambda: as_date(v["date"], "date"), lambda: check_event(v["event"], v.get("value"))):
-        try:
-            check()
-        except InputError as e:
-            errors.append(e)
-    if errors:
-        raise Problems(errors)
-    record_event(reg, v["code"], as_date(v["date"], "date"), v["event"], v.get("value"))
 
 
 def staff_row(reg: Register, row: Row) -> None:
@@ -139,21 +103,97 @@ def activity_row(reg: Register, row: Row) -> None:
     )
 
 
-def _run(
-    ctx: typer.Context, path: Path, dry_run: bool, kind: str, rows: list[Row], apply: Any, unique: str | None = None
-) -> None:
+# Up to this many new clients an import warns of probable duplicates itself (SPEC: never refuses).
+DUPLICATES_ONE_BY_ONE = 2000
+
+KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
+    # kind: columns, required columns, what the rows are
+    "clients": (CLIENT_COLUMNS, ("code", "sex", "born", "country", "arrived", "route", "residence"), "clients"),
+    "events": (EVENT_COLUMNS, ("code", "date", "event"), "events"),
+    "staff": (STAFF_COLUMNS, ("name", "role", "from"), "staff members"),
+    "assignments": (ASSIGNMENT_COLUMNS, ("code", "worker", "mentor", "from"), "assignments"),
+    "activities": (ACTIVITY_COLUMNS, ("code", "date", "type", "staff"), "activities"),
+}
+
+
+def _one_by_one(reg: Register, path: Path, kind: str) -> tuple[list[str], int]:
+    """Staff, assignments and activities: each row as its command, in a savepoint, under one audit
+    entry for the file. Returns the problems and the number of rows."""
+    columns, required, _ = KINDS[kind]
+    rows: Iterable[Row]
+    if kind == "activities":
+        # Many and in no order: read once to count them (the audit entry comes first), then applied
+        # one at a time as read again; a million rows held at once took 900 MB.
+        n = sum(1 for _ in iter_rows(path, columns, required))
+        rows, apply = iter_rows(path, columns, required), activity_row
+    else:
+        listed = list(iter_rows(path, columns, required))
+        if kind == "staff":
+            listed.sort(key=lambda r: r.values["role"].strip().lower() != SOCIAL_WORKER)
+            apply = staff_row
+        else:
+            listed.sort(key=lambda r: date_order(r, "from"))
+            apply = assignment_row
+        rows, n = listed, len(listed)
+    if not n:
+        return [], 0  # nothing to audit
+    with reg.one_audit_entry("import", kind, path.name, {"rows": n}), progress(n, "importing") as step:
+        problems = collect_rows(reg, path, rows, lambda r: apply(reg, r), "code", progress=step)
+    return problems, n
+
+
+def _import(ctx: typer.Context, files: list[tuple[str, Path]], dry_run: bool) -> None:
+    """Read, check and write the files as one transaction: clients and events in sets, then the rest."""
     db = settings(ctx).db
     fresh = not db.exists()  # nothing was written: then leave no empty database behind either
+    order = list(KINDS)
+    files = sorted(files, key=lambda f: order.index(f[0]))
+    counts: dict[Path, int] = {}
+    probably: list[Candidate] = []
+    # A hundred thousand clients' rows live until they are written, and make no reference cycles:
+    # the collector would walk all of them again and again for nothing.
+    gc.disable()
     try:
-        with register(ctx, write=True, commit=not dry_run) as reg, progress(len(rows), "importing") as step:
-            n = apply_rows(reg, path, rows, lambda r: apply(reg, r), "code", unique=unique, progress=step)
+        with register(ctx, write=True, commit=not dry_run) as reg:
+            batch = Bulk(reg)
+            for kind, path in files:
+                # Rows are read one at a time and kept only as what checking them needs.
+                if kind == "clients":
+                    counts[path] = batch.add_clients(path, CLIENT_COLUMNS, iter_rows(path, *KINDS[kind][:2]))
+                elif kind == "events":
+                    counts[path] = batch.add_events(path, EVENT_COLUMNS, iter_rows(path, *KINDS[kind][:2]))
+            problems = batch.check()
+            rest = [(k, p) for k, p in files if k not in ("clients", "events")]
+            if problems and not rest:
+                _failed(files, problems)
+            # Written even when a row is bad, so that the later files are checked against it; then undone.
+            batch.write()
+            added = [c.code for c in batch.order if not c.refused]
+            # Looked for one by one as `client add` does, for a file of new arrivals; a whole
+            # register migrated at once is better served by one `client duplicates` afterwards.
+            if len(added) <= DUPLICATES_ONE_BY_ONE:
+                for code in added:
+                    probably += for_client(reg, code)
+            for kind, path in rest:
+                found, counts[path] = _one_by_one(reg, path, kind)
+                problems += found
+            if problems:
+                _failed(files, problems)
     except BaseException:
         if fresh:
             _remove(db)
         raise
+    finally:
+        gc.enable()
     if fresh and dry_run:
         _remove(db)
-    say(_imported(path.name, kind, n, dry_run))
+    for kind, path in files:
+        say(_imported(path.name, KINDS[kind][2], counts[path], dry_run))
+    warn_duplicates(probably, settings(ctx).lang)
+
+
+def _failed(files: list[tuple[str, Path]], problems: list[str]) -> None:
+    raise ImportFailed(", ".join(p.name for _, p in files), problems)
 
 
 def _imported(file: str, kind: str, n: int, dry_run: bool) -> str:
@@ -191,45 +231,76 @@ def _remove(db: Path) -> None:
 @app.command("clients")
 def clients(ctx: typer.Context, file: FileArg, dry_run: DryRun = False) -> None:
     """clients.csv: code,name,sex,born,country,arrived,route,residence,family,intake[,consent]."""
-    optional = ("name", "family", "intake", "consent")
-    rows = read_rows(file, CLIENT_COLUMNS, tuple(c for c in CLIENT_COLUMNS if c not in optional))
-    probably: list[Candidate] = []
-    _run(ctx, file, dry_run, "clients", rows, lambda reg, row: client_row(reg, row, probably), unique="code")
-    warn_duplicates(probably, settings(ctx).lang)
+    _import(ctx, [("clients", file)], dry_run)
 
 
 @app.command("events")
 def events(ctx: typer.Context, file: FileArg, dry_run: DryRun = False) -> None:
     """events.csv: code,date,event,value; rows are applied in date order."""
-    rows = read_rows(file, EVENT_COLUMNS, ("code", "date", "event"))
-    _run(ctx, file, dry_run, "events", sorted(rows, key=_date_order), event_row)
-
-
-def _date_order(row: Row, column: str = "date") -> tuple[int, int]:
-    """Rows in date order (stable); a row with a bad date goes first, where its error is found."""
-    try:
-        return 1, as_date(row.values[column], column).toordinal()
-    except InputError:
-        return 0, 0
+    _import(ctx, [("events", file)], dry_run)
 
 
 @app.command("staff")
 def staff(ctx: typer.Context, file: FileArg, dry_run: DryRun = False) -> None:
     """staff.csv: name,role,team,from,to; social workers are added before the mentors of their teams."""
-    rows = read_rows(file, STAFF_COLUMNS, ("name", "role", "from"))
-    workers_first = sorted(rows, key=lambda r: r.values["role"].strip().lower() != SOCIAL_WORKER)
-    _run(ctx, file, dry_run, "staff members", workers_first, staff_row)
+    _import(ctx, [("staff", file)], dry_run)
 
 
 @app.command("assignments")
 def assignments(ctx: typer.Context, file: FileArg, dry_run: DryRun = False) -> None:
     """assignments.csv: code,worker,mentor,from,to; in date order, each row as 'assign' (no --force)."""
-    rows = read_rows(file, ASSIGNMENT_COLUMNS, ("code", "worker", "mentor", "from"))
-    _run(ctx, file, dry_run, "assignments", sorted(rows, key=lambda r: _date_order(r, "from")), assignment_row)
+    _import(ctx, [("assignments", file)], dry_run)
 
 
 @app.command("activities")
 def activities(ctx: typer.Context, file: FileArg, dry_run: DryRun = False) -> None:
     """activities.csv: code,date,type,staff,minutes,interpreter,note; one activity per row."""
-    rows = read_rows(file, ACTIVITY_COLUMNS, ("code", "date", "type", "staff"))
-    _run(ctx, file, dry_run, "activities", rows, activity_row)
+    _import(ctx, [("activities", file)], dry_run)
+
+
+@app.command(SEVERAL)
+def several(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="CSV files, each of a kind its header shows, or a folder holding clients.csv, events.csv, "
+            "staff.csv, assignments.csv, activities.csv.",
+            show_default=False,
+        ),
+    ],
+    dry_run: DryRun = False,
+) -> None:
+    """Several files as one import (also: mentorcli import FILE…): all are written, or none."""
+    files: list[tuple[str, Path]] = []
+    for path in paths:
+        if path.is_dir():
+            found = [(kind, path / f"{kind}.csv") for kind in KINDS if (path / f"{kind}.csv").is_file()]
+            if not found:
+                names = ", ".join(k + ".csv" for k in KINDS)
+                raise InputError(N_("'{value}' holds none of {names}", value=path, names=names), field="folder")
+            files += found
+        else:
+            files.append((kind_of(path), path))
+    for i, (kind, path) in enumerate(files):
+        if earlier := next((p for k, p in files[:i] if k == kind), None):
+            raise InputError(
+                N_(
+                    "{file} and {other} are both {kind} files; give one of each kind",
+                    file=path.name,
+                    other=earlier.name,
+                    kind=kind,
+                ),
+                field="file",
+            )
+    _import(ctx, files, dry_run)
+
+
+def kind_of(path: Path) -> str:
+    """The kind of file its header shows: the one whose columns it has."""
+    columns = set(header(path))
+    for kind, (allowed, required, _) in KINDS.items():
+        if columns <= set(allowed) and set(required) <= columns:
+            return kind
+    kinds = "; ".join(f"{k}: {','.join(c)}" for k, (c, _, _) in KINDS.items())
+    raise InputError(N_("{file}:1: the header fits no kind of file ({kinds})", file=path.name, kinds=kinds))

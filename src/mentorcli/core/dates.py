@@ -6,9 +6,6 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
-
-from dateutil.relativedelta import relativedelta
 
 from mentorcli.core.errors import InputError
 from mentorcli.core.messages import N_
@@ -107,8 +104,9 @@ def month_end(d: date) -> date:
     return d.replace(day=calendar.monthrange(d.year, d.month)[1])
 
 
-# relativedelta costs more than all the rest of a client's timeline; terms start on few days.
-@lru_cache(maxsize=1 << 16)
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def add_months(start: date, months: int) -> date:
     """The last day of a term of ``months`` months that starts with the event on ``start``.
 
@@ -116,8 +114,12 @@ def add_months(start: date, months: int) -> date:
     the term ends on the corresponding date of its last month; where that month has no such
     date (31 January + 3 months), on the last day of that month.
     """
-    # relativedelta clips to the month's last day exactly as the law reads (31.01 + 1 month: 29.02).
-    return start + relativedelta(months=months)
+    # Clipped to the month's last day exactly as the law reads (31.01 + 1 month: 29.02); plain
+    # arithmetic rather than relativedelta, which costs its import on every start and 5x per call.
+    total = start.month - 1 + months
+    year, month = start.year + total // 12, total % 12 + 1
+    last = 29 if month == 2 and calendar.isleap(year) else _MONTH_DAYS[month]
+    return date(year, month, min(start.day, last))
 
 
 def months_between(first: date, last: date) -> list[tuple[date, date]]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from mentorcli.core.clients import check_residence
+from collections.abc import Collection
+from datetime import date
+
+from mentorcli.core.clients import check_not_future, check_residence
 from mentorcli.core.eligibility import EXIT_REASONS
 from mentorcli.core.errors import InputError
 from mentorcli.core.legal import COURT_OUTCOMES, FINAL_REFUSAL
@@ -37,3 +40,26 @@ def check_event(event: str, value: str | None) -> tuple[str, str | None]:
             N_("'{value}' is not expected for {event} (leave it empty)", value=val, event=ev), field="value"
         )
     return ev, None
+
+
+def check_new(
+    code: str,
+    arrival: date,
+    known: Collection[tuple[date, str, str | None]],
+    day: date,
+    event: str,
+    value: str | None,
+    today: date,
+) -> None:
+    """The checks of one event against what is recorded of its client, before the whole history.
+
+    ``known`` holds the client's current (date, event, value). The commands and the bulk import
+    both ask this; the whole history is then checked by ``eligibility.compute``.
+    """
+    check_not_future(day, today, "date")
+    if (day, event, value) in known:
+        raise InputError(
+            N_("{event} on {day} is already recorded for {code}", event=event, day=day, code=code), field="event"
+        )
+    if event == "move" and day < arrival:
+        raise InputError(N_("move on {day} is before arrival on {arrival}", day=day, arrival=arrival), field="date")

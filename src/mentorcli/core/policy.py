@@ -184,7 +184,7 @@ class PolicyHistory:
         return cls(Version(k, v, BEGINNING) for k, v in DEFAULTS.items())
 
     def on(self, day: date) -> Policy:
-        # A check of every client asks for the same few thousand days a hundred thousand times.
+        # A check of every client, or an import, asks for the same few thousand days a hundred thousand times.
         if (known := self._on.get(day)) is not None:
             return known
         values: dict[str, Any] = {}

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import getpass
+import os
 import sqlite3
-import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -16,7 +16,7 @@ from mentorcli.core import clients as fields
 from mentorcli.core.clients import Client
 from mentorcli.core.eligibility import TAKEOVER, Episode, ServiceEvent, Timeline, Window, compute
 from mentorcli.core.errors import InputError, NotFound
-from mentorcli.core.events import check_event
+from mentorcli.core.events import check_event, check_new
 from mentorcli.core.legal import STATUS_EVENTS, LegalTimeline, StatusEvent
 from mentorcli.core.legal import check as check_legal
 from mentorcli.core.messages import N_
@@ -122,24 +122,25 @@ def earlier_episodes(
 
 def _record(row: sqlite3.Row, events: Iterable[Sequence[Any]], earlier: tuple[Episode, ...] = ()) -> Record:
     """The client's row and their events (client id, date, event, value) in date order."""
-    status: list[StatusEvent] = []
-    service: list[ServiceEvent] = []
-    moves: list[Move] = []
-    for _, text, event, value in events:
-        _sort_event(text, event, value, status, service, moves)
+    status, service, moves = split((date.fromisoformat(e[1]), e[2], e[3]) for e in events)
     return Record(_client(row), tuple(status), tuple(service), tuple(moves), earlier)
 
 
-def _sort_event(
-    text: str, event: str, value: Any, status: list[StatusEvent], service: list[ServiceEvent], moves: list[Move]
-) -> None:
-    day = date.fromisoformat(text)
-    if event in STATUS_EVENTS:
-        status.append(StatusEvent(day, event, value))
-    elif event in SERVICE:
-        service.append(ServiceEvent(day, event, value))
-    else:
-        moves.append(Move(day, value))
+def split(
+    events: Iterable[tuple[date, str, str | None]],
+) -> tuple[list[StatusEvent], list[ServiceEvent], list[Move]]:
+    """A client's events (date, event, value), in order, as the core takes them: decisions, service, moves."""
+    status: list[StatusEvent] = []
+    service: list[ServiceEvent] = []
+    moves: list[Move] = []
+    for day, event, value in events:
+        if event in STATUS_EVENTS:
+            status.append(StatusEvent(day, event, value))
+        elif event in SERVICE:
+            service.append(ServiceEvent(day, event, value))
+        else:
+            moves.append(Move(day, value or ""))
+    return status, service, moves
 
 
 @dataclass(frozen=True)
@@ -162,16 +163,11 @@ def histories(reg: Register) -> Iterator[History]:
     SELECT c.id, c.code, c.arrived, e.date, e.event, e.value FROM clients c
     LEFT JOIN current_events e ON e.client_id = c.id AND e.event != 'move'
     WHERE c.merged_into IS NULL  -- its history lives on under the record it joined
-    ORDER BY c.code, e.date, e.id
+    ORDER BY c.code, e.date, e.audit_id, e.id
     """
-    moves: list[Move] = []  # none: moves are not read
     earlier = earlier_episodes(reg)
     for (cid, code, arrived), group in groupby(rows.execute(sql), itemgetter(0, 1, 2)):
-        status: list[StatusEvent] = []
-        service: list[ServiceEvent] = []
-        for *_, text, event, value in group:
-            if text is not None:
-                _sort_event(text, event, value, status, service, moves)
+        status, service, _ = split((date.fromisoformat(r[3]), r[4], r[5]) for r in group if r[3] is not None)
         yield History(cid, code, date.fromisoformat(arrived), tuple(status), tuple(service), earlier.get(cid, ()))
 
 
@@ -187,7 +183,7 @@ def add_client(reg: Register, client: Client, intake: date | None) -> int:
     fields.check_not_future(client.arrived, reg.today, "arrived")
     if reg.conn.execute("SELECT 1 FROM clients WHERE code = ?", (client.code,)).fetchone():
         raise InputError(N_("'{value}' is already in the register", value=client.code), field="code")
-    values = _columns(client)
+    values = client_columns(client)
     audit_id = reg.audit("add", "clients", client.code, {**values, "name": client.name, "languages": client.languages})
     cid = insert_client(reg, client, audit_id)
     if intake is not None:
@@ -204,7 +200,7 @@ def add_client(reg: Register, client: Client, intake: date | None) -> int:
 
 def insert_client(reg: Register, client: Client, audit_id: int) -> int:
     """Write the client's row and personal data under a new identity, unchecked: callers check and audit."""
-    values = _columns(client)
+    values = client_columns(client)
     cid = new_id()
     reg.conn.execute(
         f"INSERT INTO clients (id, {', '.join(values)}, created, audit_id) "
@@ -215,12 +211,23 @@ def insert_client(reg: Register, client: Client, audit_id: int) -> int:
     return cid
 
 
+def insert_clients(reg: Register, rows: Iterable[Sequence[Any]], audit_ids: Mapping[int, int]) -> None:
+    """Write new clients: their id, then the values of ``client_columns`` in its order (not name or
+    languages); ``audit_ids``: the audit entry each id's row carries."""
+    names = ("id", *_CLIENT_ROW, "created", "audit_id")
+    now = _now()
+    reg.conn.executemany(
+        f"INSERT INTO clients ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+        ((*r, now, audit_ids[r[0]]) for r in rows),
+    )
+
+
 def edit_client(reg: Register, code: str, changes: dict[str, Any]) -> None:
     rec = record_by_id(reg, writable_id(reg, code))
     updated = replace(rec.client, **changes)
     fields.check_born(updated.born, updated.arrived)
     fields.check_not_future(updated.arrived, reg.today, "arrived")
-    values = _columns(updated)
+    values = client_columns(updated)
     sets = ", ".join(f"{k} = ?" for k in values)
     named = values | {"name": updated.name, "languages": updated.languages}
     audit_id = reg.audit("edit", "clients", code, {k: named[k] for k in _columns_of(changes)})
@@ -243,25 +250,18 @@ def record_event(
     cid = writable_id(reg, code)
     fields.check_not_future(day, reg.today, "date")
     other = correcting["id"] if correcting is not None else None
+    arrived = reg.conn.execute("SELECT arrived FROM clients WHERE id = ?", (cid,)).fetchone()[0]
     same = reg.conn.execute(
-        "SELECT 1 FROM current_events WHERE client_id = ? AND date = ? AND event = ? AND value IS ? AND id IS NOT ?",
-        (cid, day.isoformat(), event, value, other),
-    ).fetchone()
-    if same:
-        raise InputError(
-            N_("{event} on {day} is already recorded for {code}", event=event, day=day, code=code), field="event"
-        )
+        "SELECT date, event, value FROM current_events WHERE client_id = ? AND date = ? AND id IS NOT ?",
+        (cid, day.isoformat(), other),
+    )
+    check_new(code, date.fromisoformat(arrived), {(day, e[1], e[2]) for e in same}, day, event, value, reg.today)
     changed: dict[str, Any] = {"date": day.isoformat(), "event": event, "value": value}
     action, earlier = "add", correcting
     if correcting is not None:
         action, changed["corrects"] = "correct", correcting["uid"]
         changed["was"] = {"date": correcting["date"], "value": correcting["value"]}
     if event == "move":
-        rec = record_by_id(reg, cid)
-        if day < rec.client.arrived:
-            raise InputError(
-                N_("move on {day} is before arrival on {arrival}", day=day, arrival=rec.client.arrived), field="date"
-            )
         # One residence a day: a second move that day corrects the first (SPEC 2).
         that_day = reg.conn.execute(
             "SELECT id, uid, date, value FROM current_events WHERE client_id = ? AND date = ? AND event = 'move' "
@@ -366,23 +366,48 @@ def recorder() -> str | None:
 
 
 def insert_events(
-    reg: Register, rows: Iterable[tuple[int, str, str, str | None, str | None]], audit_id: int | None
+    reg: Register,
+    rows: Iterable[tuple[int, str, str, str | None, str | None]],
+    audit_id: int | None,
+    uids: Iterable[str] | None = None,
 ) -> None:
     """Write new event versions (client id, date, event, value, uid of the version it corrects).
 
     Every writer of events comes through here, so each version gets its identity, the "today" it
-    entered this copy on, the real time, who recorded it and its audit entry (SPEC 10).
+    entered this copy on, the real time, who recorded it and its audit entry (SPEC 10). ``uids``,
+    one per row, where the caller needs some beforehand (the bulk import: a version that a later
+    one of the same import corrects); an empty one is made here.
     """
     now, who, today = _now(), recorder(), reg.today.isoformat()
     rows = list(rows)
-    # Versions of one day are read in the order they were recorded: by audit entry, then by id,
-    # so the ids of one batch ascend with its rows.
-    ids = sorted(new_id() for _ in rows)
+    given = list(uids) if uids is not None else [""] * len(rows)
+    fresh = iter(new_uids(given.count("")))
+    # A client's events of one day are read in the order they were entered: by audit entry (local,
+    # increasing), then by id. Ids are random (store/ids.py); the ones one entry writes are drawn
+    # in ascending order, so that its rows keep theirs.
+    ids = iter(sorted(new_id() for _ in rows))
     reg.conn.executemany(
-        "INSERT INTO events (id, client_id, date, event, value, supersedes, uid, recorded, recorded_on, recorded_at, "
+        "INSERT INTO events (client_id, date, event, value, supersedes, id, uid, recorded, recorded_on, recorded_at, "
         "recorded_by, audit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(i, *r, uuid.uuid4().hex, now, today, now, who, audit_id) for i, r in zip(ids, rows, strict=True)],
+        (
+            (*r, next(ids), uid or next(fresh), now, today, now, who, audit_id)
+            for r, uid in zip(rows, given, strict=True)
+        ),
     )
+
+
+def new_uid() -> str:
+    return new_uids(1)[0]
+
+
+_UUID4_CLEAR, _UUID4_SET = ~((0xF000 << 64) | (0xC000 << 48)), (0x4000 << 64) | (0x8000 << 48)
+
+
+def new_uids(n: int) -> list[str]:
+    """``n`` random (version 4) UUIDs as hex, from one read of the system's randomness: an import
+    makes a hundred thousand, and ``uuid.uuid4`` reads once for each."""
+    raw = os.urandom(16 * n)
+    return [f"{int.from_bytes(raw[i : i + 16]) & _UUID4_CLEAR | _UUID4_SET:032x}" for i in range(0, 16 * n, 16)]
 
 
 def withdraw_event(reg: Register, event_id: int, audit_id: int) -> None:
@@ -390,6 +415,15 @@ def withdraw_event(reg: Register, event_id: int, audit_id: int) -> None:
     reg.conn.execute(
         "UPDATE events SET withdrawn_on = ?, withdrawn_at = ?, audit_id = ? WHERE id = ? AND withdrawn_on IS NULL",
         (reg.today.isoformat(), _now(), audit_id, event_id),
+    )
+
+
+def withdraw_events(reg: Register, uids: Iterable[str], audit_id: int) -> None:
+    """``withdraw_event`` of the versions with these uids (the bulk import's corrected moves)."""
+    today, now = reg.today.isoformat(), _now()
+    reg.conn.executemany(
+        "UPDATE events SET withdrawn_on = ?, withdrawn_at = ?, audit_id = ? WHERE uid = ? AND withdrawn_on IS NULL",
+        ((today, now, audit_id, uid) for uid in uids),
     )
 
 
@@ -483,7 +517,11 @@ _CLIENT_COLUMNS = (
 )
 
 
-def _columns(c: Client) -> dict[str, Any]:
+# The client's columns in the register, in the order ``client_columns`` gives them.
+_CLIENT_ROW = ("code", "sex", "born", "born_year_only", "country", "arrived", "route", "residence", "family")
+
+
+def client_columns(c: Client) -> dict[str, Any]:
     """The client's columns in the register; their name and languages are kept apart (store.personal)."""
     return {
         "code": c.code,

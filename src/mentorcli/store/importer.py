@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,16 +35,38 @@ class Row:
 class ImportFailed(InputError):
     """Every bad row of a file: a heading line, then one line per problem."""
 
-    def __init__(self, path: Path, problems: list[str]) -> None:
+    def __init__(self, what: str, problems: list[str]) -> None:
         head = NP_(
             "import: {file}: {n} problem; nothing was written",
             "import: {file}: {n} problems; nothing was written",
             len(problems),
-            file=path.name,
+            file=what,
         )
         self.lines = [head, *problems]  # the CLI says each in the user's language
         Exception.__init__(self, "\n".join(self.lines))  # one line per problem, each escaped
         self.field, self.reason = None, str(self)
+
+
+def name_problems(path: Path, line: int, columns: Collection[str], error: InputError, first_column: str) -> list[str]:
+    """``file:line: column: reason`` for each error of ``error``; the column its field names, if the file has it."""
+    out: list[str] = []
+    for err in error.errors if isinstance(error, Problems) else [error]:
+        field = (err.field or "").lstrip("-")
+        said = (
+            err.reason
+            if field in columns
+            else (N_("{where}: {reason}", where=err.field, reason=err.reason) if err.field else err.reason)
+        )
+        where = f"{path.name}:{line}: {field if field in columns else first_column}"
+        out.append(N_("{where}: {reason}", where=where, reason=said))
+    return out
+
+
+def malformed(path: Path, row: Row) -> str | None:
+    """The problem of a row with more cells than the header has columns, if it has."""
+    if EXTRA not in row.values:
+        return None
+    return N_("{where}: {reason}", where=f"{path.name}:{row.line}: -", reason=row.values[EXTRA])
 
 
 def _text(path: Path) -> str:
@@ -63,8 +86,13 @@ def _text(path: Path) -> str:
 
 def read_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...]) -> list[Row]:
     """The data rows, each with the line of the file it starts on; refuses a bad header."""
+    return list(iter_rows(path, columns, required))
+
+
+def iter_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...]) -> Iterator[Row]:
+    """The data rows one at a time (a large file is not held as rows); the header is checked first."""
     text = _text(path)
-    first = text.split("\n", 1)[0]
+    first = text[: text.find("\n")] if "\n" in text else text
     if not first.strip():
         raise InputError(
             N_(
@@ -73,23 +101,46 @@ def read_rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...]) -
                 columns=",".join(columns),
             )
         )
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_lines(text), delimiter=_delimiter(first))
     header = [h.strip().lower() for h in next(reader)]
     _check_header(path, header, columns, required)
-    rows = []
+    return _rows(path, reader, header)
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their ends (``\n``, ``\r\n`` or ``\r``, as ``newline=""`` reads them),
+    one at a time: a StringIO would hold a copy of the text at four bytes a character."""
+    return (m.group() for m in _LINE.finditer(text))
+
+
+def _rows(path: Path, reader: Any, header: list[str]) -> Iterator[Row]:
     line = reader.line_num + 1
     for cells in _cells(reader):
         start, line = line, reader.line_num + 1  # a quoted cell may span lines
         if not any(c.strip() for c in cells):
             continue
-        _check_cells(path, start, header, cells)
+        joined = "\x1f".join(cells)  # one check of the row; a cell at a time only if it fails
+        if len(joined) > MAX_CELL or one_line(joined) != joined:
+            _check_cells(path, start, header, cells)
         values = {h: unneutralise(cells[i]).strip() if i < len(cells) else "" for i, h in enumerate(header)}
         extra = [c for c in cells[len(header) :] if c.strip()]
         if extra:
             values[EXTRA] = N_("{n} cells, but the header has {columns} columns", n=len(cells), columns=len(header))
-        rows.append(Row(start, values))
-    return rows
+        yield Row(start, values)
+
+
+def _delimiter(first_line: str) -> str:
+    return ";" if first_line.count(";") > first_line.count(",") else ","
+
+
+def header(path: Path) -> list[str]:
+    """The column names of a file's header row, as ``read_rows`` reads them."""
+    first = _text(path).split("\n", 1)[0]
+    cells = next(csv.reader(io.StringIO(first, newline=""), delimiter=_delimiter(first)), [])
+    return [h.strip().lower() for h in cells]
 
 
 def _cells(reader: Iterator[list[str]]) -> Iterator[list[str]]:
@@ -142,7 +193,24 @@ def apply_rows(
     unique: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Apply every row, each inside a savepoint; collect every problem; raise if any.
+    """Apply every row, each inside a savepoint; collect every problem; raise if any."""
+    problems = collect_rows(reg, path, rows, apply, first_column, unique=unique, progress=progress)
+    if problems:
+        raise ImportFailed(path.name, problems)
+    return len(rows)
+
+
+def collect_rows(
+    reg: Register,
+    path: Path,
+    rows: Iterable[Row],
+    apply: Callable[[Row], None],
+    first_column: str,
+    *,
+    unique: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[str]:
+    """Apply every row, each inside a savepoint; the problems, in line order.
 
     ``unique`` names a column no two rows may share (a repeated code is named as such, not as
     "already in the register"). ``progress`` is told how many rows are done.
@@ -152,9 +220,8 @@ def apply_rows(
     for done, row in enumerate(rows, start=1):
         if progress:
             progress(done)
-        if EXTRA in row.values:
-            where = f"{path.name}:{row.line}: -"
-            problems.append((row.line, N_("{where}: {reason}", where=where, reason=row.values[EXTRA])))
+        if bad := malformed(path, row):
+            problems.append((row.line, bad))
             continue
         key = row.values.get(unique or "", "")
         if key and key in seen:
@@ -169,21 +236,10 @@ def apply_rows(
             apply(row)
         except InputError as e:
             reg.conn.execute("ROLLBACK TO import_row")
-            for err in e.errors if isinstance(e, Problems) else [e]:
-                field = (err.field or "").lstrip("-")
-                said = (
-                    err.reason
-                    if field in row.values
-                    else (N_("{where}: {reason}", where=err.field, reason=err.reason) if err.field else err.reason)
-                )
-                column = field if field in row.values else first_column
-                where = f"{path.name}:{row.line}: {column}"
-                problems.append((row.line, N_("{where}: {reason}", where=where, reason=said)))
+            problems.extend((row.line, p) for p in name_problems(path, row.line, row.values, e, first_column))
         reg.conn.execute("RELEASE import_row")
-    if problems:
-        # Rows may be applied out of file order (events go by date); the list goes by line.
-        raise ImportFailed(path, [p for _, p in sorted(problems, key=lambda p: p[0])])
-    return len(rows)
+    # Rows may be applied out of file order (events go by date); the list goes by line.
+    return [p for _, p in sorted(problems, key=lambda p: p[0])]
 
 
 def check_fields(row: Row, checks: dict[str, Callable[[str], Any]]) -> dict[str, Any]:

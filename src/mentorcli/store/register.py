@@ -32,10 +32,27 @@ class Register:
         self.command = command
         self.migrated: list[str] = []  # migration steps applied on opening it
         self._policies: PolicyHistory | None = None
+        self._entry: int | None = None  # the one audit entry of the file being imported
 
     # --- audit --------------------------------------------------------------------------
+    @contextmanager
+    def one_audit_entry(
+        self, action: str, tbl: str, record: str, changed: dict[str, Any] | None = None
+    ) -> Iterator[int]:
+        """Changes made inside are audited as this one entry (an imported file, SPEC 10): it is
+        written first, and every ``audit`` inside returns its id, for the rows to carry, and writes
+        nothing of its own."""
+        entry = self.audit(action, tbl, record, changed)
+        self._entry = entry
+        try:
+            yield entry
+        finally:
+            self._entry = None
+
     def audit(self, action: str, tbl: str, record: str, changed: dict[str, Any] | None = None) -> int:
         """Append one entry; returns its id, which the rows it wrote carry as ``audit_id``."""
+        if self._entry is not None:
+            return self._entry
         from mentorcli.store.chain import append
 
         safe = {k: ("(changed)" if k in PERSONAL and v is not None else v) for k, v in (changed or {}).items()}

@@ -1,0 +1,462 @@
+"""Clients and events imported in sets: every row checked by the core in memory, then written at once.
+
+A row means what its command means and passes the same checks, in the same order: the fields
+(``core.clients``, ``core.events``), then the event against what is recorded of its client
+(``core.events.check_new``), then the client's whole history (``core.eligibility.compute``).
+Each client's history is checked once when it is sound; only a client with a bad row has its
+events replayed one by one, in date order, to name exactly the rows a command would refuse.
+Nothing is written until every row is checked; then clients, their personal rows, event versions,
+windows and episodes go in with ``executemany``, and each file gets one audit entry whose id its
+rows carry (SPEC 10).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from sys import intern
+from typing import Any
+
+from mentorcli.core import clients as fields
+from mentorcli.core.clients import Client
+from mentorcli.core.countries import parse_country
+from mentorcli.core.dates import parse_birth, parse_date
+from mentorcli.core.eligibility import Episode, compute
+from mentorcli.core.errors import InputError, NotFound, Problems
+from mentorcli.core.events import check_event, check_new
+from mentorcli.core.messages import N_
+from mentorcli.store.clients import (
+    client_columns,
+    earlier_episodes,
+    insert_clients,
+    insert_events,
+    new_uid,
+    split,
+    withdraw_events,
+)
+from mentorcli.store.db import iso_or_none
+from mentorcli.store.ids import new_id
+from mentorcli.store.importer import Row, check_fields, malformed, name_problems
+from mentorcli.store.register import Register
+
+# A client's current events as (date, event, value).
+History = list[tuple[date, str, str | None]]
+# Windows and episodes as (seq, kind, start, end, ended_by) and (seq, start, end, end_reason, first),
+# dates kept as dates (smaller than their text) until written.
+Derived = tuple[tuple[tuple[Any, ...], ...], tuple[tuple[Any, ...], ...]]
+
+
+@dataclass(slots=True)
+class _Event:
+    """One event row (or a client's intake), as little as naming its problem needs: not the row."""
+
+    day: date
+    event: str
+    value: str | None
+    file: int
+    line: int
+    intake: bool = False  # given with the client in clients.csv
+    uid: str = ""  # given once accepted
+    supersedes: str | None = None  # the uid of the same-day move it corrects (SPEC 2: one residence a day)
+
+    @property
+    def order(self) -> tuple[int, int, int]:
+        """How the commands would have met it: file by file, clients.csv in line order, events.csv by date."""
+        return self.file, 0 if self.intake else self.day.toordinal(), self.line
+
+
+@dataclass(slots=True)
+class _Client:
+    code: str
+    arrival: date
+    # Its current events in the register, in entry order, and the uids of its moves by day; a new
+    # client has none (no empty containers for a hundred thousand of them).
+    known: Sequence[tuple[date, str, str | None]] = ()
+    known_moves: dict[date, str] | None = None
+    new: tuple[Any, ...] | None = None  # the columns of a client this import adds
+    name: str | None = None
+    file: int = -1  # the clients.csv it comes from
+    pending: list[_Event] = field(default_factory=list)  # once checked: the accepted ones, in date order
+    withdrawn: list[str] | None = None  # uids of the moves that accepted ones correct
+    derived: Derived | None = None  # windows and episodes of the history as accepted
+    cid: int | None = None
+    refused: bool = False
+    consent: date | None = None  # the day the client consented to processing, if the file says
+
+
+_CHUNK = 20_000
+
+
+def _optional(check: Callable[[str], Any]) -> Callable[[str], Any]:
+    return lambda text: check(text) if text else None
+
+
+def _memo(check: Callable[[str], Any]) -> Callable[[str], Any]:
+    """A check of a value that repeats over the rows (a country, a place): each text is checked once
+    (a refused one every time, so that each row names its problem)."""
+    known: dict[str, Any] = {}
+
+    def checked(text: str) -> Any:
+        if text not in known:
+            known[text] = check(text)
+        return known[text]
+
+    return checked
+
+
+CLIENT_CHECKS: dict[str, Callable[[str], Any]] = {
+    "code": fields.check_code,
+    "sex": _memo(fields.check_sex),
+    "born": lambda t: parse_birth(t, "born"),
+    "country": _memo(parse_country),
+    "arrived": lambda t: parse_date(t, "arrived"),
+    "route": _memo(fields.check_route),
+    "residence": _memo(fields.check_residence),
+    "family": fields.check_family,
+    "intake": _optional(lambda t: parse_date(t, "intake")),
+    "consent": _optional(lambda t: parse_date(t, "consent")),
+}
+
+
+def client_of(row: Row) -> tuple[Client, date | None]:
+    """The client a clients.csv row describes and its intake; every field's problem raised together.
+
+    The optional ``consent`` is checked here too and read by ``consent_of``."""
+    v = check_fields(row, CLIENT_CHECKS)
+    client = Client(
+        code=v["code"],
+        sex=v["sex"],
+        born=v["born"][0],
+        born_year_only=v["born"][1],
+        country=v["country"],
+        arrived=v["arrived"],
+        route=v["route"],
+        residence=v["residence"],
+        family=v["family"],
+        name=row.values.get("name") or None,
+    )
+    return client, v["intake"]
+
+
+def consent_of(row: Row) -> date | None:
+    text = row.values.get("consent")
+    return parse_date(text, "consent") if text else None
+
+
+def event_of(row: Row) -> tuple[date, str, str | None]:
+    """The day, event and value of an events.csv row; the problems of date and event raised together."""
+    v = row.values
+    errors: list[InputError] = []
+    day: date | None = None
+    checked: tuple[str, str | None] | None = None
+    try:
+        day = parse_date(v["date"], "date")
+    except InputError as e:
+        errors.append(e)
+    try:
+        checked = check_event(v["event"], v.get("value"))
+    except InputError as e:
+        errors.append(e)
+    if errors or day is None or checked is None:
+        raise Problems(errors)
+    return day, *checked
+
+
+def date_order(row: Row, column: str = "date") -> tuple[int, int]:
+    """Rows in date order (stable); a row with a bad date goes first, where its error is found."""
+    try:
+        return 1, parse_date(row.values[column], column).toordinal()
+    except InputError:
+        return 0, 0
+
+
+def as_intake(e: InputError) -> InputError:
+    """An intake given with the client is the ``intake`` field's problem, not a ``date``'s (as ``client add``)."""
+    return InputError(e.reason, field="intake") if e.field == "date" else e
+
+
+class Bulk:
+    """Clients and events of one import, checked together and written together."""
+
+    def __init__(self, reg: Register) -> None:
+        self.reg = reg
+        self.earlier: dict[int, tuple[Episode, ...]] = {}
+        self.files: list[tuple[Path, str, frozenset[str]]] = []  # path, table, columns
+        self.problems: list[tuple[int, int, str]] = []  # file, line, text
+        self.clients: dict[str, _Client] = {}  # every client this import touches, by code
+        self.order: list[_Client] = []  # the clients it adds, in file order
+        self.refused_codes: set[str] = set()  # of clients.csv rows refused: their events are not named again
+        self._registered: dict[str, tuple[int, date]] | None = None
+
+    def _problem(self, file: int, line: int, error: InputError | str) -> None:
+        path, _, columns = self.files[file]
+        texts = [error] if isinstance(error, str) else name_problems(path, line, columns, error, "code")
+        self.problems.extend((file, line, t) for t in texts)
+
+    def _file(self, path: Path, table: str, columns: tuple[str, ...]) -> int:
+        self.files.append((path, table, frozenset(columns)))
+        return len(self.files) - 1
+
+    @property
+    def registered(self) -> dict[str, tuple[int, date]]:
+        """Code -> (id, arrival) of every client already in the register."""
+        if self._registered is None:
+            rows = self.reg.conn.execute("SELECT code, id, arrived FROM clients")
+            self._registered = {r[0]: (r[1], date.fromisoformat(r[2])) for r in rows}
+        return self._registered
+
+    def add_clients(self, path: Path, columns: tuple[str, ...], rows: Iterable[Row]) -> int:
+        """clients.csv: each row as ``client add``, its intake as the client's first event."""
+        index = self._file(path, "clients", columns)
+        seen: dict[str, int] = {}
+        n = 0
+        for n, row in enumerate(rows, start=1):  # noqa: B007 (the count is the last n)
+            if bad := malformed(path, row):
+                self._problem(index, row.line, bad)
+                continue
+            key = row.values.get("code", "")
+            if key and key in seen:
+                repeats = N_("'{value}' repeats line {line}", value=key, line=seen[key])
+                self._problem(index, row.line, InputError(repeats, field="code"))
+                self.refused_codes.add(key)
+                continue
+            if key:
+                seen[key] = row.line
+            try:
+                client, intake = client_of(row)
+                consent = consent_of(row)
+                if consent is not None:
+                    fields.check_not_future(consent, self.reg.today, "consent")
+                fields.check_born(client.born, client.arrived)
+                fields.check_not_future(client.arrived, self.reg.today, "arrived")
+                if client.code in self.registered or client.code in self.clients:
+                    raise InputError(N_("'{value}' is already in the register", value=client.code), field="code")
+            except InputError as e:
+                self._problem(index, row.line, e)
+                self.refused_codes.add(key)
+                continue
+            values = client_columns(client)
+            # Sexes, countries, routes, places repeat across a hundred thousand rows: one string each.
+            for key in ("sex", "country", "route", "residence"):
+                values[key] = intern(values[key])
+            c = _Client(
+                client.code, client.arrived, new=tuple(values.values()), name=client.name, file=index, consent=consent
+            )
+            self.clients[client.code] = c
+            self.order.append(c)
+            if intake is not None:
+                c.pending.append(_Event(intake, "intake", None, index, row.line, intake=True))
+        return n
+
+    def add_events(self, path: Path, columns: tuple[str, ...], rows: Iterable[Row]) -> int:
+        """events.csv: each row as its command; each client's rows are met in date order."""
+        index = self._file(path, "events", columns)
+        touched: list[_Client] = []
+        n = 0
+        for n, row in enumerate(rows, start=1):  # noqa: B007 (the count is the last n)
+            if bad := malformed(path, row):
+                self._problem(index, row.line, bad)
+                continue
+            try:
+                day, event, value = event_of(row)
+                c = self.clients.get(row.values["code"]) or self._registered_client(row.values["code"], touched)
+            except InputError as e:
+                self._problem(index, row.line, e)
+                continue
+            if c is not None:  # None: its row in clients.csv is refused and named already
+                c.pending.append(_Event(day, event, value, index, row.line))
+        self._load_known(touched)
+        return n
+
+    def _registered_client(self, code: str, touched: list[_Client]) -> _Client | None:
+        if code in self.registered:
+            cid, arrival = self.registered[code]
+            c = _Client(code, arrival, [], {}, cid=cid)
+            self.clients[code] = c
+            touched.append(c)
+            return c
+        if code in self.refused_codes:
+            return None
+        raise NotFound(N_("'{value}' is not in the register", value=code), field="code")
+
+    def _load_known(self, touched: list[_Client]) -> None:
+        """The current events of the registered clients the file names, in one query."""
+        if not touched:
+            return
+        conn = self.reg.conn
+        by_id = {c.cid: c for c in touched}
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_touched (id INTEGER PRIMARY KEY)")
+        conn.execute("DELETE FROM import_touched")
+        conn.executemany("INSERT INTO import_touched (id) VALUES (?)", ((i,) for i in by_id))
+        for cid, day, event, value, uid in conn.execute(
+            "SELECT client_id, date, event, value, uid FROM current_events "
+            "WHERE client_id IN (SELECT id FROM import_touched) ORDER BY client_id, date, audit_id, id"
+        ):
+            c = by_id[cid]
+            assert isinstance(c.known, list) and c.known_moves is not None
+            c.known.append((date.fromisoformat(day), event, value))
+            if event == "move":
+                c.known_moves[c.known[-1][0]] = uid
+        # A client taken over from another provider: their earlier service is part of the history.
+        self.earlier.update(earlier_episodes(self.reg, "IN (SELECT id FROM import_touched)"))
+        conn.execute("DELETE FROM import_touched")
+
+    # --- checking -------------------------------------------------------------------------
+    def check(self) -> list[str]:
+        """Check every client's history with the core; the problems of every file, in file and line order."""
+        for c in self.clients.values():
+            if c.pending or c.new is not None:
+                self._settle(c)
+        return [text for _, _, text in sorted(self.problems, key=lambda p: (p[0], p[1]))]
+
+    def _timeline(self, c: _Client, history: History) -> Derived:
+        status, service, _ = split(sorted(history, key=lambda e: e[0]))
+        tl = compute(c.arrival, status, service, self.reg.policies, self.earlier.get(c.cid or 0, ()))
+        return (
+            tuple((i, w.kind, w.start, w.end, w.ended_by) for i, w in enumerate(tl.windows)),
+            tuple(
+                (i, e.start, e.end, e.end_reason, int(e.first), int(e.taken_over)) for i, e in enumerate(tl.episodes)
+            ),
+        )
+
+    def _settle(self, c: _Client) -> None:
+        pending = sorted(c.pending, key=lambda e: (e.day, e.order))
+        try:
+            history = self._accept(c, pending, c.known)
+            c.derived = self._timeline(c, history)
+            c.pending = pending
+            return
+        except InputError:
+            pass
+        # Some row is bad: meet the rows one by one, as the commands would, to name the bad ones.
+        history = list(c.known)
+        accepted: list[_Event] = []
+        c.pending, c.withdrawn = accepted, []
+        c.derived = self._timeline(c, history) if c.known or c.new else None
+        for e in pending:
+            withdrawn = len(c.withdrawn or ())
+            try:
+                tried = self._accept(c, [e], history)
+                derived = self._timeline(c, tried)
+            except InputError as err:
+                del (c.withdrawn or [])[withdrawn:]
+                self._problem(e.file, e.line, as_intake(err) if e.intake else err)
+                if e.intake:
+                    c.refused = True
+                    return
+                continue
+            history = tried
+            accepted.append(e)
+            c.derived = derived
+
+    def _accept(self, c: _Client, events: list[_Event], history: Sequence[tuple[date, str, str | None]]) -> History:
+        """The history with ``events`` added as ``record_event`` adds them; refused as it refuses them.
+
+        A move on a day that has one corrects it (SPEC 2): that version is withdrawn.
+        """
+        current = list(history)
+        known = set(current)
+        for e in events:
+            check_new(c.code, c.arrival, known, e.day, e.event, e.value, self.reg.today)
+            # Only a move may be corrected by a later row of the same import; the others get theirs when written.
+            e.uid, e.supersedes = new_uid() if e.event == "move" else "", None
+            if e.event == "move":
+                earlier = next((h for h in current if h[0] == e.day and h[1] == "move"), None)
+                if earlier is not None:
+                    current.remove(earlier)
+                    known.discard(earlier)
+                    e.supersedes = self._move_uid(c, e.day)
+                    c.withdrawn = c.withdrawn or []
+                    c.withdrawn.append(e.supersedes)
+            current.append((e.day, e.event, e.value))
+            known.add(current[-1])
+        return current
+
+    def _move_uid(self, c: _Client, day: date) -> str:
+        """The uid of the client's current move on ``day``: one accepted in this import, or the recorded one."""
+        for e in reversed(c.pending):
+            if e.day == day and e.event == "move" and e.uid and e.uid not in (c.withdrawn or ()):
+                return e.uid
+        assert c.known_moves is not None
+        return c.known_moves[day]
+
+    # --- writing ---------------------------------------------------------------------------
+    def _write_events(self, events: list[tuple[int, _Event]], audit_id: int) -> None:
+        insert_events(
+            self.reg,
+            ((cid, e.day.isoformat(), e.event, e.value, e.supersedes) for cid, e in events),
+            audit_id,
+            (e.uid for _, e in events),
+        )
+        withdraw_events(self.reg, (e.supersedes for _, e in events if e.supersedes), audit_id)
+
+    def write(self) -> None:
+        """Write what was accepted: clients, events, windows and episodes in sets, one audit entry per file."""
+        conn, reg = self.reg.conn, self.reg
+        # The indexes (codes, uids, dates) take their rows in no order of theirs: with SQLite's
+        # 2 MB cache each of their pages would be written out and read again many times over.
+        conn.execute("PRAGMA cache_size = -32768")
+        added = [c for c in self.order if not c.refused]
+        for c in added:
+            c.cid = new_id()
+        # Rows go in in the order of their keys: the ids are random, and a hundred thousand inserts at
+        # random places of a B-tree rewrite each page many times over.
+        added.sort(key=lambda c: c.cid or 0)
+        kept = sorted((c for c in self.clients.values() if not c.refused), key=lambda c: c.cid or 0)
+        counts = dict.fromkeys(range(len(self.files)), 0)
+        for c in added:
+            counts[c.file] += 1
+        for c in kept:
+            for e in c.pending:
+                counts[e.file] += not e.intake
+        # A file that adds nothing leaves no trace, as a command that writes nothing (SPEC 10).
+        entries = [
+            reg.audit("import", table, path.name, {"rows": counts[i]}) if counts[i] else 0
+            for i, (path, table, _) in enumerate(self.files)
+        ]
+        by_file = {c.cid or 0: entries[c.file] for c in added}
+        insert_clients(reg, ((c.cid, *(c.new or ())) for c in added), by_file)
+        conn.executemany(
+            "INSERT INTO personal_clients (client_id, name, audit_id) VALUES (?, ?, ?)",
+            ((c.cid, c.name, by_file[c.cid or 0]) for c in added if c.name is not None),
+        )
+        # Consent as ``client consent`` records it (store/consent.py), under the file's entry.
+        today = reg.today.isoformat()
+        conn.executemany(
+            "INSERT INTO consent (id, client_id, given, withdrawn, recorded_on, audit_id) VALUES (?, ?, ?, NULL, ?, ?)",
+            (
+                (new_id(), c.cid, c.consent.isoformat(), today, by_file[c.cid or 0])
+                for c in added
+                if c.consent is not None
+            ),
+        )
+        for i in range(len(self.files)):
+            chunk: list[tuple[int, _Event]] = []
+            for c in kept:
+                chunk += ((c.cid or 0, e) for e in c.pending if e.file == i)
+                # In parts of a client's whole events, so that the rows of all of them are never held at once.
+                if len(chunk) >= _CHUNK or c is kept[-1]:
+                    self._write_events(chunk, entries[i])
+                    chunk = []
+        changed = [c for c in kept if c.cid and c.derived and (c.new or c.pending)]
+        stale = [(c.cid,) for c in changed if c.new is None]
+        conn.executemany("DELETE FROM windows WHERE client_id = ?", stale)
+        conn.executemany("DELETE FROM episodes WHERE client_id = ?", stale)
+        conn.executemany(
+            "INSERT INTO windows (client_id, seq, kind, start, end, ended_by) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                (c.cid, i, kind, start.isoformat(), iso_or_none(end), by)
+                for c in changed
+                for i, kind, start, end, by in (c.derived[0] if c.derived else ())
+            ),
+        )
+        conn.executemany(
+            "INSERT INTO episodes (client_id, seq, start, end, end_reason, first, taken_over) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                (c.cid, i, start.isoformat(), iso_or_none(end), why, first, taken)
+                for c in changed
+                for i, start, end, why, first, taken in (c.derived[1] if c.derived else ())
+            ),
+        )

@@ -1,0 +1,240 @@
+"""The bulk import and the commands are one set of rules; several files import as one."""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from conftest import TODAY, Run, snapshot
+from mentorcli.cli.app import app
+from test_import import CLIENTS_HEADER, EVENTS_HEADER, failed, show, write
+
+# --- one set of rules: commands one by one vs the import -------------------------------------
+
+START = date(2020, 1, 1)
+EVENTS = [
+    ("granted", "refugee"),
+    ("granted", "alternative"),
+    ("granted", "temporary-protection"),
+    ("refused", ""),
+    ("appealed", ""),
+    ("court", "positive"),
+    ("court", "negative"),
+    ("final-refusal", ""),
+    ("exit", "left-latvia"),
+    ("exit", "declined"),
+    ("resume", ""),
+    ("move", "riga"),
+    ("move", "cesis"),  # a second move on a day corrects the first
+]
+
+clients_st = st.lists(
+    st.tuples(
+        st.integers(0, 400),  # arrival, days after START
+        st.one_of(st.none(), st.integers(-3, 150)),  # intake, days after arrival
+        st.lists(st.tuples(st.sampled_from(EVENTS), st.integers(-5, 500)), max_size=6),  # events after arrival
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+def _day(n: int) -> str:
+    return (START + timedelta(days=n)).isoformat()
+
+
+def _command(code: str, day: str, event: str, value: str) -> list[str]:
+    status = {"granted": "grant", "refused": "refuse", "appealed": "appeal", "court": "court"}
+    if event in status:
+        return ["status", status[event], code, *([value] if value else []), "--date", day]
+    if event == "final-refusal":
+        return ["status", "final-refusal", code, "--date", day]
+    if event == "exit":
+        return ["client", "exit", code, "--reason", value, "--date", day]
+    if event == "move":
+        return ["client", "move", code, "--residence", value, "--date", day]
+    return ["client", "resume", code, "--date", day]
+
+
+def _register(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """What the register holds, by client code: without the ids and uids (random), the times of
+    writing and the audit log (one entry per file against one per command)."""
+    if not db.exists():  # nothing was written
+        return {}
+    conn = sqlite3.connect(db)
+    try:
+        return {
+            "clients": conn.execute(
+                "SELECT code, sex, born, born_year_only, country, arrived, route, residence, family, p.name "
+                "FROM clients c LEFT JOIN personal_clients p ON p.client_id = c.id ORDER BY code"
+            ).fetchall(),
+            "events": conn.execute(
+                "SELECT c.code, e.date, e.event, e.value, e.recorded_on, e.recorded_by, e.withdrawn_on, "
+                "s.date, s.value, e.audit_id IS NOT NULL FROM events e JOIN clients c ON c.id = e.client_id "
+                "LEFT JOIN events s ON s.uid = e.supersedes ORDER BY 1, 2, 3, 4, 7"
+            ).fetchall(),
+            "windows": conn.execute(
+                "SELECT code, seq, kind, start, w.end, ended_by FROM windows w JOIN clients c ON c.id = w.client_id "
+                "ORDER BY code, seq"
+            ).fetchall(),
+            "episodes": conn.execute(
+                "SELECT code, seq, start, e.end, end_reason, first FROM episodes e JOIN clients c ON c.id = e.client_id "
+                "ORDER BY code, seq"
+            ).fetchall(),
+        }
+    finally:
+        conn.close()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(clients=clients_st)
+def test_commands_one_by_one_and_the_import_write_the_same_register(
+    clients: list[tuple[int, int | None, list[tuple[tuple[str, str], int]]]],
+) -> None:
+    runner = CliRunner()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+
+        def cli(db: str, *args: str) -> Any:
+            env = {"MENTORCLI_DB": str(folder / db), "MENTORCLI_TODAY": TODAY, "MENTORCLI_LANG": "en"}
+            r = runner.invoke(app, list(args), env=env)
+            assert r.exit_code in (0, 2), f"{args}: {r.stderr}{r.exception!r}"
+            return r
+
+        client_rows: list[str] = []
+        event_rows: list[str] = []
+        add_commands: list[tuple[int, list[str]]] = []
+        event_commands: list[tuple[str, int, list[str]]] = []
+        for i, (arrival, intake, events) in enumerate(clients):
+            code, arrived = f"C-{i}", _day(arrival)
+            taken = _day(arrival + intake) if intake is not None else ""
+            client_rows.append(f"{code},,F,1990-01-01,SY,{arrived},relocation,mucenieki,,{taken}")
+            add = ["client", "add", code, "--sex", "F", "--born", "1990-01-01", "--country", "SY"]
+            add += ["--arrived", arrived, "--route", "relocation", "--residence", "mucenieki"]
+            add_commands.append((len(client_rows) + 1, [*add, *(["--intake", taken] if taken else [])]))
+            for (event, value), offset in events:
+                day = _day(arrival + offset)
+                event_rows.append(f"{code},{day},{event},{value}")
+                event_commands.append((day, len(event_rows) + 1, _command(code, day, event, value)))
+        # The commands in the order the import meets the rows: clients first, then events by date.
+        refused: dict[str, set[int]] = {"clients": set(), "events": set()}
+        for line, args in add_commands:
+            if cli("a.db", *args).exit_code == 2:
+                refused["clients"].add(line)
+        for _, line, args in sorted(event_commands, key=lambda c: (c[0], c[1])):
+            if cli("a.db", *args).exit_code == 2:
+                refused["events"].add(line)
+
+        for kind, header, rows in (("clients", CLIENTS_HEADER, client_rows), ("events", EVENTS_HEADER, event_rows)):
+            path = folder / f"{kind}.csv"
+            path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+            r = cli("b.db", "import", kind, str(path))
+            named = {int(p.split(":")[1]) for p in r.stderr.strip().splitlines()[1:]}
+            assert named == refused[kind], r.stderr
+            if named:  # without the rows the commands refused, the file goes in whole
+                kept = [row for n, row in enumerate(rows, start=2) if n not in named]
+                path.write_text("\n".join([header, *kept]) + "\n", encoding="utf-8")
+                assert cli("b.db", "import", kind, str(path)).exit_code == 0
+        assert _register(folder / "a.db") == _register(folder / "b.db")
+
+
+# --- several files as one import ---------------------------------------------------------------
+
+
+def test_an_intake_that_only_a_grant_in_events_makes_possible(run: Run, tmp_path: Path) -> None:
+    # Arrival 10.03.2020: the asylum-seeker window ends 10.06.2020; the intake on 01.07.2020 lies in
+    # the status window that the grant of 20.06.2020 opens.
+    clients = write(
+        tmp_path, "c.csv", CLIENTS_HEADER, "A-1,,F,1990-05-01,SY,2020-03-10,relocation,mucenieki,,2020-07-01"
+    )
+    events = write(tmp_path, "e.csv", EVENTS_HEADER, "A-1,2020-06-20,granted,refugee")
+    lines = run("import", "clients", clients, ok=False).err.strip().splitlines()
+    assert lines[1].startswith("c.csv:2: intake: ") and "not eligible" in lines[1]
+    res = run("import", events, clients)  # any order: the kinds come from the headers
+    assert res.out == "c.csv: imported 1 client\ne.csv: imported 1 event\n"
+    a1 = show(run, "A-1")
+    assert (a1["status"], a1["episodes"]) == (
+        "refugee",
+        [{"start": "2020-07-01", "end": "2021-06-20", "end_reason": "eligibility-ended"}],
+    )
+    audit = run("audit", "--format", "json").json()
+    assert [(a["action"], a["table"], a["record"], a["fields"]) for a in audit] == [
+        ("import", "clients", "c.csv", {"rows": 1}),
+        ("import", "events", "e.csv", {"rows": 1}),
+    ]
+
+
+def _folder(tmp_path: Path, *, bad_activity: bool) -> Path:
+    folder = tmp_path / "migration"
+    folder.mkdir()
+    write(folder, "clients.csv", CLIENTS_HEADER, "A-1,,F,1990-05-01,SY,2020-03-10,relocation,mucenieki,,2020-03-10")
+    write(folder, "events.csv", EVENTS_HEADER, "A-1,2020-05-01,granted,refugee")
+    write(
+        folder,
+        "staff.csv",
+        "name,role,team,from,to",
+        "Anna Bērziņa,social-worker,,2020-01-01,",
+        "Jānis Ozols,mentor,Anna Bērziņa,2020-01-01,",
+    )
+    write(folder, "assignments.csv", "code,worker,mentor,from,to", "A-1,Anna Bērziņa,Jānis Ozols,2020-03-10,")
+    staff = "Nobody" if bad_activity else "Jānis Ozols"
+    write(
+        folder,
+        "activities.csv",
+        "code,date,type,staff,minutes,interpreter,note",
+        f"A-1,2020-06-01,humanitarian-aid,{staff},60,,",
+    )
+    return folder
+
+
+def test_a_folder_of_five_files_is_one_import(run: Run, tmp_path: Path) -> None:
+    res = run("import", _folder(tmp_path, bad_activity=False))
+    assert res.out.splitlines() == [
+        "clients.csv: imported 1 client",
+        "events.csv: imported 1 event",
+        "staff.csv: imported 2 staff members",
+        "assignments.csv: imported 1 assignment",
+        "activities.csv: imported 1 activity",
+    ]
+    assert [a["table"] for a in run("audit", "--format", "json").json()] == [
+        "clients",
+        "events",
+        "staff",
+        "assignments",
+        "activities",
+    ]
+    assert len(run("activity", "list", "--format", "json").json()) == 1
+
+
+def test_a_bad_row_in_any_file_writes_nothing(run: Run, db_path: Path, tmp_path: Path) -> None:
+    folder = _folder(tmp_path, bad_activity=True)
+    run("import", "all", folder / "staff.csv")  # a register that already holds something
+    (folder / "staff.csv").unlink()
+    lines = failed(run, db_path, "import", folder, "--dry-run")
+    assert lines[1:] == ["activities.csv:2: staff: 'Nobody' is not on the staff list"]
+    assert lines[0].startswith("mentorcli: import: clients.csv, events.csv, assignments.csv, activities.csv: 1 problem")
+    assert failed(run, db_path, "import", folder)[1:] == lines[1:]
+
+
+def test_kinds_come_from_headers(run: Run, db_path: Path, tmp_path: Path) -> None:
+    odd = write(tmp_path, "odd.csv", "code,when", "A-1,2020-01-01")
+    (line,) = failed(run, db_path, "import", odd)
+    assert line.startswith("mentorcli: odd.csv:1: the header fits no kind of file")
+    one = write(tmp_path, "one.csv", EVENTS_HEADER)
+    two = write(tmp_path, "two.csv", EVENTS_HEADER)
+    (line,) = failed(run, db_path, "import", one, two)
+    assert "two.csv and one.csv are both events files" in line
+    (line,) = failed(run, db_path, "import", tmp_path / "nowhere.csv")
+    assert "nowhere.csv" in line
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (line,) = failed(run, db_path, "import", empty)
+    assert "holds none of clients.csv" in line
+    assert snapshot(db_path) == {}
