@@ -244,3 +244,13 @@ def test_the_days_since_and_a_rule_changed_since_are_steps_of_their_own(run: Run
     assert [c["change"] for c in found["changes"]] == ["policy"]
     assert found["changes"][0]["moves"]["served"] == [1, 0]
     assert found["now"] == month_json(run, "2020-08-02", "2020-07")
+
+
+def test_the_client_list_as_of_a_day_knows_nothing_of_a_later_exit(run: Run, db_path: Path) -> None:
+    # Found by the as-of property: the list shows stored windows whole, and an exit recorded and
+    # dated after the day had cut the stored window already.
+    run("--today", "2020-06-01", "client", "add", "C1", "--sex", "F", "--born", "1970-03-01", "--country", "SY",
+        "--arrived", "2020-05-22", "--route", "independent", "--residence", "mucenieki")  # fmt: skip
+    printed = run("--today", "2020-06-01", "client", "list", "--format", "json").out
+    run("--today", "2020-06-03", "client", "exit", "C1", "--reason", "left-latvia", "--date", "2020-06-03")
+    assert run("--today", "2020-06-06", "client", "list", "--format", "json", "--as-of", "2020-06-01").out == printed

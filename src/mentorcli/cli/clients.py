@@ -191,7 +191,10 @@ def list_(
     wanted_status = choice(status, STATUSES, "--status") if status is not None else None
     wanted_residence = fields.check_residence(residence) if residence is not None else None
     rows: list[dict[str, Any]] = []
-    with register(ctx, write=False, as_of=as_of_day(as_of)) as reg, many_objects():
+    from mentorcli.store.versions import WHOLE_SPANS
+
+    # The list shows stored windows and episodes whole: re-derived for every change after the day.
+    with register(ctx, write=False, as_of=as_of_day(as_of), ahead=WHOLE_SPANS) as reg, many_objects():
         conditions: list[str] = []
         params: dict[str, Any] = {}
         if family is not None:

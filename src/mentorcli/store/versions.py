@@ -117,6 +117,11 @@ def _view(reg: Register, table: str, day: str) -> str:
     )
 
 
+# For a command that shows whole windows and episodes as stored (``client list``): every later
+# change counts, whatever day it is dated.
+WHOLE_SPANS = 100 * 366
+
+
 def as_of(reg: Register, day: date, *, ahead: int | None = 0) -> None:
     """Make every read of this connection see the register as it stood at the end of ``day``.
 
