@@ -88,7 +88,8 @@ def test_a_change_of_consent_is_a_new_version(run: Run, db_path: Path) -> None:
     rows = conn.execute(
         "SELECT id, given, withdrawn, recorded_on, replaced_on, audit_id FROM consent ORDER BY audit_id"
     )
-    versions = rows.fetchall()
+    # In the order they were replaced (a replaced version names the entry of the change that replaced it).
+    versions = sorted(rows.fetchall(), key=lambda v: (v[4] is None, v[4] or ""))
     assert [v[1:5] for v in versions] == [
         ("2021-10-01", None, "2021-12-31", "2021-12-20"),
         ("2021-10-01", "2021-12-15", "2021-12-20", "2021-12-31"),
