@@ -10,6 +10,7 @@ import pytest
 
 from conftest import Result, Run, add_client, snapshot
 from mentorcli.store import exchange, maintenance
+from mentorcli.store.db import is_encrypted
 
 PASSPHRASE = "correct horse battery"
 ERASED = "Qqerased Name"
@@ -42,8 +43,15 @@ def plain(path: Path) -> bytes:
     return maintenance.decrypt(path.read_bytes(), PASSPHRASE)
 
 
-def test_two_copies_exchange_bundles_both_ways_and_end_equal(run: Run, tmp_path: Path) -> None:
+# Both copies plain; both encrypted (db encrypt after the restore); a plain copy and an encrypted one.
+@pytest.mark.parametrize("encrypted", [(), ("riga", "mucenieki"), ("mucenieki",)], ids=["plain", "encrypted", "mixed"])
+def test_two_copies_exchange_bundles_both_ways_and_end_equal(
+    run: Run, tmp_path: Path, encrypted: tuple[str, ...]
+) -> None:
     riga, mucenieki = copies(run, tmp_path)
+    for db in (riga, mucenieki):
+        if db.stem in encrypted:
+            in_(db, run, "db", "encrypt")
     client = ("--sex", "F", "--born", "1990-01-01", "--arrived", "2020-03-10", "--route", "independent",
               "--residence", "riga", "--intake", "2020-03-10")  # fmt: skip
     in_(riga, run, "client", "add", "R-1", "--country", "SY", "--name", "Riga New", *client)
@@ -93,6 +101,8 @@ def test_two_copies_exchange_bundles_both_ways_and_end_equal(run: Run, tmp_path:
         assert in_(db, run, "audit", "verify").out.startswith("ok: ")
         shown = in_(db, run, "client", "show", "C-2", "--format", "json").json()
         assert shown["status"] == "refugee" and shown["windows"][-1]["kind"] == "status"
+        # An encrypted copy's kept states are encrypted with its key; a plain copy's stay plain.
+        assert {is_encrypted(state) for state in exchange.snapshots(db)} == {db.stem in encrypted}
         # The erased name is gone from the register, its -wal and the states kept for exchanges.
         for f in [*db.parent.glob(db.name + "*"), *exchange.snapshots(db)]:
             if f.is_file():
