@@ -188,3 +188,44 @@ def test_a_name_changed_on_both_sides_is_a_conflict_though_names_travel_without_
     assert json.loads(in_(riga, run, "db", "merge", bundle, "--take", "ours", "C-2", "--format", "json").out) == []
     names = {c["code"]: c["name"] for c in in_(riga, run, "client", "list", "--with-names", "--format", "json").json()}
     assert (names["C-1"], names["C-2"]) == ("Qqonly Mucenieki", "Qqriga Name")
+
+
+def test_no_plain_copy_of_an_encrypted_register_reaches_the_disk(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    from mentorcli.store import cipher
+
+    riga, mucenieki = copies(run, tmp_path)
+    # The plain register the copies came from, and its backup: everything else here is scanned.
+    plain_source = {f for f in tmp_path.rglob("*") if not f.name.startswith(("riga", "mucenieki"))}
+    for db in (riga, mucenieki):
+        in_(db, run, "db", "encrypt")
+    name, code = "Qqsecret Person", "ZQ-2020-0042"
+    in_(riga, run, "client", "add", code, "--sex", "F", "--born", "1990-01-01", "--country", "SY",
+        "--arrived", "2020-03-10", "--route", "independent", "--residence", "riga", "--name", name,
+        "--intake", "2020-03-10")  # fmt: skip
+    in_(riga, run, "client", "erase", "C-3", "--yes")
+    in_(mucenieki, run, "client", "edit", "C-2", "--name", "Qqnew Name")
+    # The working copies of bundle and merge stay where the system's temp dir is, to be read after.
+    system_tmp = tmp_path / "system-tmp"
+    system_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_tmp))
+    monkeypatch.setattr(tempfile.TemporaryDirectory, "cleanup", lambda self: None)
+    monkeypatch.setattr(tempfile.TemporaryDirectory, "_cleanup", classmethod(lambda cls, *a, **k: None))
+    for this, other in ((riga, mucenieki), (mucenieki, riga), (riga, mucenieki)):
+        bundle = tmp_path / f"{this.stem}-{len(list(tmp_path.glob('*.bundle')))}.bundle"
+        in_(this, run, "db", "bundle", bundle)
+        in_(other, run, "db", "merge", bundle)
+    assert in_(mucenieki, run, "client", "show", code, "--with-names", "--format", "json").json()["name"] == name
+
+    made = [f for f in system_tmp.rglob("*") if f.is_file()]
+    # The scan reads the copies the commands worked on: keyed like the register, the name inside.
+    assert {f.name for f in made} >= {"base.db", "first.db", "second.db"}  # the states moved to NAME.exchanges
+    (work, *_) = [f for f in made if f.name == "first.db"]
+    assert cipher.connect(work, PASSPHRASE).execute("SELECT COUNT(*) FROM personal_clients").fetchone()[0] > 0
+    secrets = [s.encode() for s in (name, code, "Shared One", "Qqnew Name", OLD_NAME, ERASED)]
+    for f in [f for f in tmp_path.rglob("*") if f.is_file() and f not in plain_source]:
+        data = f.read_bytes()
+        assert [s for s in secrets if s in data] == [], f
