@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -229,3 +230,21 @@ def test_no_plain_copy_of_an_encrypted_register_reaches_the_disk(
     for f in [f for f in tmp_path.rglob("*") if f.is_file() and f not in plain_source]:
         data = f.read_bytes()
         assert [s for s in secrets if s in data] == [], f
+
+
+def test_the_kept_states_follow_the_register_through_encrypt_and_decrypt(run: Run, tmp_path: Path) -> None:
+    riga, mucenieki = copies(run, tmp_path)
+    in_(riga, run, "db", "encrypt")
+    # A plain state left beside an encrypted register (kept before this version sealed them).
+    shutil.copy(exchange.snapshots(mucenieki)[-1], exchange.snapshot_dir(riga) / "00000000T000000-20211231-old.db")
+    in_(riga, run, "client", "edit", "C-1", "--country", "YE")
+    in_(riga, run, "db", "bundle", tmp_path / "1.bundle")
+    assert [is_encrypted(s) for s in exchange.snapshots(riga)] == [True, True, True]
+    in_(riga, run, "db", "decrypt")
+    assert [is_encrypted(s) for s in exchange.snapshots(riga)] == [False, False, False]
+    in_(riga, run, "client", "edit", "C-2", "--country", "IQ")
+    assert in_(riga, run, "db", "bundle", tmp_path / "2.bundle").out.strip().endswith(": 1 change")
+    for n in (1, 2):
+        in_(mucenieki, run, "db", "merge", tmp_path / f"{n}.bundle")
+    rows = in_(mucenieki, run, "client", "list", "--format", "json").json()
+    assert {c["code"]: c["country"] for c in rows} == {"C-1": "YE", "C-2": "IQ", "C-3": "SY"}
