@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from conftest import Result, Run, add_client
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -129,3 +131,13 @@ def test_the_migration_invents_no_consent(run: Run, tmp_path: Path) -> None:
     assert conn.execute("SELECT count(*) FROM consent").fetchone() == (0,)
     assert conn.execute("SELECT merged_into, merged_on FROM clients").fetchall() == [(None, None)]
     assert conn.execute("SELECT count(*) FROM events").fetchone() == (2,)
+
+
+def test_withdrawal_in_an_encrypted_register_wipes_it_with_its_passphrase(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_client(run, "A", arrived="2021-10-01", intake="2021-10-01", consent="2021-10-01", name="Amina Haddad")
+    monkeypatch.setenv("MENTORCLI_PASSPHRASE", "correct horse battery")
+    run("db", "encrypt")
+    run("client", "consent", "A", "--date", "2021-12-01", "--withdrawn")
+    assert show(run, "A")["name"] is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from conftest import Result, Run, add_client, snapshot
 from mentorcli.store import exchange, maintenance
+from mentorcli.store.db import is_encrypted
 
 PASSPHRASE = "correct horse battery"
 ERASED = "Qqerased Name"
@@ -42,8 +44,15 @@ def plain(path: Path) -> bytes:
     return maintenance.decrypt(path.read_bytes(), PASSPHRASE)
 
 
-def test_two_copies_exchange_bundles_both_ways_and_end_equal(run: Run, tmp_path: Path) -> None:
+# Both copies plain; both encrypted (db encrypt after the restore); a plain copy and an encrypted one.
+@pytest.mark.parametrize("encrypted", [(), ("riga", "mucenieki"), ("mucenieki",)], ids=["plain", "encrypted", "mixed"])
+def test_two_copies_exchange_bundles_both_ways_and_end_equal(
+    run: Run, tmp_path: Path, encrypted: tuple[str, ...]
+) -> None:
     riga, mucenieki = copies(run, tmp_path)
+    for db in (riga, mucenieki):
+        if db.stem in encrypted:
+            in_(db, run, "db", "encrypt")
     client = ("--sex", "F", "--born", "1990-01-01", "--arrived", "2020-03-10", "--route", "independent",
               "--residence", "riga", "--intake", "2020-03-10")  # fmt: skip
     in_(riga, run, "client", "add", "R-1", "--country", "SY", "--name", "Riga New", *client)
@@ -93,6 +102,8 @@ def test_two_copies_exchange_bundles_both_ways_and_end_equal(run: Run, tmp_path:
         assert in_(db, run, "audit", "verify").out.startswith("ok: ")
         shown = in_(db, run, "client", "show", "C-2", "--format", "json").json()
         assert shown["status"] == "refugee" and shown["windows"][-1]["kind"] == "status"
+        # An encrypted copy's kept states are encrypted with its key; a plain copy's stay plain.
+        assert {is_encrypted(state) for state in exchange.snapshots(db)} == {db.stem in encrypted}
         # The erased name is gone from the register, its -wal and the states kept for exchanges.
         for f in [*db.parent.glob(db.name + "*"), *exchange.snapshots(db)]:
             if f.is_file():
@@ -178,3 +189,62 @@ def test_a_name_changed_on_both_sides_is_a_conflict_though_names_travel_without_
     assert json.loads(in_(riga, run, "db", "merge", bundle, "--take", "ours", "C-2", "--format", "json").out) == []
     names = {c["code"]: c["name"] for c in in_(riga, run, "client", "list", "--with-names", "--format", "json").json()}
     assert (names["C-1"], names["C-2"]) == ("Qqonly Mucenieki", "Qqriga Name")
+
+
+def test_no_plain_copy_of_an_encrypted_register_reaches_the_disk(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    from mentorcli.store import cipher
+
+    riga, mucenieki = copies(run, tmp_path)
+    # The plain register the copies came from, and its backup: everything else here is scanned.
+    plain_source = {f for f in tmp_path.rglob("*") if not f.name.startswith(("riga", "mucenieki"))}
+    for db in (riga, mucenieki):
+        in_(db, run, "db", "encrypt")
+    name, code = "Qqsecret Person", "ZQ-2020-0042"
+    in_(riga, run, "client", "add", code, "--sex", "F", "--born", "1990-01-01", "--country", "SY",
+        "--arrived", "2020-03-10", "--route", "independent", "--residence", "riga", "--name", name,
+        "--intake", "2020-03-10")  # fmt: skip
+    in_(riga, run, "client", "erase", "C-3", "--yes")
+    in_(mucenieki, run, "client", "edit", "C-2", "--name", "Qqnew Name")
+    # The working copies of bundle and merge stay where the system's temp dir is, to be read after.
+    system_tmp = tmp_path / "system-tmp"
+    system_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_tmp))
+    monkeypatch.setattr(tempfile.TemporaryDirectory, "cleanup", lambda self: None)
+    monkeypatch.setattr(tempfile.TemporaryDirectory, "_cleanup", classmethod(lambda cls, *a, **k: None))
+    for this, other in ((riga, mucenieki), (mucenieki, riga), (riga, mucenieki)):
+        bundle = tmp_path / f"{this.stem}-{len(list(tmp_path.glob('*.bundle')))}.bundle"
+        in_(this, run, "db", "bundle", bundle)
+        in_(other, run, "db", "merge", bundle)
+    assert in_(mucenieki, run, "client", "show", code, "--with-names", "--format", "json").json()["name"] == name
+
+    made = [f for f in system_tmp.rglob("*") if f.is_file()]
+    # The scan reads the copies the commands worked on: keyed like the register, the name inside.
+    assert {f.name for f in made} >= {"base.db", "first.db", "second.db"}  # the states moved to NAME.exchanges
+    (work, *_) = [f for f in made if f.name == "first.db"]
+    assert cipher.connect(work, PASSPHRASE).execute("SELECT COUNT(*) FROM personal_clients").fetchone()[0] > 0
+    secrets = [s.encode() for s in (name, code, "Shared One", "Qqnew Name", OLD_NAME, ERASED)]
+    for f in [f for f in tmp_path.rglob("*") if f.is_file() and f not in plain_source]:
+        data = f.read_bytes()
+        assert [s for s in secrets if s in data] == [], f
+
+
+def test_the_kept_states_follow_the_register_through_encrypt_and_decrypt(run: Run, tmp_path: Path) -> None:
+    riga, mucenieki = copies(run, tmp_path)
+    in_(riga, run, "db", "encrypt")
+    # A plain state left beside an encrypted register (kept before this version sealed them).
+    shutil.copy(exchange.snapshots(mucenieki)[-1], exchange.snapshot_dir(riga) / "00000000T000000-20211231-old.db")
+    in_(riga, run, "client", "edit", "C-1", "--country", "YE")
+    in_(riga, run, "db", "bundle", tmp_path / "1.bundle")
+    assert [is_encrypted(s) for s in exchange.snapshots(riga)] == [True, True, True]
+    in_(riga, run, "db", "decrypt")
+    assert [is_encrypted(s) for s in exchange.snapshots(riga)] == [False, False, False]
+    in_(riga, run, "client", "edit", "C-2", "--country", "IQ")
+    assert in_(riga, run, "db", "bundle", tmp_path / "2.bundle").out.strip().endswith(": 1 change")
+    for n in (1, 2):
+        in_(mucenieki, run, "db", "merge", tmp_path / f"{n}.bundle")
+    rows = in_(mucenieki, run, "client", "list", "--format", "json").json()
+    assert {c["code"]: c["country"] for c in rows} == {"C-1": "YE", "C-2": "IQ", "C-3": "SY"}

@@ -384,7 +384,7 @@ def consent(
     if not withdrawn:
         say(N_("{code}: consent given on {day}", code=code, day=day))
         return
-    maintenance.wipe_traces(settings(ctx).db)
+    maintenance.wipe_traces(settings(ctx).db, passphrase_of(ctx))
     say(N_("{code}: consent withdrawn on {day}; service ended, personal data erased", code=code, day=day))
 
 

@@ -41,6 +41,13 @@ def _passphrase(*, new: bool) -> str:
     return ask(new=new)
 
 
+def _key(ctx: typer.Context) -> str | None:
+    """The register's own passphrase when it is encrypted: the states kept for bundles use it too."""
+    from mentorcli.store.db import is_encrypted
+
+    return passphrase_of(ctx)() if is_encrypted(settings(ctx).db) else None
+
+
 @app.command("backup")
 def backup(
     ctx: typer.Context,
@@ -88,6 +95,9 @@ def encrypt(
     passphrase = ask(new=True)
     cipher.convert(db, None, passphrase)
     ctx.find_root().meta["mentorcli.passphrase"] = passphrase
+    from mentorcli.store import exchange
+
+    exchange.reseal_states(db, None, passphrase)
     with register(ctx, write=True) as reg:
         reg.audit("encrypt", "database", str(db), {"cipher": cipher.CIPHER})
     say(N_("{path} is encrypted; every command now needs the passphrase", path=db))
@@ -118,6 +128,9 @@ def decrypt(ctx: typer.Context) -> None:
     with register(ctx, write=False):
         pass  # the passphrase is right, and the register migrated to this version
     cipher.convert(db, passphrase_of(ctx)(), None)
+    from mentorcli.store import exchange
+
+    exchange.reseal_states(db, passphrase_of(ctx)(), None)
     with register(ctx, write=True) as reg:
         reg.audit("decrypt", "database", str(db))
     say(N_("{path} is no longer encrypted", path=db))
@@ -143,7 +156,7 @@ def restore(ctx: typer.Context, path: PathArg) -> None:
     from mentorcli.store import exchange
 
     with register(ctx, write=False) as reg:
-        exchange.take_snapshot(reg.conn, db, reg.today, "restore")
+        exchange.take_snapshot(reg.conn, db, reg.today, "restore", _key(ctx))
     said = N_("restored {db} from {path}", db=db, path=path)
     say(N_("{said}; the replaced file is kept as {kept}", said=said, kept=kept) if kept else said)
 
@@ -394,11 +407,11 @@ def bundle(
     from mentorcli.store import exchange
 
     db = settings(ctx).db
-    exchange.refuse_encrypted(db)
+    key = _key(ctx)
     passphrase = _passphrase(new=True)
     with register(ctx, write=True) as reg, tempfile.TemporaryDirectory(prefix="mentorcli-") as tmp:
         state = Path(tmp) / "state.db"
-        made = exchange.make_bundle(reg, db, since, state)
+        made = exchange.make_bundle(reg, db, since, state, key)
         n = exchange.count_changes(made)
         write_output(path, maintenance.encrypt(made.pack(), passphrase), register=db, new_file_only=True)
         exchange.keep_snapshot(db, state, reg.today, made.header["bundle"])
@@ -444,14 +457,14 @@ def merge(
         raise InputError(N_("--take ours|theirs goes with the records it decides: db merge FILE --take theirs CODE"))
     if not maintenance.is_encrypted(path):
         raise InputError(N_("{path}: is not an encrypted bundle", path=path), field="file")
-    exchange.refuse_encrypted(settings(ctx).db)
+    key = _key(ctx)
     passphrase = _passphrase(new=False)
     made = exchange.Bundle.unpack(maintenance.decrypt(path.read_bytes(), passphrase))
     takes = dict.fromkeys(records or (), take.value if take else "")
     with register(ctx, write=True) as reg:
-        result = exchange.merge(reg, settings(ctx).db, made, takes)
+        result = exchange.merge(reg, settings(ctx).db, made, takes, key)
     if result.erased:
-        maintenance.wipe_traces(settings(ctx).db)
+        maintenance.wipe_traces(settings(ctx).db, passphrase_of(ctx))
     if result.already is not None:
         from datetime import date
 

@@ -207,7 +207,8 @@ def peek(path: Path, passphrase: str) -> Connection:
     return conn
 
 
-def _uri(path: Path, passphrase: str | None) -> str:
+def uri(path: Path, passphrase: str | None) -> str:
+    """The file as a URI that opens (or ATTACHes) it with ``passphrase``, or plain when it is None."""
     key = f"cipher={CIPHER}&hexkey={_hexkey(passphrase)}" if passphrase else "key="
     return f"file:{quote(str(path))}?{key}"
 
@@ -219,7 +220,7 @@ def copy_to(db: apsw.Connection, dest: Path, passphrase: str | None) -> None:
     import apsw
 
     try:
-        db.execute("VACUUM INTO ?", (_uri(dest, passphrase),))
+        db.execute("VACUUM INTO ?", (uri(dest, passphrase),))
     except apsw.Error as e:
         raise MentorError(N_("cannot write {path}: {reason}", path=dest, reason=e)) from None
 

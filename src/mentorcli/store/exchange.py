@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from mentorcli.core.errors import InputError, MentorError
 from mentorcli.core.messages import N_
@@ -54,6 +54,7 @@ PERSONAL_TABLES = ("personal_clients", "personal_goals", "personal_activities")
 MAGIC = b"MENTORCLI-BUNDLE-1\n"
 SNAPSHOTS = ".exchanges"  # beside the register: NAME.exchanges/, one state per exchange
 KEPT = 10  # states kept for --since: each is a copy of the register
+Key = str | None  # the encrypted register's passphrase; None for a plain register
 _CLIENT_KEY = {"clients": "id", "personal_clients": "client_id", "events": "client_id", "assignments": "client_id"}
 _CLIENT_KEY |= {"plan_assessments": "client_id", "goals": "client_id", "activity_clients": "client_id"}
 
@@ -120,28 +121,35 @@ def keep_snapshot(db: Path, state: Path, day: date, tag: str) -> None:
         old.unlink()
 
 
-def take_snapshot(conn: sqlite3.Connection, db: Path, day: date, tag: str) -> None:
-    """The register as it is now becomes the state of the last exchange (a restore, a bundle).
-
-    Not for an encrypted register: its state would be a plain copy (bundles refuse it, see
-    ``refuse_encrypted``)."""
-    from mentorcli.store.db import is_encrypted
-
-    if is_encrypted(db):
-        return
+def take_snapshot(conn: sqlite3.Connection, db: Path, day: date, tag: str, key: Key = None) -> None:
+    """The register as it is now becomes the state of the last exchange (a restore, a bundle)."""
     with tempfile.TemporaryDirectory(prefix="mentorcli-") as tmp:
         state = Path(tmp) / "state.db"
-        _copy(conn, state)
-        _neutral(state)
+        _copy(conn, state, key)
+        _neutral(state, key)
         keep_snapshot(db, state, day, tag)
 
 
-def scrub_snapshots(db: Path, codes: list[str]) -> None:
+def reseal_states(db: Path, old: Key, new: Key) -> None:
+    """The kept states follow the register when it is encrypted or decrypted: each is a copy of
+    it, so an encrypted register's states are encrypted with its own passphrase. A plain state
+    left beside an encrypted register (kept before ``db encrypt`` sealed them) is sealed too."""
+    from mentorcli.store import cipher
+    from mentorcli.store.db import is_encrypted
+
+    for path in snapshots(db):
+        was = old if is_encrypted(path) else None
+        if was != new:
+            cipher.convert(path, was, new)
+
+
+def scrub_snapshots(db: Path, codes: list[str], key: Key = None) -> None:
     """Erasure reaches the kept states too: the personal rows of erased clients go, pages wiped."""
     from mentorcli.store.personal import erase_client
 
+    reseal_states(db, key, key)
     for path in snapshots(db):
-        conn = sqlite3.connect(path, isolation_level=None)
+        conn = _open(path, key)
         try:
             conn.execute("PRAGMA secure_delete = ON")
             ids = [r[0] for r in conn.execute("SELECT id FROM clients WHERE erased IS NOT NULL")]
@@ -162,11 +170,52 @@ class _Bare:
     conn: sqlite3.Connection
 
 
-def _copy(conn: sqlite3.Connection, dest: Path) -> None:
+def _open(path: Path, key: Key) -> sqlite3.Connection:
+    """A kept state or a working copy, keyed like the register (plain when ``key`` is None)."""
+    if key is None:
+        return sqlite3.connect(path, isolation_level=None)
+    from mentorcli.store import cipher
+
+    conn = cipher.connect(path, key)
+    conn.execute("PRAGMA temp_store = MEMORY")  # no sort spilled to a file outside the cipher
+    return cast(sqlite3.Connection, conn)
+
+
+def _session_db(path: Path, key: Key) -> Any:
+    """``_open`` for SQLite's session extension, which only apsw reaches."""
+    import apsw
+
+    if key is None:
+        return apsw.Connection(str(path))
+    from mentorcli.store import cipher
+
+    con = cipher.connect(path, key).db
+    con.execute("PRAGMA temp_store = MEMORY")
+    return con
+
+
+def _attach_base(con: Any, path: Path, key: Key) -> None:
+    """Attach ``path`` as ``base``: an encrypted state with the register's key, never read plain."""
+    from mentorcli.store import cipher
+
+    con.execute("ATTACH ? AS base", (cipher.uri(path, key) if key else str(path),))
+
+
+def _copy(conn: sqlite3.Connection, dest: Path, key: Key = None) -> None:
     """A copy of the register as committed, through a connection of its own: SQLite's backup
     cannot read through a connection that holds the write lock (the command's), and in WAL mode
-    another connection reads what that one sees until it writes."""
+    another connection reads what that one sees until it writes. An encrypted register is copied
+    encrypted with its own key, page by page (``cipher.copy_to``): no plain page reaches the disk."""
     (_, _schema, path), *_ = conn.execute("PRAGMA database_list").fetchall()
+    if key is not None:
+        from mentorcli.store import cipher
+
+        keyed = _session_db(Path(path), key)
+        try:
+            cipher.copy_to(keyed, dest, key)
+        finally:
+            keyed.close()
+        return
     source = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
     target = sqlite3.connect(dest)
     try:
@@ -177,12 +226,12 @@ def _copy(conn: sqlite3.Connection, dest: Path) -> None:
         source.close()
 
 
-def _neutral(path: Path) -> None:
+def _neutral(path: Path, key: Key = None) -> None:
     """A copy whose rows carry no audit ids: those are this copy's own and never travel."""
     from mentorcli.store import chain
     from mentorcli.store.migrations import migrate
 
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = _open(path, key)
     try:
         migrate(conn)  # a state kept by an older mentorcli compares with today's tables
         conn.execute("BEGIN")
@@ -227,42 +276,32 @@ def copy_id(reg: Register) -> str:
     return made
 
 
-def refuse_encrypted(db: Path) -> None:
-    """Bundles compare the register with a kept state in plain SQLite: an encrypted register would
-    leave its names in the clear there, so it exchanges nothing until it is decrypted."""
-    from mentorcli.store.db import is_encrypted
-
-    if is_encrypted(db):
-        raise InputError(
-            N_("{path} is encrypted: bundles are made from a plain register (db decrypt, bundle, db encrypt)", path=db),
-            field="db",
-        )
-
-
-def make_bundle(reg: Register, db: Path, since: str | None, state: Path) -> Bundle:
+def make_bundle(reg: Register, db: Path, since: str | None, state: Path, key: Key = None) -> Bundle:
     """The changes of this copy since the last exchange (or ``since``), from SQLite's session
     extension comparing this copy with that state; ``state`` receives this copy as it is now,
-    to keep once the bundle is written."""
+    to keep once the bundle is written. ``key``: the encrypted register's passphrase, which
+    every copy made on the way is encrypted with."""
     import apsw
 
-    _copy(reg.conn, state)
-    _neutral(state)
+    reseal_states(db, key, key)
+    _copy(reg.conn, state, key)
+    _neutral(state, key)
     base = _base(db, since)
     with tempfile.TemporaryDirectory(prefix="mentorcli-") as tmp:
         old = Path(tmp) / "base.db"
         if base is not None:
             shutil.copyfile(base, old)
-            _neutral(old)
+            _neutral(old, key)
         else:  # no exchange yet: every record travels
             shutil.copyfile(state, old)
-            conn = sqlite3.connect(old, isolation_level=None)
+            conn = _open(old, key)
             conn.execute("PRAGMA foreign_keys = OFF")
             for table in reversed(TRAVELLING):
                 conn.execute(f'DELETE FROM "{table}"')
             conn.close()
-        con = apsw.Connection(str(state))
+        con = _session_db(state, key)
         try:
-            con.execute("ATTACH ? AS base", (str(old),))
+            _attach_base(con, old, key)
             changes, personal = apsw.Session(con, "main"), apsw.Session(con, "main")
             for table in TRAVELLING:
                 session = personal if table in PERSONAL_TABLES else changes
@@ -306,7 +345,7 @@ def _changes(blob: bytes) -> list[_Change]:
 
 
 # --- merge ---------------------------------------------------------------------------------
-def merge(reg: Register, db: Path, bundle: Bundle, take: dict[str, str]) -> Merged:
+def merge(reg: Register, db: Path, bundle: Bundle, take: dict[str, str], key: Key = None) -> Merged:
     """Apply another copy's bundle in this command's one transaction.
 
     SQLite's session extension applies it to a private copy of this register: a change whose
@@ -314,7 +353,8 @@ def merge(reg: Register, db: Path, bundle: Bundle, take: dict[str, str]) -> Merg
     listed with both values; every change of a conflicting record is left out on a second copy
     unless ``take`` (record -> ``ours`` or ``theirs``) decides it. What SQLite applied there is
     then written here, each row naming this merge's one audit entry, and the windows and episodes
-    of the clients it touched are derived again.
+    of the clients it touched are derived again. The private copies of an encrypted register are
+    encrypted with its ``key``.
     """
 
     head = bundle.header
@@ -329,19 +369,20 @@ def merge(reg: Register, db: Path, bundle: Bundle, take: dict[str, str]) -> Merg
         said = json.loads(before[0])
         if not take or not said.get("conflicts"):
             return Merged(already=said["on"])
+    reseal_states(db, key, key)
     with tempfile.TemporaryDirectory(prefix="mentorcli-") as tmp:
         first, second = Path(tmp) / "first.db", Path(tmp) / "second.db"
         for work in (first, second):
-            _copy(reg.conn, work)
-            _neutral(work)
+            _copy(reg.conn, work, key)
+            _neutral(work, key)
         kept = snapshots(db)
         base = kept[-1] if kept else None
-        found, _ = _apply(first, bundle, {}, set(), base)
+        found, _ = _apply(first, bundle, {}, set(), base, key)
         held = {c.record for c in found if c.record not in take}
-        _, applied = _apply(second, bundle, take, held, base)
+        _, applied = _apply(second, bundle, take, held, base, key)
         result = Merged(conflicts=[c for c in found if c.record not in take])
         result.applied = _write(reg, head, applied, result)
-        _remember(db, applied, reg.today, head["bundle"])
+        _remember(db, applied, reg.today, head["bundle"], key)
     return result
 
 
@@ -403,7 +444,7 @@ class _Records:
 
 
 def _apply(
-    path: Path, bundle: Bundle, take: dict[str, str], held: set[str], base: Path | None
+    path: Path, bundle: Bundle, take: dict[str, str], held: set[str], base: Path | None, key: Key
 ) -> tuple[list[Conflict], bytes]:
     """Apply the bundle to the private copy at ``path``; the conflicts met and what was applied.
 
@@ -412,7 +453,7 @@ def _apply(
     """
     import apsw
 
-    con = apsw.Connection(str(path))
+    con = _session_db(path, key)
     try:
         con.execute("PRAGMA foreign_keys = OFF")
         records = _Records(con, bundle)
@@ -422,7 +463,7 @@ def _apply(
             record.attach(table)
 
         if base is not None:
-            con.execute("ATTACH ? AS base", (str(base),))
+            _attach_base(con, base, key)
 
         def keep(change: Any) -> bool:
             who = records.of(change)
@@ -547,7 +588,7 @@ def _write(reg: Register, head: dict[str, Any], applied: bytes, result: Merged) 
     return len(changes)
 
 
-def _remember(db: Path, applied: bytes, day: date, tag: str) -> None:
+def _remember(db: Path, applied: bytes, day: date, tag: str, key: Key) -> None:
     """The state of this exchange: the last one's, with what the merge applied."""
     import apsw
 
@@ -557,8 +598,8 @@ def _remember(db: Path, applied: bytes, day: date, tag: str) -> None:
         if not kept:
             return  # no exchange before: the next bundle holds every record anyway
         shutil.copyfile(kept[-1], state)
-        _neutral(state)
-        con = apsw.Connection(str(state))
+        _neutral(state, key)
+        con = _session_db(state, key)
         try:
             con.execute("PRAGMA foreign_keys = OFF")
 

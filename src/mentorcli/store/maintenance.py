@@ -438,8 +438,9 @@ def ended_before(reg: Register, day: date) -> list[Erased]:
 
 def wipe_traces(db: Path, passphrase: Callable[[], str] | None = None) -> None:
     """After an erasure: rebuild the file and empty the write-ahead log, so no old page remains."""
-    from mentorcli.store.db import open_file
+    from mentorcli.store.db import is_encrypted, open_file
 
+    key = passphrase() if passphrase is not None and is_encrypted(db) else None
     conn = open_file(db, passphrase)
     try:
         conn.execute("PRAGMA secure_delete = ON")
@@ -451,7 +452,7 @@ def wipe_traces(db: Path, passphrase: Callable[[], str] | None = None) -> None:
     from mentorcli.store.exchange import scrub_snapshots
 
     # The states kept for db bundle are copies of the register: the erasure reaches them too.
-    scrub_snapshots(db, erased)
+    scrub_snapshots(db, erased, key)
 
 
 def describe(d: date | None) -> str:
