@@ -66,7 +66,8 @@ def malformed(path: Path, row: Row) -> str | None:
     """The problem of a row with more cells than the header has columns, if it has."""
     if EXTRA not in row.values:
         return None
-    return N_("{where}: {reason}", where=f"{path.name}:{row.line}: -", reason=row.values[EXTRA])
+    where = f"{path.name}:{row.line}: -"
+    return N_("{where}: {reason}", where=where, reason=row.values[EXTRA])
 
 
 def _text(path: Path) -> str:
