@@ -137,6 +137,15 @@ def as_of(reg: Register, day: date, *, ahead: int | None = 0) -> None:
         f"CREATE TEMP VIEW current_events AS SELECT * FROM main.events WHERE {known(d)} "
         f"AND COALESCE(withdrawn_on, '9999-12-31') > '{d}'"
     )
+    # Consent keeps its versions itself (store.consent): the one in force on the day is the one
+    # recorded by then and not replaced by then, read through the same condition as today's.
+    cols = ", ".join(
+        f"CASE WHEN replaced_on > '{d}' THEN NULL ELSE replaced_on END AS replaced_on"
+        if c == "replaced_on"
+        else f'"{c}"'
+        for c in _columns(reg, "consent")
+    )
+    conn.execute(f"CREATE TEMP VIEW consent AS SELECT {cols} FROM main.consent WHERE {known(d)}")
     reg.forget_policies()
     if ahead is None:
         return
