@@ -200,7 +200,7 @@ def _base(db: Path, since: str | None) -> Path | None:
     kept = snapshots(db)
     if since is None:
         return kept[-1] if kept else None
-    if since.lower().endswith(".bundle") or Path(since).exists():
+    if since.lower().endswith(".bundle") or _is_file(since):
         raise InputError(N_("give the bundle's id (as db bundle printed it) or a date"), field="--since")
     from mentorcli.core.dates import parse_date
 
@@ -214,6 +214,13 @@ def _base(db: Path, since: str | None) -> Path | None:
     if not found:
         raise InputError(N_("no exchange on or before {day} is kept here", day=day), field="--since")
     return found[-1]
+
+
+def _is_file(text: str) -> bool:
+    try:
+        return Path(text).exists()
+    except (OSError, ValueError):  # a name too long or with a NUL names no file
+        return False
 
 
 # --- bundle --------------------------------------------------------------------------------
