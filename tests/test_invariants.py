@@ -48,7 +48,7 @@ def test_every_writing_command_keeps_the_chain_the_checks_and_earlier_days(
 ) -> None:
     monkeypatch.setenv("MENTORCLI_PASSPHRASE", PASS)
     db, other = tmp_path / "lsk.db", tmp_path / "dm.db"
-    printed: dict[tuple[str, str], str] = {}  # (day, month) -> report month as printed that day
+    printed: dict[tuple[Path, str, str], str] = {}  # (register, day, month) -> report month printed that day
 
     def month(day: str) -> str:
         return day[:7]
@@ -58,20 +58,17 @@ def test_every_writing_command_keeps_the_chain_the_checks_and_earlier_days(
         assert verified.code == 0, f"{step}: audit verify: {verified.out}{verified.err}"
         checked = run("--db", where, "--today", day, "db", "check", ok=None)
         assert checked.code == 0, f"{step}: db check: {checked.out}{checked.err}"
-        if where != db:
-            return
-        for (then, m), said in printed.items():
-            if then == day:
+        for (there, then, m), said in printed.items():
+            if there != where or then == day:
                 continue  # the day is not over: what it printed last is its answer
-            again = run("--db", db, "--today", day, "report", "month", m, "--as-of", then, "--format", "json").out
+            again = run("--db", where, "--today", day, "report", "month", m, "--as-of", then, "--format", "json").out
             assert again == said, f"after {step}: report month {m} as of {then} changed"
 
     def step(day: str, *args: str, where: Path = db) -> str:
         out = run("--db", where, "--today", day, *args).out
         check(where, day, args)
-        if where == db:
-            for m in {month(day), "2020-03"}:
-                printed[(day, m)] = run("--db", db, "--today", day, "report", "month", m, "--format", "json").out
+        for m in {month(day), "2020-03"}:
+            printed[(where, day, m)] = run("--db", where, "--today", day, "report", "month", m, "--format", "json").out
         return out
 
     backup = tmp_path / "before.db"
@@ -141,8 +138,21 @@ def test_every_writing_command_keeps_the_chain_the_checks_and_earlier_days(
         }
         if args[:2] == ("db", "restore"):
             # A restore takes the register back to the backup's day: what was recorded after it is gone.
-            printed = {k: v for k, v in printed.items() if k[0] <= "2020-04-17"}
+            printed = {k: v for k, v in printed.items() if k[0] != db or k[1] <= "2020-04-17"}
         step(day, *(fill.get(a, a) for a in args))
         if args[:2] == ("db", "handover"):
+            # The next provider's register, known before the takeover and after it.
+            step("2020-04-20", "policy", "set", "caseload_max_mentor", "20", "--from", "2020-01-01", where=other)
             step("2020-04-21", "db", "takeover", str(handover), where=other)
             step("2020-04-22", "client", "move", "C", "--residence", "riga", "--date", "2020-04-22", where=other)
+            step("2020-04-23", "client", "exit", "C", "--reason", "other", "--date", "2020-04-23", where=other)
+    # A second office: a copy of the register, changed there and merged back (db bundle, db merge).
+    office, copy, bundle = tmp_path / "office.db", tmp_path / "copy.db", tmp_path / "office.bundle"
+    step("2020-05-04", "db", "backup", str(copy))
+    step("2020-05-04", "db", "restore", str(copy), where=office)
+    step("2020-05-05", "client", "move", "B", "--residence", "jelgava", "--date", "2020-05-05", where=office)
+    step("2020-05-05", *_add("F", "2020-05-05"), where=office)
+    step("2020-05-06", "db", "bundle", str(bundle), where=office)
+    step("2020-05-07", "db", "merge", str(bundle))
+    shown = run("--db", db, "--today", "2020-05-07", "client", "show", "F", "--format", "json").json()
+    assert shown["residence"] == "mucenieki"
