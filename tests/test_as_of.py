@@ -244,3 +244,12 @@ def test_the_days_since_and_a_rule_changed_since_are_steps_of_their_own(run: Run
     assert [c["change"] for c in found["changes"]] == ["policy"]
     assert found["changes"][0]["moves"]["served"] == [1, 0]
     assert found["now"] == month_json(run, "2020-08-02", "2020-07")
+
+
+def test_client_list_as_of_a_day_leaves_out_an_episode_dated_after_it_and_recorded_later(run: Run) -> None:
+    run("--today", "2020-06-01", "client", "add", "C", "--sex", "F", "--born", "1990", "--country", "SY",
+        "--arrived", "2020-05-22", "--route", "independent", "--residence", "mucenieki")  # fmt: skip
+    printed = run("--today", "2020-06-01", "client", "list", "--format", "json").out
+    run("--today", "2020-06-10", "client", "resume", "C", "--date", "2020-06-08")
+    # client list shows every episode, so one dated a week after the day, recorded since, is not there.
+    assert run("--today", "2020-06-10", "client", "list", "--as-of", "2020-06-01", "--format", "json").out == printed

@@ -32,6 +32,9 @@ VERSIONED = (
     "policy",
 )
 DERIVED = ("windows", "episodes")
+# ``ahead`` for a command that shows every window and episode, however far after the day (client
+# list): an event dated a century on, recorded later, still changes what it shows.
+EVERY_DAY_AHEAD = 36600
 # store.ids.new_id in SQL, for the triggers (SQLite's random() draws from the OS's randomness): an id
 # in [2**62, 2**63) that two copies of the register cannot collide on. A trigger cannot call Python
 # on every connection the store opens (the encrypted register's is not sqlite3's).
