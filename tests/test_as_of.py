@@ -254,3 +254,12 @@ def test_the_client_list_as_of_a_day_knows_nothing_of_a_later_exit(run: Run, db_
     printed = run("--today", "2020-06-01", "client", "list", "--format", "json").out
     run("--today", "2020-06-03", "client", "exit", "C1", "--reason", "left-latvia", "--date", "2020-06-03")
     assert run("--today", "2020-06-06", "client", "list", "--format", "json", "--as-of", "2020-06-01").out == printed
+
+
+def test_client_list_as_of_a_day_leaves_out_an_episode_dated_after_it_and_recorded_later(run: Run) -> None:
+    run("--today", "2020-06-01", "client", "add", "C", "--sex", "F", "--born", "1990", "--country", "SY",
+        "--arrived", "2020-05-22", "--route", "independent", "--residence", "mucenieki")  # fmt: skip
+    printed = run("--today", "2020-06-01", "client", "list", "--format", "json").out
+    run("--today", "2020-06-10", "client", "resume", "C", "--date", "2020-06-08")
+    # client list shows every episode, so one dated a week after the day, recorded since, is not there.
+    assert run("--today", "2020-06-10", "client", "list", "--as-of", "2020-06-01", "--format", "json").out == printed

@@ -88,7 +88,8 @@ def test_a_change_of_consent_is_a_new_version(run: Run, db_path: Path) -> None:
     run("client", "consent", "A", "--date", "2021-12-30")
     conn = sqlite3.connect(db_path)
     rows = conn.execute(
-        "SELECT id, given, withdrawn, recorded_on, replaced_on, audit_id FROM consent ORDER BY audit_id"
+        "SELECT id, given, withdrawn, recorded_on, replaced_on, audit_id FROM consent "
+        "ORDER BY audit_id, replaced_on IS NULL"  # a replaced version names the entry of its successor
     )
     # In the order they were replaced (a replaced version names the entry of the change that replaced it).
     versions = sorted(rows.fetchall(), key=lambda v: (v[4] is None, v[4] or ""))
@@ -141,3 +142,18 @@ def test_withdrawal_in_an_encrypted_register_wipes_it_with_its_passphrase(
     run("db", "encrypt")
     run("client", "consent", "A", "--date", "2021-12-01", "--withdrawn")
     assert show(run, "A")["name"] is None
+
+
+def test_consent_as_of_a_day_is_the_version_in_force_then(run: Run) -> None:
+    run("--today", "2021-10-01", "client", "add", "A", "--sex", "M", "--born", "1990", "--country", "SY",
+        "--arrived", "2021-10-01", "--route", "independent", "--residence", "riga", "--intake", "2021-10-01")  # fmt: skip
+    run("--today", "2021-10-02", "client", "consent", "A", "--date", "2021-10-02")
+    run("--today", "2021-10-05", "client", "consent", "A", "--date", "2021-10-05", "--withdrawn")
+    before = run("client", "show", "A", "--as-of", "2021-10-01", "--format", "json").json()
+    held = run("client", "show", "A", "--as-of", "2021-10-03", "--format", "json").json()
+    assert (before["consent"], before["consent_withdrawn"]) == (None, None)
+    assert (held["consent"], held["consent_withdrawn"]) == ("2021-10-02", None)
+    due = run("due", "--as-of", "2021-10-03", "--format", "json").json()
+    assert "consent-missing" not in [i["kind"] for i in due if i.get("code") == "A"]
+    now = show(run, "A")
+    assert (now["consent"], now["consent_withdrawn"]) == ("2021-10-02", "2021-10-05")

@@ -153,6 +153,16 @@ def test_erasing_a_name_on_an_encrypted_register(run: Run, db_path: Path, monkey
     assert NAMES[0].encode() not in db_path.read_bytes() and NAMES[1].encode() in db_path.read_bytes()
 
 
+def test_merging_two_records_on_an_encrypted_register(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """client merge counts the rows it moved: the encrypted register's cursor tells them as sqlite3's does."""
+    _caseload(run)
+    monkeypatch.setenv("MENTORCLI_PASSPHRASE", PASS)
+    run("db", "encrypt")
+    said = run("client", "merge", CODES[0], CODES[1]).out
+    assert f"{CODES[1]}: merged into {CODES[0]}" in said
+    assert run("audit", "verify").code == 0 and run("db", "check").out.strip() == "ok"
+
+
 def test_an_older_encrypted_register_is_migrated(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     old = tmp_path / "v1.db"
     shutil.copy(Path(__file__).parent / "fixtures" / "schema-v1.db", old)

@@ -146,6 +146,33 @@ def test_a_client_registered_twice_under_one_code_is_a_conflict(run: Run, tmp_pa
     assert in_(riga, run, "db", "check").out.strip() == "ok"
 
 
+def test_take_theirs_for_a_code_registered_twice_merges_ours_into_their_record(run: Run, tmp_path: Path) -> None:
+    riga, mucenieki = copies(run, tmp_path)
+    for db, country, day in ((riga, "SY", "2020-03-10"), (mucenieki, "AF", "2020-03-10")):
+        in_(db, run, "client", "add", "D-1", "--sex", "M", "--born", "1980-01-01", "--country", country,
+            "--arrived", "2020-03-10", "--route", "independent", "--residence", "riga", "--name", "Twice",
+            "--intake", day)  # fmt: skip
+    in_(riga, run, "client", "move", "D-1", "--residence", "jelgava", "--date", "2020-04-01")
+    bundle = tmp_path / "m.bundle"
+    in_(mucenieki, run, "db", "bundle", bundle)
+    in_(riga, run, "db", "merge", bundle, "--format", "json")
+    res = in_(riga, run, "db", "merge", bundle, "--take", "theirs", "D-1", "--format", "json")
+    assert json.loads(res.out) == []
+    shown = in_(riga, run, "client", "show", "D-1", "--format", "json").json()
+    assert shown["country"] == "AF"  # their record, under the code
+    history = in_(riga, run, "client", "history", "D-1", "--format", "json").json()
+    # Ours is kept: its move joined their history, its own record stays merged under CODE/COPY.
+    assert [(e["date"], e["event"]) for e in history] == [("2020-03-10", "intake"), ("2020-04-01", "move")]
+    conn = sqlite3.connect(riga)
+    ((aside, into),) = conn.execute("SELECT code, merged_into FROM clients WHERE code LIKE 'D-1/%'").fetchall()
+    assert into == conn.execute("SELECT id FROM clients WHERE code = 'D-1'").fetchone()[0]
+    conn.close()
+    assert in_(riga, run, "audit", "verify").code == 0
+    assert in_(riga, run, "db", "check").out.strip() == "ok"
+    listed = {c["code"] for c in in_(riga, run, "client", "list", "--format", "json").json()}
+    assert "D-1" in listed and aside not in listed
+
+
 def test_wrong_passphrase_or_not_a_bundle_is_refused(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     riga, mucenieki = copies(run, tmp_path)
     bundle = tmp_path / "riga.bundle"

@@ -221,3 +221,18 @@ def test_a_takeover_episode_is_neither_first_nor_new_and_earlier_decisions_are_h
     fig = figures(Inputs([facts]), date(2020, 1, 1), date(2020, 12, 31), date(2021, 1, 1))
     assert (fig["served"], fig["taken_over"], fig["new"], fig["continuing"]) == (1, 1, 0, 0)
     assert fig["decisions"]["refugee"] == 0
+
+
+def test_a_takeover_is_a_change_of_the_month_and_the_register_as_of_before_it_has_none_of_it(
+    run: Run, tmp_path: Path
+) -> None:
+    old, new, handed = tmp_path / "lsk.db", tmp_path / "dm.db", tmp_path / "handover.enc"
+    _old(run, old)
+    run("--db", old, "--today", HANDED_ON, "db", "handover", handed, "--on", HANDED_ON, "--provider", "LSK")
+    run("--db", new, "--today", "2017-02-01", "db", "takeover", handed)
+    b = ("--db", new, "--today", "2017-02-05")
+    assert run(*b, "report", "month", "2017-02", "--as-of", HANDED_ON, "--format", "json").json()["served"] == 0
+    assert run(*b, "client", "list", "--as-of", HANDED_ON, "--format", "json").json() == []
+    changes = run(*b, "report", "changes", "2017-02", "--since", HANDED_ON, "--format", "json").json()["changes"]
+    # Each client's takeover moved the month, not the rules: the replay knows their earlier episodes.
+    assert {(c["code"], c["event"]) for c in changes} == {("LSK-1", "takeover"), ("LSK-2", "takeover")}

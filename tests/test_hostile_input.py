@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -27,7 +27,12 @@ from mentorcli.core.errors import one_line
 pytestmark = pytest.mark.slow  # hypothesis throws hostile values at every command
 
 TODAY = "2021-12-31"
+PASSPHRASE = "correct horse battery"
 V = object()  # the slot a hostile value goes into
+P = object()  # a file a hostile value names: under the test's folder, never elsewhere
+# Files the fixture makes beside the register, named in a command by these markers.
+KEY, EXTRACT, HANDED, BUNDLE, OUT = "<key>", "<extract>", "<handover>", "<bundle>", "<out>"
+MADE = {KEY: "sif.key", EXTRACT: "lsk.extract", HANDED: "handover.enc", BUNDLE: "other.bundle"}
 
 HOSTILE = (
     "",
@@ -188,6 +193,50 @@ COMMANDS: tuple[tuple[Any, ...], ...] = (
     ("audit", "--client", V),
     ("export", V),
 )
+# The commands and options of round 8 (each also meets every listed value, below).
+ROUND_8: tuple[tuple[Any, ...], ...] = (
+    ("client", "consent", V, "--date", "2020-04-01"),
+    ("client", "consent", "A", "--date", V),
+    ("client", "consent", "A", "--date", V, "--withdrawn"),
+    ("client", "duplicates", "--format", V),
+    ("client", "merge", "A", V),
+    ("client", "merge", V, "A"),
+    ("client", "show", "A", "--as-of", V),
+    ("client", "list", "--as-of", V),
+    ("due", "--as-of", V),
+    ("due", "--ics", P),
+    ("report", "month", "2020-04", "--as-of", V, "--format", "json"),
+    ("report", "month", V, "--public", "--format", "json"),
+    ("report", "year", V, "--public", "--format", "json"),
+    ("report", "population", "--on", V, "--public", "--format", "json"),
+    ("report", "month", "2020-04", "--extract", P, "--key", KEY, "--format", "json"),
+    ("report", "month", "2020-04", "--extract", EXTRACT, "--key", P, "--format", "json"),
+    ("report", "period", "--from", V, "--to", "2020-12-31", "--extract", EXTRACT, "--key", KEY),
+    ("report", "forecast", "--weeks", V, "--format", "json"),
+    ("report", "forecast", "--family-size", V, "--format", "json"),
+    ("report", "forecast", "--as-of", V, "--format", "json"),
+    ("report", "changes", V, "--since", "2021-06-01", "--format", "json"),
+    ("report", "changes", "2020-04", "--since", V, "--format", "json"),
+    ("audit", "verify", "--head", V),
+    ("db", "handover", P, "--on", "2020-04-01", "--provider", "LSK", "A"),
+    ("db", "handover", OUT, "--on", V, "--provider", "LSK"),
+    ("db", "handover", OUT, "--on", "2020-04-01", "--provider", V, "A"),
+    ("db", "handover", OUT, "--on", "2020-04-01", "--provider", "LSK", V),
+    ("db", "takeover", P),
+    ("db", "takeover", HANDED, "--prefix", V),
+    ("db", "bundle", P),
+    ("db", "bundle", OUT, "--since", V),
+    ("db", "merge", P),
+    ("db", "merge", BUNDLE, "--take", "theirs", V),
+    ("db", "merge", BUNDLE, "--take", V, "A"),
+    ("db", "serve", "--port", V),
+    ("funder", "key", P),
+    ("funder", "extract", "--from", V, "--to", "2020-12-31", "--provider", "LSK", "--key", KEY, "--output", OUT),
+    ("funder", "extract", "--from", "2020-01-01", "--to", V, "--provider", "LSK", "--key", KEY, "--output", OUT),
+    ("funder", "extract", "--from", "2020-01-01", "--to", "2020-12-31", "--provider", V, "--key", KEY),
+    ("funder", "extract", "--from", "2020-01-01", "--to", "2020-12-31", "--provider", "LSK", "--key", P),
+)
+COMMANDS += ROUND_8
 # CSV files: a hostile value in each cell of one row.
 FILES: dict[str, tuple[str, str]] = {
     "clients": (
@@ -201,7 +250,31 @@ FILES: dict[str, tuple[str, str]] = {
 
 def cli(db: Path, args: list[str]) -> Any:
     env = {"MENTORCLI_DB": str(db), "MENTORCLI_TODAY": TODAY, "MENTORCLI_LANG": "en", "COLUMNS": "200"}
-    return CliRunner().invoke(app, args, env=env)
+    return CliRunner().invoke(app, args, env=env | {"MENTORCLI_PASSPHRASE": PASSPHRASE})
+
+
+def filled(db: Path, command: tuple[Any, ...], value: str) -> list[str]:
+    """The command with the hostile value in its slot and the fixture's files named by path."""
+    out = []
+    for a in command:
+        if a is V:
+            out.append(value)
+        elif a is P:
+            # One name in the folder: a path into a folder that does not exist fails to write (exit 1).
+            out.append(str(db.parent / "files" / f"./{value.replace('/', '_')}"))
+        elif a == OUT:
+            out.append(str(db.parent / "files" / "out"))
+        else:
+            out.append(str(db.parent / MADE[a]) if a in MADE else a)
+    return out
+
+
+def port(value: str) -> bool:
+    """A value db serve would take, and so serve until stopped."""
+    try:
+        return 1024 <= int(value.strip()) <= 65535
+    except ValueError:
+        return False
 
 
 @pytest.fixture(scope="module")
@@ -232,8 +305,34 @@ def register(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         ],
         ["assign", "A", "--worker", WORKER, "--mentor", MENTOR, "--from", "2020-03-10"],
         ["plan", "goal", "add", "A", "--area", "housing", "--due", "2020-05-01", "--text", "a flat"],
+        ["funder", "key", str(db.parent / MADE[KEY])],
+        [
+            "funder",
+            "extract",
+            "--from",
+            "2020-01-01",
+            "--to",
+            "2020-12-31",
+            "--provider",
+            "LSK",
+            "--key",
+            str(db.parent / MADE[KEY]),
+            "--output",
+            str(db.parent / MADE[EXTRACT]),
+        ],
+        ["db", "backup", str(db.parent / "copy.db")],
     ):
         assert cli(db, args).exit_code == 0, args
+    # Another copy of the register: a bundle of its changes, and a handover of its clients.
+    other = db.parent / "other.db"
+    for args in (
+        ["db", "restore", str(db.parent / "copy.db")],
+        ["client", "edit", "A", "--country", "AF"],
+        ["db", "bundle", str(db.parent / MADE[BUNDLE])],
+        ["db", "handover", str(db.parent / MADE[HANDED]), "--on", "2020-04-01", "--provider", "LSK"],
+    ):
+        assert cli(other, args).exit_code == 0, (args, cli(other, args).stderr)
+    (db.parent / "files").mkdir()
     yield db
 
 
@@ -253,7 +352,15 @@ def check(db: Path, args: list[str], *, lines: int | None = 1) -> int:
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(command=st.sampled_from(COMMANDS), value=values)
 def test_every_command_refuses_hostile_values_in_one_line(register: Path, command: tuple[Any, ...], value: str) -> None:
-    check(register, [value if a is V else a for a in command])
+    assume(command[:2] != ("db", "serve") or not port(value))
+    check(register, filled(register, command, value))
+
+
+@pytest.mark.parametrize("command", [c for c in ROUND_8 if c[:2] != ("db", "serve")])
+def test_each_command_meets_each_hostile_value(register: Path, command: tuple[Any, ...]) -> None:
+    """Every slot meets every listed value at least once, whatever hypothesis draws."""
+    for value in HOSTILE:
+        check(register, filled(register, command, value))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -342,6 +449,9 @@ def test_every_csv_cell_refuses_hostile_values(
         (["staff", "list", "--on", ""], "--on: '' is not a date"),
         (["audit", "--since", ""], "--since: '' is not a date"),
         (["--today", "", "client", "list"], "--today: '' is not a date"),
+        (["audit", "verify", "--head", ""], "--head: '' is not a head hash (64 hexadecimal digits"),
+        (["audit", "verify", "--head", "3b1f…"], "--head: '3b1f…' is not a head hash"),
+        (["db", "bundle", "unused.bundle", "--since", "9" * 5000], "--since: no exchange 9999"),
     ],
 )
 def test_each_case_the_fuzzing_found_is_refused_in_one_line(register: Path, args: list[str], says: str) -> None:

@@ -60,10 +60,12 @@ def verify(
     Exit 0 with the number of entries and the head hash; exit 1 naming what is broken, the first
     broken entry first.
     """
+    from mentorcli.core.chain import check_head
     from mentorcli.store import chain
 
+    expected = None if head is None else check_head(head)
     with register(ctx, write=False) as reg:
-        found = chain.verify(reg.conn, head)
+        found = chain.verify(reg.conn, expected)
     if format.value == "json":
         data = {"entries": found.entries, "head": found.head, "ok": not found.problems, "problems": found.problems}
         typer.echo(json.dumps(data, ensure_ascii=False, sort_keys=True))

@@ -190,11 +190,11 @@ def list_(
     month = parse_month(served_in, "--served-in") if served_in is not None else None
     wanted_status = choice(status, STATUSES, "--status") if status is not None else None
     wanted_residence = fields.check_residence(residence) if residence is not None else None
-    rows: list[dict[str, Any]] = []
-    from mentorcli.store.versions import WHOLE_SPANS
+    from mentorcli.store.versions import EVERY_DAY_AHEAD
 
-    # The list shows stored windows and episodes whole: re-derived for every change after the day.
-    with register(ctx, write=False, as_of=as_of_day(as_of), ahead=WHOLE_SPANS) as reg, many_objects():
+    rows: list[dict[str, Any]] = []
+    # Every window and episode is listed: those starting after the day count too.
+    with register(ctx, write=False, as_of=as_of_day(as_of), ahead=EVERY_DAY_AHEAD) as reg, many_objects():
         conditions: list[str] = []
         params: dict[str, Any] = {}
         if family is not None:

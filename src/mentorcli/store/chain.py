@@ -14,8 +14,8 @@ from mentorcli.store.exchange import TRAVELLING
 # Rows that came with the schema, not from a change: the built-in activity types.
 SHIPPED = {"activity_types": "builtin = 1"}
 # Entries that may be the last change of rows of any table: what a migration, an import of a
-# whole file or a merged bundle wrote carries that one entry.
-WIDE_ACTIONS = ("migrate", "import", "merge")
+# whole file, a takeover of a handover file or a merged bundle wrote carries that one entry.
+WIDE_ACTIONS = ("migrate", "import", "takeover", "merge")
 
 
 def head(conn: sqlite3.Connection) -> tuple[int, str]:

@@ -19,7 +19,7 @@ from mentorcli.core import counting
 from mentorcli.core.counting import ClientFacts
 from mentorcli.core.errors import MentorError
 from mentorcli.store import reports
-from mentorcli.store.clients import SERVICE, Record, _record, timeline
+from mentorcli.store.clients import SERVICE, Record, _record, earlier_episodes, timeline
 from mentorcli.store.register import Register
 from mentorcli.store.versions import as_of
 
@@ -77,7 +77,9 @@ class _Client:
         if self.row is None:
             return None
         rows = sorted(self.events.values(), key=lambda v: (v["date"], v["id"]))
-        rec: Record = _record(self.row, [(v["client_id"], v["date"], v["event"], v["value"]) for v in rows])
+        # A taken-over client's earlier providers' episodes: without them the takeover cannot stand.
+        earlier = earlier_episodes(self.reg, f"= {int(self.row['id'])}").get(self.row["id"], ())
+        rec: Record = _record(self.row, [(v["client_id"], v["date"], v["event"], v["value"]) for v in rows], earlier)
         try:
             tl = timeline(self.reg, rec)
         except MentorError:

@@ -4,7 +4,7 @@ the store makes.
 A plain register stays on the standard library's ``sqlite3``. An encrypted one is opened with
 ``apsw`` and handed to the store as a ``Connection`` that offers the part of ``sqlite3.Connection``
 the store uses: ``execute``, ``executemany``, ``cursor`` (with ``row_factory = None`` for plain
-tuples), ``lastrowid``, ``total_changes``, rows by name and by index, and for sqlite-utils (the
+tuples), ``lastrowid``, ``rowcount``, ``total_changes``, rows by name and by index, and for sqlite-utils (the
 migrations) ``in_transaction``, ``description`` and the ``with conn:`` it enters. The apsw
 package is imported only when an encrypted file is met.
 """
@@ -70,6 +70,7 @@ class Cursor:
         self._cur = conn.db.cursor()
         self.row_factory: Any = conn.row_factory
         self.lastrowid: int | None = None
+        self.rowcount = -1
         self._names: tuple[str, ...] | None = None
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Cursor:
@@ -98,6 +99,8 @@ class Cursor:
             self._names = tuple(d[0] for d in self._cur.get_description())
         except apsw.ExecutionCompleteError:
             self._names = None  # no rows to come
+        # As sqlite3's: the rows the statement changed (the triggers' own not counted); -1 for a query.
+        self.rowcount = -1 if self._names is not None else self._conn.db.changes()
         return self
 
     def __iter__(self) -> Iterator[Any]:

@@ -87,6 +87,7 @@ class Conflict:
     table: str
     ours: dict[str, Any]
     theirs: dict[str, Any]
+    twice: bool = False  # the same code registered on both copies: two records, not two versions
 
 
 @dataclass
@@ -248,7 +249,7 @@ def _base(db: Path, since: str | None) -> Path | None:
     kept = snapshots(db)
     if since is None:
         return kept[-1] if kept else None
-    if since.lower().endswith(".bundle") or Path(since).exists():
+    if since.lower().endswith(".bundle") or _is_file(since):
         raise InputError(N_("give the bundle's id (as db bundle printed it) or a date"), field="--since")
     from mentorcli.core.dates import parse_date
 
@@ -262,6 +263,13 @@ def _base(db: Path, since: str | None) -> Path | None:
     if not found:
         raise InputError(N_("no exchange on or before {day} is kept here", day=day), field="--since")
     return found[-1]
+
+
+def _is_file(text: str) -> bool:
+    try:
+        return Path(text).exists()
+    except (OSError, ValueError):  # a name too long or with a NUL names no file
+        return False
 
 
 # --- bundle --------------------------------------------------------------------------------
@@ -379,11 +387,45 @@ def merge(reg: Register, db: Path, bundle: Bundle, take: dict[str, str], key: Ke
         base = kept[-1] if kept else None
         found, _ = _apply(first, bundle, {}, set(), base, key)
         held = {c.record for c in found if c.record not in take}
+        twice = sorted({c.record for c in found if c.twice and take.get(c.record) == "theirs"})
+        aside = {code: _set_aside(reg, second, code, key) for code in twice}
         _, applied = _apply(second, bundle, take, held, base, key)
         result = Merged(conflicts=[c for c in found if c.record not in take])
         result.applied = _write(reg, head, applied, result)
+        for code, ours in aside.items():
+            _join(reg, code, ours)
         _remember(db, applied, reg.today, head["bundle"], key)
     return result
+
+
+def _set_aside(reg: Register, work: Path, code: str, key: Key) -> str:
+    """Taking theirs for a code registered on both copies: our record steps aside under
+    ``CODE/COPY`` (here and in the private copy the bundle is applied to), so theirs can arrive
+    under the code; ``_join`` then merges ours into it. Nothing is dropped: our history joins
+    theirs as ``client merge`` joins two records, and our record stays, merged, under its new code."""
+    ours = f"{code}/{copy_id(reg)[:8]}"
+    if reg.conn.execute("SELECT 1 FROM clients WHERE code = ?", (ours,)).fetchone():
+        raise InputError(N_("'{value}' is already in the register", value=ours), field="code")
+    entry = reg.audit("set-aside", "clients", ours, {"code": ours, "was": code})
+    reg.conn.execute("UPDATE clients SET code = ?, audit_id = ? WHERE code = ?", (ours, entry, code))
+    con = _open(work, key)
+    try:
+        con.execute("UPDATE clients SET code = ? WHERE code = ?", (ours, code))
+        con.commit()
+    finally:
+        con.close()
+    return ours
+
+
+def _join(reg: Register, code: str, ours: str) -> None:
+    from mentorcli.store import merge as records
+
+    try:
+        records.merge(reg, code, ours)
+    except InputError as e:
+        raise InputError(
+            N_("{code}: their record cannot take ours in: {problem}", code=code, problem=e.as_message()), field="CODE"
+        ) from None
 
 
 class _Records:
@@ -497,7 +539,7 @@ def _apply(
                 code = theirs.get("code")
                 ours = {k: v for k, v in _one(con, "SELECT * FROM clients WHERE code = ?", (code,)).items()}
                 ours.pop("audit_id", None)
-                found.append(Conflict(str(code), change.name, ours, theirs))
+                found.append(Conflict(str(code), change.name, ours, theirs, twice=True))
                 return apsw.SQLITE_CHANGESET_OMIT
             if all(ours.get(k) == v for k, v in theirs.items()):
                 return apsw.SQLITE_CHANGESET_OMIT  # the same change reached both copies

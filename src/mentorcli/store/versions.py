@@ -32,6 +32,9 @@ VERSIONED = (
     "policy",
 )
 DERIVED = ("windows", "episodes")
+# ``ahead`` for a command that shows every window and episode, however far after the day (client
+# list): an event dated a century on, recorded later, still changes what it shows.
+EVERY_DAY_AHEAD = 36600
 # store.ids.new_id in SQL, for the triggers (SQLite's random() draws from the OS's randomness): an id
 # in [2**62, 2**63) that two copies of the register cannot collide on. A trigger cannot call Python
 # on every connection the store opens (the encrypted register's is not sqlite3's).
@@ -117,11 +120,6 @@ def _view(reg: Register, table: str, day: str) -> str:
     )
 
 
-# For a command that shows whole windows and episodes as stored (``client list``): every later
-# change counts, whatever day it is dated.
-WHOLE_SPANS = 100 * 366
-
-
 def as_of(reg: Register, day: date, *, ahead: int | None = 0) -> None:
     """Make every read of this connection see the register as it stood at the end of ``day``.
 
@@ -142,6 +140,15 @@ def as_of(reg: Register, day: date, *, ahead: int | None = 0) -> None:
         f"CREATE TEMP VIEW current_events AS SELECT * FROM main.events WHERE {known(d)} "
         f"AND COALESCE(withdrawn_on, '9999-12-31') > '{d}'"
     )
+    # Consent keeps its versions itself (store.consent): the one in force on the day is the one
+    # recorded by then and not replaced by then, read through the same condition as today's.
+    cols = ", ".join(
+        f"CASE WHEN replaced_on > '{d}' THEN NULL ELSE replaced_on END AS replaced_on"
+        if c == "replaced_on"
+        else f'"{c}"'
+        for c in _columns(reg, "consent")
+    )
+    conn.execute(f"CREATE TEMP VIEW consent AS SELECT {cols} FROM main.consent WHERE {known(d)}")
     reg.forget_policies()
     if ahead is None:
         return
