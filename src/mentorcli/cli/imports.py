@@ -20,6 +20,7 @@ from mentorcli.store.activities import add_activity
 from mentorcli.store.assignments import assign
 from mentorcli.store.bulk import Bulk, date_order
 from mentorcli.store.duplicates import for_client
+from mentorcli.store.export import COLUMNS
 from mentorcli.store.importer import ImportFailed, Row, check_fields, collect_rows, header, iter_rows
 from mentorcli.store.register import Register
 from mentorcli.store.staff import add_staff
@@ -46,23 +47,12 @@ app = typer.Typer(
 FileArg = Annotated[Path, typer.Argument(help="The CSV file.", dir_okay=False)]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Check every row, report, write nothing.")]
 
-CLIENT_COLUMNS = (
-    "code",
-    "name",
-    "sex",
-    "born",
-    "country",
-    "arrived",
-    "route",
-    "residence",
-    "family",
-    "intake",
-    "consent",
-)
-EVENT_COLUMNS = ("code", "date", "event", "value")
-STAFF_COLUMNS = ("name", "role", "team", "from", "to")
-ASSIGNMENT_COLUMNS = ("code", "worker", "mentor", "from", "to")
-ACTIVITY_COLUMNS = ("code", "date", "type", "staff", "minutes", "interpreter", "note")
+# The files' columns are one contract (SPEC 6): what export writes, import reads back.
+CLIENT_COLUMNS = COLUMNS["clients"]
+EVENT_COLUMNS = COLUMNS["events"]
+STAFF_COLUMNS = COLUMNS["staff"]
+ASSIGNMENT_COLUMNS = COLUMNS["assignments"]
+ACTIVITY_COLUMNS = COLUMNS["activities"]
 
 
 def _optional(check: Any) -> Any:
