@@ -23,7 +23,7 @@ from mentorcli.core.casework import MAXIMUM_KEY
 from mentorcli.core.eligibility import ServiceEvent, compute
 from mentorcli.core.legal import StatusEvent
 from mentorcli.core.policy import PolicyHistory
-from mentorcli.store import chain
+from mentorcli.store import chain, stamps
 from mentorcli.store.db import connect
 
 COUNTRIES = ["SY", "AF", "IQ", "ER", "IN", "RU", "BY", "TJ", "VN", "UZ", "CM", "CD", "YE", "PK", "NP", "GE", "AM", "TR"]
@@ -138,6 +138,9 @@ def generate(n: int, out: Path, csv_dir: Path | None, seed: int = 2016) -> None:
     entry = chain.append(conn, "generate", "import", "*", out.name, "{}")
     for table in chain.audited_tables(conn):
         conn.execute(f'UPDATE "{table}" SET audit_id = ?', (entry,))
+    # Each client derived as the commands derive it, and stamped as they stamp it (last: the update
+    # above voids the stamps of the events it touches).
+    stamps.stamp(conn, range(1, n + 1))
     conn.execute("COMMIT")
     conn.execute("ANALYZE")
     conn.close()

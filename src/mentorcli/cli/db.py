@@ -182,7 +182,7 @@ def check(
             say(NP_("derived again for {n} client", "derived again for {n} clients", n))
         total = reg.conn.execute("SELECT COUNT(*) FROM clients").fetchone()[0]
         with progress(total, "checking") as step:
-            problems = maintenance.check(reg, full=full, progress=step)
+            problems = maintenance.check(reg, full=full, progress=step, writing=repair)
     for p in sorted(problems, key=lambda p: p.warning):
         say(N_("warning: {text}", text=p.text) if p.warning else p.text, err=True)
     if any(not p.warning for p in problems):

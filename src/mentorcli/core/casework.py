@@ -163,6 +163,16 @@ class Caseload:
         # A period that ends before a day also started before it, so load = started - ended.
         self._ends = sorted(p.end for p in spans if p.end is not None)
 
+    @classmethod
+    def of_days(cls, spans: Iterable[tuple[date, date | None]]) -> Caseload:
+        """The caseload of periods given as (start, end): ``db check`` counts every assignment of
+        every staff member, and a ``Period`` each is a third of that."""
+        load = cls(())
+        pairs = list(spans)
+        load._starts = sorted(start for start, _ in pairs)
+        load._ends = sorted(end for _, end in pairs if end is not None)
+        return load
+
     def on(self, day: date) -> int:
         return bisect_right(self._starts, day) - bisect_left(self._ends, day)
 

@@ -30,6 +30,11 @@ ELIGIBILITY_ENDED = "eligibility-ended"
 TAKEOVER = "takeover"
 ASYLUM_SEEKER_WINDOW = "asylum-seeker"
 STATUS_WINDOW = "status"
+# The version of the rules that derive windows and episodes (this module, core.legal, core.dates,
+# core.policy). Raised with every change to them: a register's derivation stamps name the version
+# they were derived under, and ``db check`` derives again every client stamped under another one.
+# tests/test_derivation_stamps.py fails when those modules change and this does not.
+RULES_VERSION = 1
 
 
 @dataclass(frozen=True)

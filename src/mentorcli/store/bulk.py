@@ -27,6 +27,7 @@ from mentorcli.core.eligibility import Episode, compute
 from mentorcli.core.errors import InputError, NotFound, Problems
 from mentorcli.core.events import check_event, check_new
 from mentorcli.core.messages import N_
+from mentorcli.store import stamps
 from mentorcli.store.clients import (
     client_columns,
     earlier_episodes,
@@ -460,3 +461,4 @@ class Bulk:
                 for i, start, end, why, first, taken in (c.derived[1] if c.derived else ())
             ),
         )
+        stamps.stamp(conn, (c.cid or 0 for c in changed))
