@@ -164,13 +164,11 @@ class Caseload:
         self._ends = sorted(p.end for p in spans if p.end is not None)
 
     @classmethod
-    def of_days(cls, spans: Iterable[tuple[date, date | None]]) -> Caseload:
-        """The caseload of periods given as (start, end): ``db check`` counts every assignment of
-        every staff member, and a ``Period`` each is a third of that."""
+    def of_days(cls, starts: Iterable[date], ends: Iterable[date]) -> Caseload:
+        """The caseload of periods given as their first days and their known last days: ``db check``
+        counts every assignment of every staff member, and a ``Period`` each is a third of that."""
         load = cls(())
-        pairs = list(spans)
-        load._starts = sorted(start for start, _ in pairs)
-        load._ends = sorted(end for _, end in pairs if end is not None)
+        load._starts, load._ends = sorted(starts), sorted(ends)
         return load
 
     def on(self, day: date) -> int:

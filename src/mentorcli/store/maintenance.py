@@ -335,29 +335,35 @@ def _timeline_problems(
 
 def _casework_problems(reg: Register) -> list[Problem]:
     from mentorcli.core.casework import MENTOR, ROLE_WORDS, SOCIAL_WORKER, UNDER_MINIMUM, Caseload, Period
-    from mentorcli.store.assignments import PERIODS
+    from mentorcli.store.assignments import SPANS
     from mentorcli.store.caseload import caseload
 
     conn, problems = reg.conn, []
-    periods: defaultdict[tuple[str, int], list[tuple[date, date | None, int]]] = defaultdict(list)
-    by_client: defaultdict[int, list[tuple[int, tuple[date, date | None, int]]]] = defaultdict(list)
+    # Each staff member's first and known last days, and the periods assigned with --force.
+    periods: defaultdict[tuple[str, int], tuple[list[date], list[date]]] = defaultdict(lambda: ([], []))
+    forced_periods: defaultdict[tuple[str, int], list[tuple[date, date | None]]] = defaultdict(list)
+    by_client: defaultdict[int, list[tuple[int, date, date | None]]] = defaultdict(list)
     rows = conn.cursor()
     rows.row_factory = None  # plain tuples: every assignment is read
     parse = date.fromisoformat
     for aid, cid, worker, mentor, start, end, forced in rows.execute(
-        f"SELECT id, client_id, worker_id, mentor_id, start, eff_end, forced FROM ({PERIODS})"
+        f"SELECT id, client_id, worker_id, mentor_id, start, eff_end, forced FROM ({SPANS})"
     ):
-        span = (parse(start), parse(end) if end else None, forced)
-        by_client[cid].append((aid, span))
-        if worker is not None:
-            periods[SOCIAL_WORKER, worker].append(span)
-        if mentor is not None:
-            periods[MENTOR, mentor].append(span)
+        first, last = parse(start), parse(end) if end else None
+        by_client[cid].append((aid, first, last))
+        for key in ((SOCIAL_WORKER, worker), (MENTOR, mentor)):
+            if key[1] is not None:
+                starts, ends = periods[key]
+                starts.append(first)
+                if last is not None:
+                    ends.append(last)
+                if forced:
+                    forced_periods[key].append((first, last))
     overlapping = []
     for cid, mine in by_client.items():
         if len(mine) > 1:
             mine.sort()  # by id: each pair once, the earlier-made assignment first
-            spans = [Period(first, last) for _, (first, last, _) in mine]
+            spans = [Period(first, last) for _, first, last in mine]
             overlapping += [
                 (cid, a, b)
                 for i, a in enumerate(spans)
@@ -380,12 +386,17 @@ def _casework_problems(reg: Register) -> list[Problem]:
             )
         )
     names = dict(conn.execute("SELECT id, name FROM staff").fetchall())
-    for (role, sid), assigned in sorted(periods.items()):
+    for (role, sid), (starts, ends) in sorted(periods.items()):
         # An over-maximum is authorised when the assignments made without --force are within the
         # maximum that day: the excess is what --force asked for. A maximum lowered later is not.
-        everyone = Caseload.of_days((first, last) for first, last, _ in assigned)
-        forced = any(f for *_, f in assigned)
-        unforced = Caseload.of_days((first, last) for first, last, f in assigned if not f) if forced else everyone
+        everyone = unforced = Caseload.of_days(starts, ends)
+        if (role, sid) in forced_periods:
+            starts, ends = starts[:], ends[:]
+            for first, last in forced_periods[role, sid]:
+                starts.remove(first)
+                if last is not None:
+                    ends.remove(last)
+            unforced = Caseload.of_days(starts, ends)
         warned = False
         for over in everyone.over_maximum(role, reg.policies):
             day, who = over.day.isoformat(), ROLE_WORDS[role]
