@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import tempfile
@@ -333,43 +334,45 @@ def _timeline_problems(
     return problems, in_order
 
 
+_day = functools.lru_cache(maxsize=None)(date.fromisoformat)  # a few thousand days among the assignments
+
+
 def _casework_problems(reg: Register) -> list[Problem]:
     from mentorcli.core.casework import MENTOR, ROLE_WORDS, SOCIAL_WORKER, UNDER_MINIMUM, Caseload, Period
     from mentorcli.store.assignments import SPANS
     from mentorcli.store.caseload import caseload
 
     conn, problems = reg.conn, []
-    # Each staff member's first and known last days, and the periods assigned with --force.
-    periods: defaultdict[tuple[str, int], tuple[list[date], list[date]]] = defaultdict(lambda: ([], []))
-    forced_periods: defaultdict[tuple[str, int], list[tuple[date, date | None]]] = defaultdict(list)
-    by_client: defaultdict[int, list[tuple[int, date, date | None]]] = defaultdict(list)
-    rows = conn.cursor()
-    rows.row_factory = None  # plain tuples: every assignment is read
-    parse = date.fromisoformat
-    for aid, cid, worker, mentor, start, end, forced in rows.execute(
-        f"SELECT id, client_id, worker_id, mentor_id, start, eff_end, forced FROM ({SPANS})"
-    ):
-        first, last = parse(start), parse(end) if end else None
-        by_client[cid].append((aid, first, last))
-        for key in ((SOCIAL_WORKER, worker), (MENTOR, mentor)):
-            if key[1] is not None:
-                starts, ends = periods[key]
-                starts.append(first)
-                if last is not None:
-                    ends.append(last)
-                if forced:
-                    forced_periods[key].append((first, last))
-    overlapping = []
-    for cid, mine in by_client.items():
-        if len(mine) > 1:
-            mine.sort()  # by id: each pair once, the earlier-made assignment first
-            spans = [Period(first, last) for _, first, last in mine]
-            overlapping += [
-                (cid, a, b)
-                for i, a in enumerate(spans)
-                for b in spans[i + 1 :]
-                if a.overlaps(b.start, b.end or date.max)
-            ]
+    # Each staff member's first days and known last days, all and those assigned with --force, as
+    # lists in one row per staff member: a row per assignment costs more to hand over than to count.
+    per_staff = f"""
+    WITH s AS MATERIALIZED ({SPANS})
+    SELECT :worker, worker_id, group_concat(start), group_concat(eff_end),
+           group_concat(CASE WHEN forced THEN start END), group_concat(CASE WHEN forced THEN eff_end END)
+    FROM s WHERE worker_id IS NOT NULL GROUP BY worker_id
+    UNION ALL
+    SELECT :mentor, mentor_id, group_concat(start), group_concat(eff_end),
+           group_concat(CASE WHEN forced THEN start END), group_concat(CASE WHEN forced THEN eff_end END)
+    FROM s WHERE mentor_id IS NOT NULL GROUP BY mentor_id
+    """
+    periods: dict[tuple[str, int], tuple[list[date], list[date], list[date], list[date]]] = {}
+    for role, sid, *lists in conn.execute(per_staff, {"worker": SOCIAL_WORKER, "mentor": MENTOR}):
+        starts, ends, forced_starts, forced_ends = (
+            [_day(d) for d in days.split(",")] if days else [] for days in lists
+        )
+        periods[role, sid] = (starts, ends, forced_starts, forced_ends)
+    # Overlapping assignments of one client, among the clients with more than one.
+    by_client: defaultdict[int, list[Period]] = defaultdict(list)
+    several = "client_id IN (SELECT client_id FROM assignments GROUP BY client_id HAVING COUNT(*) > 1)"
+    for cid, start, end in conn.execute(f"SELECT client_id, start, eff_end FROM ({SPANS}) WHERE {several} ORDER BY id"):
+        by_client[cid].append(Period(_day(start), _day(end) if end else None))
+    overlapping = [
+        (cid, a, b)
+        for cid, spans in by_client.items()  # by id: each pair once, the earlier-made assignment first
+        for i, a in enumerate(spans)
+        for b in spans[i + 1 :]
+        if a.overlaps(b.start, b.end or date.max)
+    ]
     code_of = {
         cid: conn.execute("SELECT code FROM clients WHERE id = ?", (cid,)).fetchone()[0] for cid, *_ in overlapping
     }
@@ -386,16 +389,15 @@ def _casework_problems(reg: Register) -> list[Problem]:
             )
         )
     names = dict(conn.execute("SELECT id, name FROM staff").fetchall())
-    for (role, sid), (starts, ends) in sorted(periods.items()):
+    for (role, sid), (starts, ends, forced_starts, forced_ends) in sorted(periods.items()):
         # An over-maximum is authorised when the assignments made without --force are within the
         # maximum that day: the excess is what --force asked for. A maximum lowered later is not.
         everyone = unforced = Caseload.of_days(starts, ends)
-        if (role, sid) in forced_periods:
-            starts, ends = starts[:], ends[:]
-            for first, last in forced_periods[role, sid]:
+        if forced_starts:
+            for first in forced_starts:
                 starts.remove(first)
-                if last is not None:
-                    ends.remove(last)
+            for last in forced_ends:
+                ends.remove(last)
             unforced = Caseload.of_days(starts, ends)
         warned = False
         for over in everyone.over_maximum(role, reg.policies):
