@@ -20,6 +20,7 @@ from conftest import Run, add_client, client_ids
 from mentorcli.core import eligibility
 from mentorcli.store import stamps
 from mentorcli.store.register import open_register
+from test_import import CLIENTS_HEADER, EVENTS_HEADER, write
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CORE = Path(eligibility.__file__).parent
@@ -188,6 +189,29 @@ def test_a_check_stamps_nothing_when_the_file_changed_since_it_began(run: Run, d
         reg.conn.execute("SELECT COUNT(*) FROM clients").fetchone()
         assert stamps.keep(reg.conn, list(client_ids(db_path).values()))
     assert _stamped(db_path) == 3
+
+
+def test_the_bulk_import_keeps_the_stamps_itself(run: Run, db_path: Path, tmp_path: Path, derived: list[str]) -> None:
+    _caseload(run)
+    clients = write(
+        tmp_path, "clients.csv", CLIENTS_HEADER, "B-1,,F,1991-02-03,AF,2020-06-01,independent,riga,,2020-06-02"
+    )
+    events = write(tmp_path, "events.csv", EVENTS_HEADER, "A-1,2020-04-01,exit,declined", "B-1,2020-07-01,exit,other")
+    # A stamp standing for a client the import writes, as if an earlier check had found it in order.
+    _sql(db_path, f"INSERT OR REPLACE INTO derivation_stamps VALUES ({client_ids(db_path)['A-1']}, 1)")
+    run("import", str(clients), str(events))
+    conn = sqlite3.connect(db_path)
+    assert stamps.triggers_intact(conn)  # lifted for the import's writes only
+    conn.close()
+    assert _stamped(db_path) == 4
+    assert run("db", "check").out.strip() == "ok"
+    assert derived == []
+    # A register whose triggers were dropped keeps no stamp once an import lays them again.
+    _sql(db_path, "DROP TRIGGER stamp_windows_update", "UPDATE windows SET ended_by = 'other' WHERE seq = 0")
+    run("import", str(write(tmp_path, "more.csv", EVENTS_HEADER, "A-2,2020-09-01,exit,declined")))
+    assert _stamped(db_path) == 0  # not even those it derived: it cannot tell what went by
+    res = run("db", "check", ok=False)
+    assert "stored windows differ" in res.err
 
 
 # --- stamps never hide a mismatch -------------------------------------------------------------

@@ -16,7 +16,8 @@ no audit entry; a copy derives and stamps its own. A trigger dropped voids every
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from mentorcli.core.eligibility import RULES_VERSION
 
@@ -72,6 +73,28 @@ def stamp(conn: sqlite3.Connection, ids: Iterable[int]) -> None:
     conn.executemany(
         f"INSERT OR REPLACE INTO {TABLE} (client_id, rules) VALUES (?, {RULES_VERSION})", ((i,) for i in ids)
     )
+
+
+def void(conn: sqlite3.Connection, ids: Iterable[int]) -> None:
+    """What the triggers do, for a writer that lifted them: these clients' stamps are gone."""
+    conn.executemany(f"DELETE FROM {TABLE} WHERE client_id = ?", ((i,) for i in ids))
+
+
+@contextmanager
+def lifted(conn: sqlite3.Connection) -> Iterator[None]:
+    """Without the triggers, inside a writer's transaction: for a writer of many rows (the bulk
+    import, the benchmark's generator) that voids the stamps of every client it writes and stamps
+    those it derives. Laid again as they were when it is done; if it fails, the transaction rolls
+    back and they were never gone. No other connection sees the file without them."""
+    intact = triggers_intact(conn)
+    for name in TRIGGERS:
+        conn.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+    yield
+    if not intact:
+        # Some change may have gone by without them: no stamp is to be trusted once they are back.
+        conn.execute(f"DELETE FROM {TABLE}")
+    for sql in TRIGGERS.values():
+        conn.execute(sql)
 
 
 def triggers_intact(conn: sqlite3.Connection) -> bool:
