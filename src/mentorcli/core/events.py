@@ -42,6 +42,24 @@ def check_event(event: str, value: str | None) -> tuple[str, str | None]:
     return ev, None
 
 
+def check_consent(code: str, day: date, event: str, withdrawn: date | None) -> None:
+    """Refuse opening an episode on ``day`` when the client's consent was withdrawn on or before it.
+
+    Withdrawing consent ends the service; serving them again needs their consent again, recorded
+    first with ``client consent`` (SPEC 10 "Consent"). ``withdrawn``: the withdrawal in force, if any.
+    """
+    if event in ("intake", "resume") and withdrawn is not None and day >= withdrawn:
+        raise InputError(
+            N_(
+                "consent of {code} was withdrawn on {day}: record their consent again "
+                "(client consent {code} --date DATE) before serving them",
+                code=code,
+                day=withdrawn,
+            ),
+            field="date",
+        )
+
+
 def check_new(
     code: str,
     arrival: date,
