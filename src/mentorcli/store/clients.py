@@ -16,7 +16,7 @@ from mentorcli.core import clients as fields
 from mentorcli.core.clients import Client
 from mentorcli.core.eligibility import TAKEOVER, Episode, ServiceEvent, Timeline, Window, compute
 from mentorcli.core.errors import InputError, NotFound
-from mentorcli.core.events import check_event, check_new
+from mentorcli.core.events import check_consent, check_event, check_new
 from mentorcli.core.legal import STATUS_EVENTS, LegalTimeline, StatusEvent
 from mentorcli.core.legal import check as check_legal
 from mentorcli.core.messages import N_
@@ -258,6 +258,10 @@ def record_event(
         (cid, day.isoformat(), other),
     )
     check_new(code, date.fromisoformat(arrived), {(day, e[1], e[2]) for e in same}, day, event, value, reg.today)
+    if event in ("intake", "resume"):
+        from mentorcli.store.consent import withdrawn_on  # consent builds on this module
+
+        check_consent(code, day, event, withdrawn_on(reg, cid))
     changed: dict[str, Any] = {"date": day.isoformat(), "event": event, "value": value}
     action, earlier = "add", correcting
     if correcting is not None:
