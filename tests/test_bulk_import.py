@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -238,3 +239,82 @@ def test_kinds_come_from_headers(run: Run, db_path: Path, tmp_path: Path) -> Non
     (line,) = failed(run, db_path, "import", empty)
     assert "holds none of clients.csv" in line
     assert snapshot(db_path) == {}
+
+
+# --- the indexes set aside while a large import writes ----------------------------------------
+
+
+def _schema(path: Path, key: str | None = None) -> list[tuple[str, str]]:
+    """Every index of the register, by name, with its SQL (the encrypted one read with its key)."""
+    sql = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name"
+    if key is None:
+        with sqlite3.connect(path) as conn:
+            return conn.execute(sql).fetchall()
+    from mentorcli.store import cipher
+
+    encrypted = cipher.connect(path, key)
+    try:
+        return [(r[0], r[1]) for r in encrypted.execute(sql).fetchall()]
+    finally:
+        encrypted.close()
+
+
+def _clients_and_events(tmp_path: Path, n: int, first: int = 0) -> tuple[Path, Path]:
+    codes = [f"IX-{first + i:04d}" for i in range(n)]
+    clients = write(
+        tmp_path,
+        "clients.csv",
+        CLIENTS_HEADER,
+        *(f"{c},,F,1990-01-01,SY,2020-01-01,relocation,riga,,2020-01-10" for c in codes),
+    )
+    events = write(
+        tmp_path,
+        "events.csv",
+        EVENTS_HEADER,
+        *(f"{c},2020-03-01,granted,refugee" for c in codes),
+        *(f"{c},2020-04-01,move,cesis" for c in codes),
+        *(f"{c},2020-04-01,move,daugavpils" for c in codes[:1]),  # corrects the one before: found by uid
+    )
+    return clients, events
+
+
+def test_an_import_that_fills_the_register_gives_back_every_index(run: Run, db_path: Path, tmp_path: Path) -> None:
+    run("staff", "add", "Qqanna Qqberzina", "--role", "social-worker", "--from", "2020-01-01")
+    fresh = _schema(db_path)
+    assert {"events_uid", "idx_clients_code", "idx_episodes_start"} <= {name for name, _ in fresh}
+    before = snapshot(db_path)
+    clients, events = _clients_and_events(tmp_path, 3)
+    lines = failed(
+        run, db_path, "import", clients, write(tmp_path, "bad.csv", EVENTS_HEADER, "IX-0000,2020-03-01,granted,nope")
+    )
+    assert lines[1:] == [
+        "bad.csv:2: value: 'nope' is not one of refugee, alternative, temporary-protection (for granted)"
+    ]
+    assert _schema(db_path) == fresh and snapshot(db_path) == before
+    run("import", clients, events)
+    assert _schema(db_path) == fresh
+    assert run("db", "check").out.strip() == "ok"
+    history = run("client", "history", "IX-0000", "--all", "--format", "json").json()
+    assert [(e["event"], e["value"], e["withdrawn_on"] is not None) for e in history][-2:] == [
+        ("move", "cesis", True),
+        ("move", "daugavpils", False),
+    ]
+    # A small import into a larger register keeps the indexes as they are, and so writes into them.
+    (tmp_path / "later").mkdir()
+    one, more = _clients_and_events(tmp_path / "later", 1, first=100)
+    run("import", one, more)
+    assert _schema(db_path) == fresh and run("db", "check").out.strip() == "ok"
+    assert show(run, "IX-0100")["residence"] == "daugavpils"
+
+
+def test_an_import_into_an_encrypted_register(
+    run: Run, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("staff", "add", "Qqanna Qqberzina", "--role", "social-worker", "--from", "2020-01-01")
+    fresh = _schema(db_path)
+    monkeypatch.setenv("MENTORCLI_PASSPHRASE", "correct horse battery")
+    run("db", "encrypt")
+    run("import", *_clients_and_events(tmp_path, 4))
+    assert _schema(db_path, "correct horse battery") == fresh
+    assert run("db", "check").out.strip() == "ok"
+    assert show(run, "IX-0003")["residence"] == "cesis"

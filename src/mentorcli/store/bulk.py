@@ -36,7 +36,7 @@ from mentorcli.store.clients import (
     split,
     withdraw_events,
 )
-from mentorcli.store.db import iso_or_none
+from mentorcli.store.db import indexes_set_aside, iso_or_none
 from mentorcli.store.ids import new_id
 from mentorcli.store.importer import Row, check_fields, malformed, name_problems
 from mentorcli.store.register import Register
@@ -94,8 +94,8 @@ def _optional(check: Callable[[str], Any]) -> Callable[[str], Any]:
 
 
 def _memo(check: Callable[[str], Any]) -> Callable[[str], Any]:
-    """A check of a value that repeats over the rows (a country, a place): each text is checked once
-    (a refused one every time, so that each row names its problem)."""
+    """A check of a value that repeats over the rows (a country, a place, a day): each text is
+    checked once (a refused one every time, so that each row names its problem)."""
     known: dict[str, Any] = {}
 
     def checked(text: str) -> Any:
@@ -109,15 +109,17 @@ def _memo(check: Callable[[str], Any]) -> Callable[[str], Any]:
 CLIENT_CHECKS: dict[str, Callable[[str], Any]] = {
     "code": fields.check_code,
     "sex": _memo(fields.check_sex),
-    "born": lambda t: parse_birth(t, "born"),
+    "born": _memo(lambda t: parse_birth(t, "born")),
     "country": _memo(parse_country),
-    "arrived": lambda t: parse_date(t, "arrived"),
+    "arrived": _memo(lambda t: parse_date(t, "arrived")),
     "route": _memo(fields.check_route),
     "residence": _memo(fields.check_residence),
     "family": fields.check_family,
-    "intake": _optional(lambda t: parse_date(t, "intake")),
-    "consent": _optional(lambda t: parse_date(t, "consent")),
+    "intake": _optional(_memo(lambda t: parse_date(t, "intake"))),
+    "consent": _optional(_memo(lambda t: parse_date(t, "consent"))),
 }
+_EVENT_DAY = _memo(lambda t: parse_date(t, "date"))
+_EVENT_CHECKED: dict[tuple[str, str | None], tuple[str, str | None]] = {}
 
 
 def client_of(row: Row) -> tuple[Client, date | None]:
@@ -141,8 +143,7 @@ def client_of(row: Row) -> tuple[Client, date | None]:
 
 
 def consent_of(row: Row) -> date | None:
-    text = row.values.get("consent")
-    return parse_date(text, "consent") if text else None
+    return CLIENT_CHECKS["consent"](row.values.get("consent", ""))  # type: ignore[no-any-return]
 
 
 def event_of(row: Row) -> tuple[date, str, str | None]:
@@ -152,11 +153,14 @@ def event_of(row: Row) -> tuple[date, str, str | None]:
     day: date | None = None
     checked: tuple[str, str | None] | None = None
     try:
-        day = parse_date(v["date"], "date")
+        day = _EVENT_DAY(v["date"])
     except InputError as e:
         errors.append(e)
     try:
-        checked = check_event(v["event"], v.get("value"))
+        given = v["event"], v.get("value")
+        checked = _EVENT_CHECKED.get(given)
+        if checked is None:
+            checked = _EVENT_CHECKED[given] = check_event(*given)
     except InputError as e:
         errors.append(e)
     if errors or day is None or checked is None:
@@ -338,7 +342,7 @@ class Bulk:
         for e in pending:
             withdrawn = len(c.withdrawn or ())
             try:
-                tried = self._accept(c, [e], history)
+                tried = self._accept(c, [e], history, accepted)
                 derived = self._timeline(c, tried)
             except InputError as err:
                 del (c.withdrawn or [])[withdrawn:]
@@ -351,13 +355,22 @@ class Bulk:
             accepted.append(e)
             c.derived = derived
 
-    def _accept(self, c: _Client, events: list[_Event], history: Sequence[tuple[date, str, str | None]]) -> History:
+    def _accept(
+        self,
+        c: _Client,
+        events: list[_Event],
+        history: Sequence[tuple[date, str, str | None]],
+        accepted: Sequence[_Event] = (),
+    ) -> History:
         """The history with ``events`` added as ``record_event`` adds them; refused as it refuses them.
 
-        A move on a day that has one corrects it (SPEC 2): that version is withdrawn.
+        ``accepted``: this import's rows already in ``history``. A move on a day that has one
+        corrects it (SPEC 2): that version is withdrawn.
         """
         current = list(history)
         known = set(current)
+        # The uid of the current move of each day this import moves the client on (the last one wins).
+        moves = {e.day: e.uid for e in accepted if e.event == "move"}
         for e in events:
             check_new(c.code, c.arrival, known, e.day, e.event, e.value, self.reg.today)
             # Only a move may be corrected by a later row of the same import; the others get theirs when written.
@@ -367,31 +380,16 @@ class Bulk:
                 if earlier is not None:
                     current.remove(earlier)
                     known.discard(earlier)
-                    e.supersedes = self._move_uid(c, e.day)
+                    # Not the recorded one if a move of this import on that day corrected it already.
+                    e.supersedes = moves.get(e.day) or (c.known_moves or {})[e.day]
                     c.withdrawn = c.withdrawn or []
                     c.withdrawn.append(e.supersedes)
+                moves[e.day] = e.uid
             current.append((e.day, e.event, e.value))
             known.add(current[-1])
         return current
 
-    def _move_uid(self, c: _Client, day: date) -> str:
-        """The uid of the client's current move on ``day``: one accepted in this import, or the recorded one."""
-        for e in reversed(c.pending):
-            if e.day == day and e.event == "move" and e.uid and e.uid not in (c.withdrawn or ()):
-                return e.uid
-        assert c.known_moves is not None
-        return c.known_moves[day]
-
     # --- writing ---------------------------------------------------------------------------
-    def _write_events(self, events: list[tuple[int, _Event]], audit_id: int) -> None:
-        insert_events(
-            self.reg,
-            ((cid, e.day.isoformat(), e.event, e.value, e.supersedes) for cid, e in events),
-            audit_id,
-            (e.uid for _, e in events),
-        )
-        withdraw_events(self.reg, (e.supersedes for _, e in events if e.supersedes), audit_id)
-
     def write(self) -> None:
         """Write what was accepted: clients, events, windows and episodes in sets, one audit entry per file."""
         conn, reg = self.reg.conn, self.reg
@@ -416,6 +414,25 @@ class Bulk:
             reg.audit("import", table, path.name, {"rows": counts[i]}) if counts[i] else 0
             for i, (path, table, _) in enumerate(self.files)
         ]
+        changed = [c for c in kept if c.cid and c.derived and (c.new or c.pending)]
+        adding = {
+            "clients": len(added),
+            "events": sum(len(c.pending) for c in kept),
+            "windows": sum(len(c.derived[0]) for c in changed if c.derived),
+            "episodes": sum(len(c.derived[1]) for c in changed if c.derived),
+        }
+        with indexes_set_aside(conn, adding):
+            self._write_rows(added, kept, changed, entries)
+        # After the indexes are back: a withdrawal finds its version by uid.
+        for i in range(len(self.files)):
+            withdraw_events(
+                self.reg, (u for c in kept for e in c.pending if e.file == i and (u := e.supersedes)), entries[i]
+            )
+
+    def _write_rows(
+        self, added: list[_Client], kept: list[_Client], changed: list[_Client], entries: list[int]
+    ) -> None:
+        conn, reg = self.reg.conn, self.reg
         by_file = {c.cid or 0: entries[c.file] for c in added}
         insert_clients(reg, ((c.cid, *(c.new or ())) for c in added), by_file)
         conn.executemany(
@@ -438,9 +455,13 @@ class Bulk:
                 chunk += ((c.cid or 0, e) for e in c.pending if e.file == i)
                 # In parts of a client's whole events, so that the rows of all of them are never held at once.
                 if len(chunk) >= _CHUNK or c is kept[-1]:
-                    self._write_events(chunk, entries[i])
+                    insert_events(
+                        reg,
+                        ((cid, e.day.isoformat(), e.event, e.value, e.supersedes) for cid, e in chunk),
+                        entries[i],
+                        (e.uid for _, e in chunk),
+                    )
                     chunk = []
-        changed = [c for c in kept if c.cid and c.derived and (c.new or c.pending)]
         stale = [(c.cid,) for c in changed if c.new is None]
         conn.executemany("DELETE FROM windows WHERE client_id = ?", stale)
         conn.executemany("DELETE FROM episodes WHERE client_id = ?", stale)
