@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
-from sys import intern
 from typing import Any
 
 from mentorcli.core import clients as fields
@@ -241,10 +241,9 @@ class Bulk:
                 self._problem(index, row.line, e)
                 self.refused_codes.add(key)
                 continue
+            # Sexes, countries, routes, places repeat across a hundred thousand rows: their checks
+            # (``_memo``) give one string for each text.
             values = client_columns(client)
-            # Sexes, countries, routes, places repeat across a hundred thousand rows: one string each.
-            for key in ("sex", "country", "route", "residence"):
-                values[key] = intern(values[key])
             c = _Client(
                 client.code, client.arrived, new=tuple(values.values()), name=client.name, file=index, consent=consent
             )
@@ -316,7 +315,7 @@ class Bulk:
         return [text for _, _, text in sorted(self.problems, key=lambda p: (p[0], p[1]))]
 
     def _timeline(self, c: _Client, history: History) -> Derived:
-        status, service, _ = split(sorted(history, key=lambda e: e[0]))
+        status, service, _ = split(sorted(history, key=itemgetter(0)))
         tl = compute(c.arrival, status, service, self.reg.policies, self.earlier.get(c.cid or 0, ()))
         return (
             tuple((i, w.kind, w.start, w.end, w.ended_by) for i, w in enumerate(tl.windows)),

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from mentorcli.core.cells import unneutralise
-from mentorcli.core.errors import InputError, MentorError, Problems, one_line
+from mentorcli.core.errors import InputError, MentorError, Problems, spans_lines
 from mentorcli.core.messages import N_, NP_
 from mentorcli.store.register import Register
 
@@ -125,7 +125,7 @@ def _rows(path: Path, reader: Any, header: list[str]) -> Iterator[Row]:
         joined = "\x1f".join(cells)  # one check of the row; a cell at a time only if it fails
         if not joined.strip():  # blank: the separator is white space to strip() as well
             continue
-        if len(joined) > MAX_CELL or one_line(joined) != joined:
+        if len(joined) > MAX_CELL or spans_lines(joined):
             _check_cells(path, start, header, cells)
         # Only a cell with a quote can be one an export neutralised.
         values = dict(zip(header, map(_cell if "'" in joined else str.strip, cells), strict=False))
@@ -171,7 +171,7 @@ def _check_cells(path: Path, line: int, header: list[str], cells: list[str]) -> 
                 N_("{n} characters; a value may have at most {most}", n=len(cell), most=MAX_CELL),
                 field=f"{path.name}:{line}: {column}",
             )
-        if one_line(cell) != cell:
+        if spans_lines(cell):
             raise InputError(
                 N_("'{value}' spans lines; a value must stay on one line", value=cell[:40]),
                 field=f"{path.name}:{line}: {column}",
