@@ -318,3 +318,81 @@ def test_an_import_into_an_encrypted_register(
     assert _schema(db_path, "correct horse battery") == fresh
     assert run("db", "check").out.strip() == "ok"
     assert show(run, "IX-0003")["residence"] == "cesis"
+
+
+# --- assignments: the staff's caseloads held in memory by the import ---------------------------
+
+assignments_st = st.lists(
+    st.tuples(
+        st.integers(0, 3),  # client
+        st.integers(0, 2),  # mentor
+        st.integers(0, 60),  # start, days after the intake
+        st.one_of(st.none(), st.integers(0, 60)),  # length, if it has an end
+    ),
+    min_size=1,
+    max_size=10,
+)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=assignments_st)
+def test_assign_one_by_one_and_the_import_of_assignments_agree(rows: list[tuple[int, int, int, int | None]]) -> None:
+    """Reassignments close or replace the one before; a caseload over the maximum refuses the row."""
+    runner = CliRunner()
+    intake = date(2020, 3, 1)
+    mentors = ["Anna Berzina", "Ilze Klavina", "Maija Ozola"]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+
+        def cli(db: str, *args: str) -> Any:
+            env = {"MENTORCLI_DB": str(folder / db), "MENTORCLI_TODAY": TODAY, "MENTORCLI_LANG": "en"}
+            r = runner.invoke(app, list(args), env=env)
+            assert r.exit_code in (0, 2), f"{args}: {r.stderr}{r.exception!r}"
+            return r
+
+        clients = folder / "clients.csv"
+        lines = [CLIENTS_HEADER, *(f"A-{i},,F,1990-01-01,SY,2020-02-01,relocation,riga,,{intake}" for i in range(4))]
+        clients.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        for db in ("a.db", "b.db"):
+            cli(db, "staff", "add", "Janis Ozols", "--role", "social-worker", "--from", "2020-01-01")
+            for m in mentors:
+                cli(db, "staff", "add", m, "--role", "mentor", "--team", "Janis Ozols", "--from", "2020-01-01")
+            cli(db, "policy", "set", "caseload_max_mentor", "2", "--from", "2020-01-01")
+            cli(db, "import", "clients", str(clients))
+        csv_rows = []
+        commands = []
+        for line, (client, mentor, start, length) in enumerate(rows, start=2):
+            begin = intake + timedelta(days=start)
+            end = "" if length is None else (begin + timedelta(days=length)).isoformat()
+            csv_rows.append(f"A-{client},Janis Ozols,{mentors[mentor]},{begin},{end}")
+            args = [
+                "assign",
+                f"A-{client}",
+                "--worker",
+                "Janis Ozols",
+                "--mentor",
+                mentors[mentor],
+                "--from",
+                str(begin),
+            ]
+            commands.append((begin, line, [*args, *(["--to", end] if end else [])]))
+        refused = {
+            line for _, line, args in sorted(commands, key=lambda c: (c[0], c[1])) if cli("a.db", *args).exit_code == 2
+        }
+        path = folder / "assignments.csv"
+        path.write_text("\n".join(["code,worker,mentor,from,to", *csv_rows]) + "\n", encoding="utf-8")
+        r = cli("b.db", "import", "assignments", str(path))
+        assert {int(p.split(":")[1]) for p in r.stderr.strip().splitlines()[1:]} == refused, r.stderr
+        if refused:  # without the rows the commands refused, the file goes in whole
+            kept = [row for n, row in enumerate(csv_rows, start=2) if n not in refused]
+            path.write_text("\n".join(["code,worker,mentor,from,to", *kept]) + "\n", encoding="utf-8")
+            assert cli("b.db", "import", "assignments", str(path)).exit_code == 0, r.stderr
+
+        def held(db: str) -> list[tuple[Any, ...]]:
+            with sqlite3.connect(folder / db) as conn:
+                return conn.execute(
+                    "SELECT c.code, s.name, a.start, a.end, a.forced FROM assignments a JOIN clients c ON c.id = a.client_id "
+                    "JOIN staff s ON s.id = a.mentor_id ORDER BY 1, 3"
+                ).fetchall()
+
+        assert held("a.db") == held("b.db")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,7 +18,7 @@ from mentorcli.core.duplicates import Candidate
 from mentorcli.core.errors import InputError
 from mentorcli.core.messages import N_, NP_
 from mentorcli.store.activities import add_activity
-from mentorcli.store.assignments import assign
+from mentorcli.store.assignments import Loads, assign
 from mentorcli.store.bulk import Bulk, date_order
 from mentorcli.store.duplicates import for_client
 from mentorcli.store.export import COLUMNS
@@ -72,9 +73,9 @@ def staff_row(reg: Register, row: Row) -> None:
     add_staff(reg, v["name"], v["role"], v["from"], row.values.get("team") or None, v["to"])
 
 
-def assignment_row(reg: Register, row: Row) -> None:
+def assignment_row(reg: Register, row: Row, loads: Loads | None = None) -> None:
     v = check_fields(row, {"from": lambda t: as_date(t, "from"), "to": _optional(lambda t: as_date(t, "to"))})
-    assign(reg, row.values["code"], row.values["worker"], row.values["mentor"], v["from"], v["to"])
+    assign(reg, row.values["code"], row.values["worker"], row.values["mentor"], v["from"], v["to"], loads=loads)
 
 
 def activity_row(reg: Register, row: Row) -> None:
@@ -123,7 +124,8 @@ def _one_by_one(reg: Register, path: Path, kind: str) -> tuple[list[str], int]:
             apply = staff_row
         else:
             listed.sort(key=lambda r: date_order(r, "from"))
-            apply = assignment_row
+            loads = Loads(reg)
+            apply = partial(assignment_row, loads=loads)
         rows, n = listed, len(listed)
     if not n:
         return [], 0  # nothing to audit
