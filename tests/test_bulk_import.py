@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import tempfile
 from datetime import date, timedelta
@@ -396,3 +397,50 @@ def test_assign_one_by_one_and_the_import_of_assignments_agree(rows: list[tuple[
                 ).fetchall()
 
         assert held("a.db") == held("b.db")
+
+
+def test_imported_activities_are_refused_and_written_as_activity_add_does(tmp_path: Path) -> None:
+    """The import looks each client, staff member and type up once; the answers stay those of the command."""
+    runner = CliRunner()
+
+    def cli(db: str, *args: str | Path) -> Any:
+        env = {"MENTORCLI_DB": str(tmp_path / db), "MENTORCLI_TODAY": TODAY, "MENTORCLI_LANG": "en"}
+        r = runner.invoke(app, [str(a) for a in args], env=env)
+        assert r.exit_code in (0, 2), f"{args}: {r.stderr}{r.exception!r}"
+        return r
+
+    staff = write(tmp_path, "staff.csv", "name,role,team,from,to", "Janis Ozols,social-worker,,2020-01-01,2020-06-30")
+    clients = [CLIENTS_HEADER, *(f"F-{i},,F,1990-01-01,SY,2020-02-01,relocation,riga,,2020-03-01" for i in (1, 2))]
+    for db in ("a.db", "b.db"):
+        cli(db, "import", staff, write(tmp_path, "clients.csv", *clients))
+    rows = [
+        ("F-1", "2020-03-20", "bank-account", "Janis Ozols", "45", "arabic", "Swedbank"),
+        ("F-1", "2019-01-01", "bank-account", "Janis Ozols", "", "", ""),  # F-1 known by now, not served then
+        ("F-9", "2020-03-20", "bank-account", "Janis Ozols", "", "", ""),
+        ("F-9", "2020-03-21", "bank-account", "Janis Ozols", "", "", ""),  # each row names its problem
+        ("F-2", "2020-03-20", "Bank-Account", "janis ozols", "", "", ""),  # as typed, or found
+        ("F-2", "2020-07-01", "bank-account", "Janis Ozols", "", "", ""),  # no longer active
+        ("F-2", "2020-03-22", "karaoke", "Nobody", "", "", ""),
+        ("F-2", "2035-01-01", "bank-account", "Janis Ozols", "", "", ""),
+    ]
+    said = []
+    for code, day, kind, by, minutes, interpreter, note in rows:
+        extra = [f"--{k}={v}" for k, v in (("minutes", minutes), ("interpreter", interpreter), ("note", note)) if v]
+        r = cli("a.db", "activity", "add", code, "--type", kind, "--date", day, "--staff", by, *extra)
+        said.append(r.stderr.strip().removeprefix("mentorcli: ") if r.exit_code else "")
+    assert sum(1 for text in said if text) == 6
+    header = "code,date,type,staff,minutes,interpreter,note"
+    res = cli("b.db", "import", "activities", write(tmp_path, "activities.csv", header, *(",".join(r) for r in rows)))
+    assert res.stderr.splitlines()[1:] == [
+        f"activities.csv:{line}: {text}" for line, text in enumerate(said, start=2) if text
+    ]
+    good = [",".join(r) for r, text in zip(rows, said, strict=True) if not text]
+    cli("b.db", "import", "activities", write(tmp_path, "good.csv", header, *good))
+    listed = [
+        [
+            {k: v for k, v in a.items() if k != "id"}
+            for a in json.loads(cli(db, "activity", "list", "--with-notes", "--format", "json").stdout)
+        ]
+        for db in ("a.db", "b.db")
+    ]
+    assert listed[0] == listed[1] and listed[0][0]["note"] == "Swedbank"
