@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -62,9 +62,10 @@ class _Event:
     supersedes: str | None = None  # the uid of the same-day move it corrects (SPEC 2: one residence a day)
 
     @property
-    def order(self) -> tuple[int, int, int]:
-        """How the commands would have met it: file by file, clients.csv in line order, events.csv by date."""
-        return self.file, 0 if self.intake else self.day.toordinal(), self.line
+    def met(self) -> tuple[date, int, bool, int]:
+        """When the commands would have met it among the client's rows: by date, then file by file,
+        an intake given in clients.csv before the events of its day, each file in line order."""
+        return self.day, self.file, not self.intake, self.line
 
 
 @dataclass(slots=True)
@@ -325,7 +326,7 @@ class Bulk:
         )
 
     def _settle(self, c: _Client) -> None:
-        pending = sorted(c.pending, key=lambda e: (e.day, e.order))
+        pending = sorted(c.pending, key=attrgetter("met")) if len(c.pending) > 1 else c.pending
         try:
             history = self._accept(c, pending, c.known)
             c.derived = self._timeline(c, history)
