@@ -189,6 +189,7 @@ def _import(ctx: typer.Context, files: list[tuple[str, Path]], dry_run: bool) ->
             # Written even when a row is bad, so that the later files are checked against it; then undone.
             batch.write()
             added = [c.code for c in batch.order if not c.refused]
+            del batch  # a hundred thousand clients' rows, not needed by the files that follow
             # Looked for one by one as `client add` does, for a file of new arrivals; a whole
             # register migrated at once is better served by one `client duplicates` afterwards.
             if len(added) <= DUPLICATES_ONE_BY_ONE:
