@@ -188,13 +188,12 @@ def _import(ctx: typer.Context, files: list[tuple[str, Path]], dry_run: bool) ->
                 _failed(files, problems)
             # Written even when a row is bad, so that the later files are checked against it; then undone.
             batch.write()
-            added = [c.code for c in batch.order if not c.refused]
-            del batch  # a hundred thousand clients' rows, not needed by the files that follow
             # Looked for one by one as `client add` does, for a file of new arrivals; a whole
             # register migrated at once is better served by one `client duplicates` afterwards.
-            if len(added) <= DUPLICATES_ONE_BY_ONE:
-                for code in added:
+            if sum(not c.refused for c in batch.order) <= DUPLICATES_ONE_BY_ONE:
+                for code in [c.code for c in batch.order if not c.refused]:
                     probably += for_client(reg, code)
+            del batch  # a hundred thousand clients' rows, not needed by the files that follow
             for kind, path in rest:
                 found, counts[path] = _one_by_one(reg, path, kind)
                 problems += found

@@ -107,27 +107,41 @@ def _memo(check: Callable[[str], Any]) -> Callable[[str], Any]:
     return checked
 
 
-CLIENT_CHECKS: dict[str, Callable[[str], Any]] = {
-    "code": fields.check_code,
-    "sex": _memo(fields.check_sex),
-    "born": _memo(lambda t: parse_birth(t, "born")),
-    "country": _memo(parse_country),
-    "arrived": _memo(lambda t: parse_date(t, "arrived")),
-    "route": _memo(fields.check_route),
-    "residence": _memo(fields.check_residence),
-    "family": fields.check_family,
-    "intake": _optional(_memo(lambda t: parse_date(t, "intake"))),
-    "consent": _optional(_memo(lambda t: parse_date(t, "consent"))),
-}
-_EVENT_DAY = _memo(lambda t: parse_date(t, "date"))
-_EVENT_CHECKED: dict[tuple[str, str | None], tuple[str, str | None]] = {}
+def client_checks() -> dict[str, Callable[[str], Any]]:
+    """The checks of a clients.csv row's fields, each remembering what it accepted for one import
+    (and letting go with it: what a hundred thousand rows leave behind would pin their memory)."""
+    return {
+        "code": fields.check_code,
+        "sex": _memo(fields.check_sex),
+        "born": _memo(lambda t: parse_birth(t, "born")),
+        "country": _memo(parse_country),
+        "arrived": _memo(lambda t: parse_date(t, "arrived")),
+        "route": _memo(fields.check_route),
+        "residence": _memo(fields.check_residence),
+        "family": fields.check_family,
+        "intake": _optional(_memo(lambda t: parse_date(t, "intake"))),
+        "consent": _optional(_memo(lambda t: parse_date(t, "consent"))),
+    }
 
 
-def client_of(row: Row) -> tuple[Client, date | None]:
+class EventChecks:
+    """The checks of an events.csv row's day and event, each text checked once in one import."""
+
+    def __init__(self) -> None:
+        self.day = _memo(lambda t: parse_date(t, "date"))
+        self.checked: dict[tuple[str, str | None], tuple[str, str | None]] = {}
+
+    def event(self, event: str, value: str | None) -> tuple[str, str | None]:
+        if (event, value) not in self.checked:
+            self.checked[event, value] = check_event(event, value)
+        return self.checked[event, value]
+
+
+def client_of(row: Row, checks: dict[str, Callable[[str], Any]]) -> tuple[Client, date | None]:
     """The client a clients.csv row describes and its intake; every field's problem raised together.
 
     The optional ``consent`` is checked here too and read by ``consent_of``."""
-    v = check_fields(row, CLIENT_CHECKS)
+    v = check_fields(row, checks)
     client = Client(
         code=v["code"],
         sex=v["sex"],
@@ -143,25 +157,22 @@ def client_of(row: Row) -> tuple[Client, date | None]:
     return client, v["intake"]
 
 
-def consent_of(row: Row) -> date | None:
-    return CLIENT_CHECKS["consent"](row.values.get("consent", ""))  # type: ignore[no-any-return]
+def consent_of(row: Row, checks: dict[str, Callable[[str], Any]]) -> date | None:
+    return checks["consent"](row.values.get("consent", ""))  # type: ignore[no-any-return]
 
 
-def event_of(row: Row) -> tuple[date, str, str | None]:
+def event_of(row: Row, checks: EventChecks) -> tuple[date, str, str | None]:
     """The day, event and value of an events.csv row; the problems of date and event raised together."""
     v = row.values
     errors: list[InputError] = []
     day: date | None = None
     checked: tuple[str, str | None] | None = None
     try:
-        day = _EVENT_DAY(v["date"])
+        day = checks.day(v["date"])
     except InputError as e:
         errors.append(e)
     try:
-        given = v["event"], v.get("value")
-        checked = _EVENT_CHECKED.get(given)
-        if checked is None:
-            checked = _EVENT_CHECKED[given] = check_event(*given)
+        checked = checks.event(v["event"], v.get("value"))
     except InputError as e:
         errors.append(e)
     if errors or day is None or checked is None:
@@ -194,6 +205,7 @@ class Bulk:
         self.order: list[_Client] = []  # the clients it adds, in file order
         self.refused_codes: set[str] = set()  # of clients.csv rows refused: their events are not named again
         self._registered: dict[str, tuple[int, date]] | None = None
+        self.client_checks, self.event_checks = client_checks(), EventChecks()
 
     def _problem(self, file: int, line: int, error: InputError | str) -> None:
         path, _, columns = self.files[file]
@@ -230,8 +242,8 @@ class Bulk:
             if key:
                 seen[key] = row.line
             try:
-                client, intake = client_of(row)
-                consent = consent_of(row)
+                client, intake = client_of(row, self.client_checks)
+                consent = consent_of(row, self.client_checks)
                 if consent is not None:
                     fields.check_not_future(consent, self.reg.today, "consent")
                 fields.check_born(client.born, client.arrived)
@@ -264,7 +276,7 @@ class Bulk:
                 self._problem(index, row.line, bad)
                 continue
             try:
-                day, event, value = event_of(row)
+                day, event, value = event_of(row, self.event_checks)
                 c = self.clients.get(row.values["code"]) or self._registered_client(row.values["code"], touched)
             except InputError as e:
                 self._problem(index, row.line, e)
