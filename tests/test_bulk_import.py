@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -238,3 +240,207 @@ def test_kinds_come_from_headers(run: Run, db_path: Path, tmp_path: Path) -> Non
     (line,) = failed(run, db_path, "import", empty)
     assert "holds none of clients.csv" in line
     assert snapshot(db_path) == {}
+
+
+# --- the indexes set aside while a large import writes ----------------------------------------
+
+
+def _schema(path: Path, key: str | None = None) -> list[tuple[str, str]]:
+    """Every index of the register, by name, with its SQL (the encrypted one read with its key)."""
+    sql = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name"
+    if key is None:
+        with sqlite3.connect(path) as conn:
+            return conn.execute(sql).fetchall()
+    from mentorcli.store import cipher
+
+    encrypted = cipher.connect(path, key)
+    try:
+        return [(r[0], r[1]) for r in encrypted.execute(sql).fetchall()]
+    finally:
+        encrypted.close()
+
+
+def _clients_and_events(tmp_path: Path, n: int, first: int = 0) -> tuple[Path, Path]:
+    codes = [f"IX-{first + i:04d}" for i in range(n)]
+    clients = write(
+        tmp_path,
+        "clients.csv",
+        CLIENTS_HEADER,
+        *(f"{c},,F,1990-01-01,SY,2020-01-01,relocation,riga,,2020-01-10" for c in codes),
+    )
+    events = write(
+        tmp_path,
+        "events.csv",
+        EVENTS_HEADER,
+        *(f"{c},2020-03-01,granted,refugee" for c in codes),
+        *(f"{c},2020-04-01,move,cesis" for c in codes),
+        *(f"{c},2020-04-01,move,daugavpils" for c in codes[:1]),  # corrects the one before: found by uid
+    )
+    return clients, events
+
+
+def test_an_import_that_fills_the_register_gives_back_every_index(run: Run, db_path: Path, tmp_path: Path) -> None:
+    run("staff", "add", "Qqanna Qqberzina", "--role", "social-worker", "--from", "2020-01-01")
+    fresh = _schema(db_path)
+    assert {"events_uid", "idx_clients_code", "idx_episodes_start"} <= {name for name, _ in fresh}
+    before = snapshot(db_path)
+    clients, events = _clients_and_events(tmp_path, 3)
+    lines = failed(
+        run, db_path, "import", clients, write(tmp_path, "bad.csv", EVENTS_HEADER, "IX-0000,2020-03-01,granted,nope")
+    )
+    assert lines[1:] == [
+        "bad.csv:2: value: 'nope' is not one of refugee, alternative, temporary-protection (for granted)"
+    ]
+    assert _schema(db_path) == fresh and snapshot(db_path) == before
+    run("import", clients, events)
+    assert _schema(db_path) == fresh
+    assert run("db", "check").out.strip() == "ok"
+    history = run("client", "history", "IX-0000", "--all", "--format", "json").json()
+    assert [(e["event"], e["value"], e["withdrawn_on"] is not None) for e in history][-2:] == [
+        ("move", "cesis", True),
+        ("move", "daugavpils", False),
+    ]
+    # A small import into a larger register keeps the indexes as they are, and so writes into them.
+    (tmp_path / "later").mkdir()
+    one, more = _clients_and_events(tmp_path / "later", 1, first=100)
+    run("import", one, more)
+    assert _schema(db_path) == fresh and run("db", "check").out.strip() == "ok"
+    assert show(run, "IX-0100")["residence"] == "daugavpils"
+
+
+def test_an_import_into_an_encrypted_register(
+    run: Run, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("staff", "add", "Qqanna Qqberzina", "--role", "social-worker", "--from", "2020-01-01")
+    fresh = _schema(db_path)
+    monkeypatch.setenv("MENTORCLI_PASSPHRASE", "correct horse battery")
+    run("db", "encrypt")
+    run("import", *_clients_and_events(tmp_path, 4))
+    assert _schema(db_path, "correct horse battery") == fresh
+    assert run("db", "check").out.strip() == "ok"
+    assert show(run, "IX-0003")["residence"] == "cesis"
+
+
+# --- assignments: the staff's caseloads held in memory by the import ---------------------------
+
+assignments_st = st.lists(
+    st.tuples(
+        st.integers(0, 3),  # client
+        st.integers(0, 2),  # mentor
+        st.integers(0, 60),  # start, days after the intake
+        st.one_of(st.none(), st.integers(0, 60)),  # length, if it has an end
+    ),
+    min_size=1,
+    max_size=10,
+)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=assignments_st)
+def test_assign_one_by_one_and_the_import_of_assignments_agree(rows: list[tuple[int, int, int, int | None]]) -> None:
+    """Reassignments close or replace the one before; a caseload over the maximum refuses the row."""
+    runner = CliRunner()
+    intake = date(2020, 3, 1)
+    mentors = ["Anna Berzina", "Ilze Klavina", "Maija Ozola"]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+
+        def cli(db: str, *args: str) -> Any:
+            env = {"MENTORCLI_DB": str(folder / db), "MENTORCLI_TODAY": TODAY, "MENTORCLI_LANG": "en"}
+            r = runner.invoke(app, list(args), env=env)
+            assert r.exit_code in (0, 2), f"{args}: {r.stderr}{r.exception!r}"
+            return r
+
+        clients = folder / "clients.csv"
+        lines = [CLIENTS_HEADER, *(f"A-{i},,F,1990-01-01,SY,2020-02-01,relocation,riga,,{intake}" for i in range(4))]
+        clients.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        for db in ("a.db", "b.db"):
+            cli(db, "staff", "add", "Janis Ozols", "--role", "social-worker", "--from", "2020-01-01")
+            for m in mentors:
+                cli(db, "staff", "add", m, "--role", "mentor", "--team", "Janis Ozols", "--from", "2020-01-01")
+            cli(db, "policy", "set", "caseload_max_mentor", "2", "--from", "2020-01-01")
+            cli(db, "import", "clients", str(clients))
+        csv_rows = []
+        commands = []
+        for line, (client, mentor, start, length) in enumerate(rows, start=2):
+            begin = intake + timedelta(days=start)
+            end = "" if length is None else (begin + timedelta(days=length)).isoformat()
+            csv_rows.append(f"A-{client},Janis Ozols,{mentors[mentor]},{begin},{end}")
+            args = [
+                "assign",
+                f"A-{client}",
+                "--worker",
+                "Janis Ozols",
+                "--mentor",
+                mentors[mentor],
+                "--from",
+                str(begin),
+            ]
+            commands.append((begin, line, [*args, *(["--to", end] if end else [])]))
+        refused = {
+            line for _, line, args in sorted(commands, key=lambda c: (c[0], c[1])) if cli("a.db", *args).exit_code == 2
+        }
+        path = folder / "assignments.csv"
+        path.write_text("\n".join(["code,worker,mentor,from,to", *csv_rows]) + "\n", encoding="utf-8")
+        r = cli("b.db", "import", "assignments", str(path))
+        assert {int(p.split(":")[1]) for p in r.stderr.strip().splitlines()[1:]} == refused, r.stderr
+        if refused:  # without the rows the commands refused, the file goes in whole
+            kept = [row for n, row in enumerate(csv_rows, start=2) if n not in refused]
+            path.write_text("\n".join(["code,worker,mentor,from,to", *kept]) + "\n", encoding="utf-8")
+            assert cli("b.db", "import", "assignments", str(path)).exit_code == 0, r.stderr
+
+        def held(db: str) -> list[tuple[Any, ...]]:
+            with sqlite3.connect(folder / db) as conn:
+                return conn.execute(
+                    "SELECT c.code, s.name, a.start, a.end, a.forced FROM assignments a JOIN clients c ON c.id = a.client_id "
+                    "JOIN staff s ON s.id = a.mentor_id ORDER BY 1, 3"
+                ).fetchall()
+
+        assert held("a.db") == held("b.db")
+
+
+def test_imported_activities_are_refused_and_written_as_activity_add_does(tmp_path: Path) -> None:
+    """The import looks each client, staff member and type up once; the answers stay those of the command."""
+    runner = CliRunner()
+
+    def cli(db: str, *args: str | Path) -> Any:
+        env = {"MENTORCLI_DB": str(tmp_path / db), "MENTORCLI_TODAY": TODAY, "MENTORCLI_LANG": "en"}
+        r = runner.invoke(app, [str(a) for a in args], env=env)
+        assert r.exit_code in (0, 2), f"{args}: {r.stderr}{r.exception!r}"
+        return r
+
+    staff = write(tmp_path, "staff.csv", "name,role,team,from,to", "Janis Ozols,social-worker,,2020-01-01,2020-06-30")
+    clients = [CLIENTS_HEADER, *(f"F-{i},,F,1990-01-01,SY,2020-02-01,relocation,riga,,2020-03-01" for i in (1, 2))]
+    for db in ("a.db", "b.db"):
+        cli(db, "import", staff, write(tmp_path, "clients.csv", *clients))
+    rows = [
+        ("F-1", "2020-03-20", "bank-account", "Janis Ozols", "45", "arabic", "Swedbank"),
+        ("F-1", "2019-01-01", "bank-account", "Janis Ozols", "", "", ""),  # F-1 known by now, not served then
+        ("F-9", "2020-03-20", "bank-account", "Janis Ozols", "", "", ""),
+        ("F-9", "2020-03-21", "bank-account", "Janis Ozols", "", "", ""),  # each row names its problem
+        ("F-2", "2020-03-20", "Bank-Account", "janis ozols", "", "", ""),  # as typed, or found
+        ("F-2", "2020-07-01", "bank-account", "Janis Ozols", "", "", ""),  # no longer active
+        ("F-2", "2020-03-22", "karaoke", "Nobody", "", "", ""),
+        ("F-2", "2035-01-01", "bank-account", "Janis Ozols", "", "", ""),
+    ]
+    said = []
+    for code, day, kind, by, minutes, interpreter, note in rows:
+        extra = [f"--{k}={v}" for k, v in (("minutes", minutes), ("interpreter", interpreter), ("note", note)) if v]
+        r = cli("a.db", "activity", "add", code, "--type", kind, "--date", day, "--staff", by, *extra)
+        said.append(r.stderr.strip().removeprefix("mentorcli: ") if r.exit_code else "")
+    assert sum(1 for text in said if text) == 6
+    header = "code,date,type,staff,minutes,interpreter,note"
+    res = cli("b.db", "import", "activities", write(tmp_path, "activities.csv", header, *(",".join(r) for r in rows)))
+    assert res.stderr.splitlines()[1:] == [
+        f"activities.csv:{line}: {text}" for line, text in enumerate(said, start=2) if text
+    ]
+    good = [",".join(r) for r, text in zip(rows, said, strict=True) if not text]
+    cli("b.db", "import", "activities", write(tmp_path, "good.csv", header, *good))
+    listed = [
+        [
+            {k: v for k, v in a.items() if k != "id"}
+            for a in json.loads(cli(db, "activity", "list", "--with-notes", "--format", "json").stdout)
+        ]
+        for db in ("a.db", "b.db")
+    ]
+    assert listed[0] == listed[1] and listed[0][0]["note"] == "Swedbank"

@@ -209,7 +209,11 @@ def check(
         bool, typer.Option("--repair", help="Derive windows and episodes again from the events.")
     ] = False,
     full: Annotated[
-        bool, typer.Option("--full", help="Also derive every client again, stamped or not, and compare every index with its table (slow on a large file).")
+        bool,
+        typer.Option(
+            "--full",
+            help="Also derive every client again, stamped or not, and compare every index with its table (slow on a large file).",
+        ),
     ] = False,
 ) -> None:
     """Integrity, foreign keys and the domain's rules: one line per problem on stderr.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,12 +16,22 @@ from mentorcli.core.casework import SOCIAL_WORKER, check_language, check_minutes
 from mentorcli.core.duplicates import Candidate
 from mentorcli.core.errors import InputError
 from mentorcli.core.messages import N_, NP_
-from mentorcli.store.activities import add_activity
-from mentorcli.store.assignments import assign
+from mentorcli.store.activities import Imported
+from mentorcli.store.assignments import Loads, assign
 from mentorcli.store.bulk import Bulk, date_order
+from mentorcli.store.db import indexes_set_aside
 from mentorcli.store.duplicates import for_client
 from mentorcli.store.export import COLUMNS
-from mentorcli.store.importer import ImportFailed, Row, check_fields, collect_rows, header, iter_rows
+from mentorcli.store.importer import (
+    ImportFailed,
+    Row,
+    check_fields,
+    collect_rows,
+    header,
+    iter_rows,
+    malformed,
+    name_problems,
+)
 from mentorcli.store.register import Register
 from mentorcli.store.staff import add_staff
 
@@ -72,12 +82,12 @@ def staff_row(reg: Register, row: Row) -> None:
     add_staff(reg, v["name"], v["role"], v["from"], row.values.get("team") or None, v["to"])
 
 
-def assignment_row(reg: Register, row: Row) -> None:
+def assignment_row(reg: Register, row: Row, loads: Loads | None = None) -> None:
     v = check_fields(row, {"from": lambda t: as_date(t, "from"), "to": _optional(lambda t: as_date(t, "to"))})
-    assign(reg, row.values["code"], row.values["worker"], row.values["mentor"], v["from"], v["to"])
+    assign(reg, row.values["code"], row.values["worker"], row.values["mentor"], v["from"], v["to"], loads=loads)
 
 
-def activity_row(reg: Register, row: Row) -> None:
+def activity_row(batch: Imported, row: Row) -> None:
     v = check_fields(
         row,
         {
@@ -88,9 +98,7 @@ def activity_row(reg: Register, row: Row) -> None:
         },
     )
     codes = [row.values["code"]]
-    add_activity(
-        reg, codes, row.values["type"], v["date"], row.values["staff"], v["minutes"], v["interpreter"], v["note"]
-    )
+    batch.add(codes, row.values["type"], v["date"], row.values["staff"], v["minutes"], v["interpreter"], v["note"])
 
 
 # Up to this many new clients an import warns of probable duplicates itself (SPEC: never refuses).
@@ -106,25 +114,47 @@ KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
 }
 
 
+def _activities(reg: Register, path: Path) -> tuple[list[str], int]:
+    """activities.csv: every row checked as ``activity add`` checks it, with nothing written that a
+    later row could depend on, so without a savepoint each; written in sets. The problems and the
+    number of rows."""
+    columns, required, _ = KINDS["activities"]
+    # Many: read once to count them (the audit entry comes first), then checked as read again; a
+    # million rows held at once took 900 MB.
+    n = sum(1 for _ in iter_rows(path, columns, required))
+    if not n:
+        return [], 0  # nothing to audit
+    batch = Imported(reg, reg.audit("import", "activities", path.name, {"rows": n}))
+    problems: list[str] = []
+    with indexes_set_aside(reg.conn, {"activities": n, "activity_clients": n}), progress(n, "importing") as step:
+        for done, row in enumerate(iter_rows(path, columns, required), start=1):
+            if step:
+                step(done)
+            if bad := malformed(path, row):
+                problems.append(bad)
+                continue
+            try:
+                activity_row(batch, row)
+            except InputError as e:
+                problems += name_problems(path, row.line, row.values, e, "code")
+        batch.flush()
+    return problems, n
+
+
 def _one_by_one(reg: Register, path: Path, kind: str) -> tuple[list[str], int]:
-    """Staff, assignments and activities: each row as its command, in a savepoint, under one audit
-    entry for the file. Returns the problems and the number of rows."""
-    columns, required, _ = KINDS[kind]
-    rows: Iterable[Row]
+    """Staff and assignments: each row as its command, in a savepoint, under one audit entry for
+    the file. Returns the problems and the number of rows."""
     if kind == "activities":
-        # Many and in no order: read once to count them (the audit entry comes first), then applied
-        # one at a time as read again; a million rows held at once took 900 MB.
-        n = sum(1 for _ in iter_rows(path, columns, required))
-        rows, apply = iter_rows(path, columns, required), activity_row
+        return _activities(reg, path)
+    columns, required, _ = KINDS[kind]
+    rows = list(iter_rows(path, columns, required))
+    if kind == "staff":
+        rows.sort(key=lambda r: r.values["role"].strip().lower() != SOCIAL_WORKER)
+        apply = staff_row
     else:
-        listed = list(iter_rows(path, columns, required))
-        if kind == "staff":
-            listed.sort(key=lambda r: r.values["role"].strip().lower() != SOCIAL_WORKER)
-            apply = staff_row
-        else:
-            listed.sort(key=lambda r: date_order(r, "from"))
-            apply = assignment_row
-        rows, n = listed, len(listed)
+        rows.sort(key=lambda r: date_order(r, "from"))
+        apply = partial(assignment_row, loads=Loads(reg))
+    n = len(rows)
     if not n:
         return [], 0  # nothing to audit
     with reg.one_audit_entry("import", kind, path.name, {"rows": n}), progress(n, "importing") as step:
@@ -158,12 +188,12 @@ def _import(ctx: typer.Context, files: list[tuple[str, Path]], dry_run: bool) ->
                 _failed(files, problems)
             # Written even when a row is bad, so that the later files are checked against it; then undone.
             batch.write()
-            added = [c.code for c in batch.order if not c.refused]
             # Looked for one by one as `client add` does, for a file of new arrivals; a whole
             # register migrated at once is better served by one `client duplicates` afterwards.
-            if len(added) <= DUPLICATES_ONE_BY_ONE:
-                for code in added:
+            if sum(not c.refused for c in batch.order) <= DUPLICATES_ONE_BY_ONE:
+                for code in [c.code for c in batch.order if not c.refused]:
                     probably += for_client(reg, code)
+            del batch  # a hundred thousand clients' rows, not needed by the files that follow
             for kind, path in rest:
                 found, counts[path] = _one_by_one(reg, path, kind)
                 problems += found

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import re
+
 from mentorcli.core.messages import N_
 
 # Every character that ends a line for str.splitlines(), a terminal or a log reader.
-_LINE_BREAKS = {ord(c): c.encode("unicode_escape").decode() for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
+_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+_LINE_BREAKS = {ord(c): c.encode("unicode_escape").decode() for c in _BREAKS}
+_A_BREAK = re.compile(f"[{re.escape(_BREAKS)}]")
 
 
 def one_line(text: str) -> str:
     """A value echoed into a message stays on the message's one line (a newline shows as \\n)."""
     return text.translate(_LINE_BREAKS)
+
+
+def spans_lines(text: str) -> bool:
+    """``one_line`` would change it (a search, not a copy: an import asks of every row)."""
+    return _A_BREAK.search(text) is not None
 
 
 class MentorError(Exception):

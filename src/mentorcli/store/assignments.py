@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -94,13 +94,15 @@ def assign(
     end: date | None = None,
     *,
     force: bool = False,
+    loads: Loads | None = None,
 ) -> Assigned:
     """Assign a social worker and a mentor to a client from ``start``.
 
     An assignment open on ``start`` ends the day before (one that starts that very day is
     replaced). Refused when the client is not served on ``start``, when either staff member is
     not active in that role on every day, or when either would serve more clients than the
-    policy allows on any day (unless ``force``).
+    policy allows on any day (unless ``force``). ``loads``: the staff's assignments held in memory
+    by an import of many (kept as this one leaves them, or as they were if it is refused).
     """
     if end is not None and end < start:
         raise InputError(N_("{end} is before {start}", end=end, start=start), field="to")
@@ -109,55 +111,118 @@ def assign(
     w, m = staff(reg, worker, "worker"), staff(reg, mentor, "mentor")
     require(w, SOCIAL_WORKER, period, "worker")
     require(m, MENTOR, period, "mentor")
-    closed = None
-    for r in in_effect(reg, "client_id = ? AND (eff_end IS NULL OR eff_end >= ?)", (cid, start)):
-        began = date.fromisoformat(r["start"])
-        if began > start:
-            raise InputError(
-                N_("{code} has an assignment from {day}; a new one must start later", code=code, day=began),
-                field="from",
-            )
-        if began == start:
-            reg.conn.execute("DELETE FROM assignments WHERE id = ?", (r["id"],))
-            reg.audit("replace", "assignments", code, {"assignment": r["id"], "from": start})
-        else:
-            closed = start - ONE_DAY
-            audit_id = reg.audit("close", "assignments", code, {"assignment": r["id"], "to": start - ONE_DAY})
-            reg.conn.execute(
-                "UPDATE assignments SET end = ?, audit_id = ? WHERE id = ?", (closed.isoformat(), audit_id, r["id"])
-            )
-    overloads = []
-    for s, column, field in ((w, "worker_id", "worker"), (m, "mentor_id", "mentor")):
-        over = first_overload(s.role, period, _others(reg, column, s.id, period), reg.policies)
-        if over is None:
-            continue
-        if not force:
-            raise InputError(
-                NP_(
-                    "{name} would have {n} client on {day} (maximum {maximum}); --force overrides",
-                    "{name} would have {n} clients on {day} (maximum {maximum}); --force overrides",
-                    over.load,
-                    name=s.name,
-                    day=over.day,
-                    maximum=over.maximum,
-                ),
-                field=field,
-            )
-        overloads.append(over)
-    aid = new_id()
-    changed: dict[str, Any] = {"assignment": aid, "worker": w.ref, "mentor": m.ref, "from": start, "to": end}
-    if overloads:
-        changed["forced"] = 1
-        changed["over_maximum"] = [
-            {"role": o.role, "day": o.day, "load": o.load, "maximum": o.maximum} for o in overloads
-        ]
-    audit_id = reg.audit("assign", "assignments", code, changed)
-    reg.conn.execute(
-        "INSERT INTO assignments (id, client_id, worker_id, mentor_id, start, end, forced, audit_id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (aid, cid, w.id, m.id, start.isoformat(), iso_or_none(end), int(bool(overloads)), audit_id),
-    )
+    undo: list[Callable[[], None]] = []
+    if loads is not None:  # read before this row changes them
+        loads.of("worker_id", w.id)
+        loads.of("mentor_id", m.id)
+    try:
+        closed = None
+        for r in in_effect(reg, "client_id = ? AND (eff_end IS NULL OR eff_end >= ?)", (cid, start)):
+            began = date.fromisoformat(r["start"])
+            if began > start:
+                raise InputError(
+                    N_("{code} has an assignment from {day}; a new one must start later", code=code, day=began),
+                    field="from",
+                )
+            if began == start:
+                reg.conn.execute("DELETE FROM assignments WHERE id = ?", (r["id"],))
+                reg.audit("replace", "assignments", code, {"assignment": r["id"], "from": start})
+                if loads is not None:
+                    undo.append(loads.put(r["id"], r["worker_id"], r["mentor_id"], None))
+            else:
+                closed = start - ONE_DAY
+                audit_id = reg.audit("close", "assignments", code, {"assignment": r["id"], "to": start - ONE_DAY})
+                reg.conn.execute(
+                    "UPDATE assignments SET end = ?, audit_id = ? WHERE id = ?", (closed.isoformat(), audit_id, r["id"])
+                )
+                if loads is not None:  # it ran into this one's episode, so its own end is now the earlier
+                    undo.append(loads.put(r["id"], r["worker_id"], r["mentor_id"], Period(began, closed)))
+        overloads = []
+        for s, column, field in ((w, "worker_id", "worker"), (m, "mentor_id", "mentor")):
+            others = loads.others(column, s.id, period) if loads is not None else _others(reg, column, s.id, period)
+            over = first_overload(s.role, period, others, reg.policies)
+            if over is None:
+                continue
+            if not force:
+                raise InputError(
+                    NP_(
+                        "{name} would have {n} client on {day} (maximum {maximum}); --force overrides",
+                        "{name} would have {n} clients on {day} (maximum {maximum}); --force overrides",
+                        over.load,
+                        name=s.name,
+                        day=over.day,
+                        maximum=over.maximum,
+                    ),
+                    field=field,
+                )
+            overloads.append(over)
+        aid = new_id()
+        changed: dict[str, Any] = {"assignment": aid, "worker": w.ref, "mentor": m.ref, "from": start, "to": end}
+        if overloads:
+            changed["forced"] = 1
+            changed["over_maximum"] = [
+                {"role": o.role, "day": o.day, "load": o.load, "maximum": o.maximum} for o in overloads
+            ]
+        audit_id = reg.audit("assign", "assignments", code, changed)
+        reg.conn.execute(
+            "INSERT INTO assignments (id, client_id, worker_id, mentor_id, start, end, forced, audit_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (aid, cid, w.id, m.id, start.isoformat(), iso_or_none(end), int(bool(overloads)), audit_id),
+        )
+        if loads is not None:
+            loads.put(aid, w.id, m.id, period)
+    except BaseException:
+        for step in reversed(undo):
+            step()
+        raise
     return Assigned(period, tuple(overloads), closed)
+
+
+class Loads:
+    """The assignments of staff members as they are in effect, read once each and then kept in
+    memory: an import of many assignments asks for the same staff's thousands of them on every row."""
+
+    def __init__(self, reg: Register) -> None:
+        self.reg = reg
+        self._by: dict[tuple[str, int], dict[int, Period]] = {}  # (column, staff id): id -> period in effect
+
+    def of(self, column: str, sid: int) -> dict[int, Period]:
+        key = (column, sid)
+        if key not in self._by:
+            self._by[key] = {
+                r["id"]: Period(date.fromisoformat(r["start"]), day_or_none(r["eff_end"]))
+                for r in in_effect(self.reg, f"{column} = ?", (sid,))
+            }
+        return self._by[key]
+
+    def others(self, column: str, sid: int, within: Period) -> list[Period]:
+        """What ``_others`` reads from the register."""
+        return [
+            p
+            for p in self.of(column, sid).values()
+            if (p.end is None or p.end >= within.start) and (within.end is None or p.start <= within.end)
+        ]
+
+    def put(self, aid: int, worker_id: int, mentor_id: int, period: Period | None) -> Callable[[], None]:
+        """An assignment is now in effect for ``period`` (None: deleted); returns how to undo that."""
+        held = [
+            h for h in (self._by.get(("worker_id", worker_id)), self._by.get(("mentor_id", mentor_id))) if h is not None
+        ]
+        before = [(h, h.get(aid)) for h in held]
+        for h in held:
+            if period is None:
+                h.pop(aid, None)
+            else:
+                h[aid] = period
+
+        def undo() -> None:
+            for h, was in before:
+                if was is None:
+                    h.pop(aid, None)
+                else:
+                    h[aid] = was
+
+        return undo
 
 
 def _others(reg: Register, column: str, sid: int, within: Period) -> list[Period]:

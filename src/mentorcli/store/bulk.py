@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter, itemgetter
 from pathlib import Path
-from sys import intern
 from typing import Any
 
 from mentorcli.core import clients as fields
@@ -38,7 +38,7 @@ from mentorcli.store.clients import (
     withdraw_events,
 )
 from mentorcli.store.consent import CURRENT as CONSENT_IN_FORCE
-from mentorcli.store.db import iso_or_none
+from mentorcli.store.db import indexes_set_aside, iso_or_none
 from mentorcli.store.ids import new_id
 from mentorcli.store.importer import Row, check_fields, malformed, name_problems
 from mentorcli.store.register import Register
@@ -64,9 +64,10 @@ class _Event:
     supersedes: str | None = None  # the uid of the same-day move it corrects (SPEC 2: one residence a day)
 
     @property
-    def order(self) -> tuple[int, int, int]:
-        """How the commands would have met it: file by file, clients.csv in line order, events.csv by date."""
-        return self.file, 0 if self.intake else self.day.toordinal(), self.line
+    def met(self) -> tuple[date, int, bool, int]:
+        """When the commands would have met it among the client's rows: by date, then file by file,
+        an intake given in clients.csv before the events of its day, each file in line order."""
+        return self.day, self.file, not self.intake, self.line
 
 
 @dataclass(slots=True)
@@ -96,8 +97,8 @@ def _optional(check: Callable[[str], Any]) -> Callable[[str], Any]:
 
 
 def _memo(check: Callable[[str], Any]) -> Callable[[str], Any]:
-    """A check of a value that repeats over the rows (a country, a place): each text is checked once
-    (a refused one every time, so that each row names its problem)."""
+    """A check of a value that repeats over the rows (a country, a place, a day): each text is
+    checked once (a refused one every time, so that each row names its problem)."""
     known: dict[str, Any] = {}
 
     def checked(text: str) -> Any:
@@ -108,25 +109,41 @@ def _memo(check: Callable[[str], Any]) -> Callable[[str], Any]:
     return checked
 
 
-CLIENT_CHECKS: dict[str, Callable[[str], Any]] = {
-    "code": fields.check_code,
-    "sex": _memo(fields.check_sex),
-    "born": lambda t: parse_birth(t, "born"),
-    "country": _memo(parse_country),
-    "arrived": lambda t: parse_date(t, "arrived"),
-    "route": _memo(fields.check_route),
-    "residence": _memo(fields.check_residence),
-    "family": fields.check_family,
-    "intake": _optional(lambda t: parse_date(t, "intake")),
-    "consent": _optional(lambda t: parse_date(t, "consent")),
-}
+def client_checks() -> dict[str, Callable[[str], Any]]:
+    """The checks of a clients.csv row's fields, each remembering what it accepted for one import
+    (and letting go with it: what a hundred thousand rows leave behind would pin their memory)."""
+    return {
+        "code": fields.check_code,
+        "sex": _memo(fields.check_sex),
+        "born": _memo(lambda t: parse_birth(t, "born")),
+        "country": _memo(parse_country),
+        "arrived": _memo(lambda t: parse_date(t, "arrived")),
+        "route": _memo(fields.check_route),
+        "residence": _memo(fields.check_residence),
+        "family": fields.check_family,
+        "intake": _optional(_memo(lambda t: parse_date(t, "intake"))),
+        "consent": _optional(_memo(lambda t: parse_date(t, "consent"))),
+    }
 
 
-def client_of(row: Row) -> tuple[Client, date | None]:
+class EventChecks:
+    """The checks of an events.csv row's day and event, each text checked once in one import."""
+
+    def __init__(self) -> None:
+        self.day = _memo(lambda t: parse_date(t, "date"))
+        self.checked: dict[tuple[str, str | None], tuple[str, str | None]] = {}
+
+    def event(self, event: str, value: str | None) -> tuple[str, str | None]:
+        if (event, value) not in self.checked:
+            self.checked[event, value] = check_event(event, value)
+        return self.checked[event, value]
+
+
+def client_of(row: Row, checks: dict[str, Callable[[str], Any]]) -> tuple[Client, date | None]:
     """The client a clients.csv row describes and its intake; every field's problem raised together.
 
     The optional ``consent`` is checked here too and read by ``consent_of``."""
-    v = check_fields(row, CLIENT_CHECKS)
+    v = check_fields(row, checks)
     client = Client(
         code=v["code"],
         sex=v["sex"],
@@ -142,23 +159,22 @@ def client_of(row: Row) -> tuple[Client, date | None]:
     return client, v["intake"]
 
 
-def consent_of(row: Row) -> date | None:
-    text = row.values.get("consent")
-    return parse_date(text, "consent") if text else None
+def consent_of(row: Row, checks: dict[str, Callable[[str], Any]]) -> date | None:
+    return checks["consent"](row.values.get("consent", ""))  # type: ignore[no-any-return]
 
 
-def event_of(row: Row) -> tuple[date, str, str | None]:
+def event_of(row: Row, checks: EventChecks) -> tuple[date, str, str | None]:
     """The day, event and value of an events.csv row; the problems of date and event raised together."""
     v = row.values
     errors: list[InputError] = []
     day: date | None = None
     checked: tuple[str, str | None] | None = None
     try:
-        day = parse_date(v["date"], "date")
+        day = checks.day(v["date"])
     except InputError as e:
         errors.append(e)
     try:
-        checked = check_event(v["event"], v.get("value"))
+        checked = checks.event(v["event"], v.get("value"))
     except InputError as e:
         errors.append(e)
     if errors or day is None or checked is None:
@@ -192,6 +208,7 @@ class Bulk:
         self.refused_codes: set[str] = set()  # of clients.csv rows refused: their events are not named again
         self._registered: dict[str, tuple[int, date]] | None = None
         self.consent_withdrawn: dict[int, date] = {}  # registered clients whose consent was withdrawn
+        self.client_checks, self.event_checks = client_checks(), EventChecks()
 
     def _problem(self, file: int, line: int, error: InputError | str) -> None:
         path, _, columns = self.files[file]
@@ -228,8 +245,8 @@ class Bulk:
             if key:
                 seen[key] = row.line
             try:
-                client, intake = client_of(row)
-                consent = consent_of(row)
+                client, intake = client_of(row, self.client_checks)
+                consent = consent_of(row, self.client_checks)
                 if consent is not None:
                     fields.check_not_future(consent, self.reg.today, "consent")
                 fields.check_born(client.born, client.arrived)
@@ -240,10 +257,9 @@ class Bulk:
                 self._problem(index, row.line, e)
                 self.refused_codes.add(key)
                 continue
+            # Sexes, countries, routes, places repeat across a hundred thousand rows: their checks
+            # (``_memo``) give one string for each text.
             values = client_columns(client)
-            # Sexes, countries, routes, places repeat across a hundred thousand rows: one string each.
-            for key in ("sex", "country", "route", "residence"):
-                values[key] = intern(values[key])
             c = _Client(
                 client.code, client.arrived, new=tuple(values.values()), name=client.name, file=index, consent=consent
             )
@@ -263,7 +279,7 @@ class Bulk:
                 self._problem(index, row.line, bad)
                 continue
             try:
-                day, event, value = event_of(row)
+                day, event, value = event_of(row, self.event_checks)
                 c = self.clients.get(row.values["code"]) or self._registered_client(row.values["code"], touched)
             except InputError as e:
                 self._problem(index, row.line, e)
@@ -322,7 +338,7 @@ class Bulk:
         return [text for _, _, text in sorted(self.problems, key=lambda p: (p[0], p[1]))]
 
     def _timeline(self, c: _Client, history: History) -> Derived:
-        status, service, _ = split(sorted(history, key=lambda e: e[0]))
+        status, service, _ = split(sorted(history, key=itemgetter(0)))
         tl = compute(c.arrival, status, service, self.reg.policies, self.earlier.get(c.cid or 0, ()))
         return (
             tuple((i, w.kind, w.start, w.end, w.ended_by) for i, w in enumerate(tl.windows)),
@@ -332,7 +348,7 @@ class Bulk:
         )
 
     def _settle(self, c: _Client) -> None:
-        pending = sorted(c.pending, key=lambda e: (e.day, e.order))
+        pending = sorted(c.pending, key=attrgetter("met")) if len(c.pending) > 1 else c.pending
         try:
             history = self._accept(c, pending, c.known)
             c.derived = self._timeline(c, history)
@@ -348,7 +364,7 @@ class Bulk:
         for e in pending:
             withdrawn = len(c.withdrawn or ())
             try:
-                tried = self._accept(c, [e], history)
+                tried = self._accept(c, [e], history, accepted)
                 derived = self._timeline(c, tried)
             except InputError as err:
                 del (c.withdrawn or [])[withdrawn:]
@@ -361,13 +377,22 @@ class Bulk:
             accepted.append(e)
             c.derived = derived
 
-    def _accept(self, c: _Client, events: list[_Event], history: Sequence[tuple[date, str, str | None]]) -> History:
+    def _accept(
+        self,
+        c: _Client,
+        events: list[_Event],
+        history: Sequence[tuple[date, str, str | None]],
+        accepted: Sequence[_Event] = (),
+    ) -> History:
         """The history with ``events`` added as ``record_event`` adds them; refused as it refuses them.
 
-        A move on a day that has one corrects it (SPEC 2): that version is withdrawn.
+        ``accepted``: this import's rows already in ``history``. A move on a day that has one
+        corrects it (SPEC 2): that version is withdrawn.
         """
         current = list(history)
         known = set(current)
+        # The uid of the current move of each day this import moves the client on (the last one wins).
+        moves = {e.day: e.uid for e in accepted if e.event == "move"}
         for e in events:
             check_new(c.code, c.arrival, known, e.day, e.event, e.value, self.reg.today)
             check_consent(c.code, e.day, e.event, self.consent_withdrawn.get(c.cid or 0))
@@ -378,31 +403,16 @@ class Bulk:
                 if earlier is not None:
                     current.remove(earlier)
                     known.discard(earlier)
-                    e.supersedes = self._move_uid(c, e.day)
+                    # Not the recorded one if a move of this import on that day corrected it already.
+                    e.supersedes = moves.get(e.day) or (c.known_moves or {})[e.day]
                     c.withdrawn = c.withdrawn or []
                     c.withdrawn.append(e.supersedes)
+                moves[e.day] = e.uid
             current.append((e.day, e.event, e.value))
             known.add(current[-1])
         return current
 
-    def _move_uid(self, c: _Client, day: date) -> str:
-        """The uid of the client's current move on ``day``: one accepted in this import, or the recorded one."""
-        for e in reversed(c.pending):
-            if e.day == day and e.event == "move" and e.uid and e.uid not in (c.withdrawn or ()):
-                return e.uid
-        assert c.known_moves is not None
-        return c.known_moves[day]
-
     # --- writing ---------------------------------------------------------------------------
-    def _write_events(self, events: list[tuple[int, _Event]], audit_id: int) -> None:
-        insert_events(
-            self.reg,
-            ((cid, e.day.isoformat(), e.event, e.value, e.supersedes) for cid, e in events),
-            audit_id,
-            (e.uid for _, e in events),
-        )
-        withdraw_events(self.reg, (e.supersedes for _, e in events if e.supersedes), audit_id)
-
     def write(self) -> None:
         """Write what was accepted: clients, events, windows and episodes in sets, one audit entry per file."""
         # On a table with triggers SQLite checks every index of each row inserted from its root:
@@ -434,6 +444,25 @@ class Bulk:
             reg.audit("import", table, path.name, {"rows": counts[i]}) if counts[i] else 0
             for i, (path, table, _) in enumerate(self.files)
         ]
+        changed = [c for c in kept if c.cid and c.derived and (c.new or c.pending)]
+        adding = {
+            "clients": len(added),
+            "events": sum(len(c.pending) for c in kept),
+            "windows": sum(len(c.derived[0]) for c in changed if c.derived),
+            "episodes": sum(len(c.derived[1]) for c in changed if c.derived),
+        }
+        with indexes_set_aside(conn, adding):
+            self._write_rows(added, kept, changed, entries)
+        # After the indexes are back: a withdrawal finds its version by uid.
+        for i in range(len(self.files)):
+            withdraw_events(
+                self.reg, (u for c in kept for e in c.pending if e.file == i and (u := e.supersedes)), entries[i]
+            )
+
+    def _write_rows(
+        self, added: list[_Client], kept: list[_Client], changed: list[_Client], entries: list[int]
+    ) -> None:
+        conn, reg = self.reg.conn, self.reg
         by_file = {c.cid or 0: entries[c.file] for c in added}
         insert_clients(reg, ((c.cid, *(c.new or ())) for c in added), by_file)
         conn.executemany(
@@ -456,9 +485,13 @@ class Bulk:
                 chunk += ((c.cid or 0, e) for e in c.pending if e.file == i)
                 # In parts of a client's whole events, so that the rows of all of them are never held at once.
                 if len(chunk) >= _CHUNK or c is kept[-1]:
-                    self._write_events(chunk, entries[i])
+                    insert_events(
+                        reg,
+                        ((cid, e.day.isoformat(), e.event, e.value, e.supersedes) for cid, e in chunk),
+                        entries[i],
+                        (e.uid for _, e in chunk),
+                    )
                     chunk = []
-        changed = [c for c in kept if c.cid and c.derived and (c.new or c.pending)]
         stale = [(c.cid,) for c in changed if c.new is None]
         conn.executemany("DELETE FROM windows WHERE client_id = ?", stale)
         conn.executemany("DELETE FROM episodes WHERE client_id = ?", stale)

@@ -12,12 +12,11 @@ import io
 import re
 import sys
 from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from mentorcli.core.cells import unneutralise
-from mentorcli.core.errors import InputError, MentorError, Problems, one_line
+from mentorcli.core.errors import InputError, MentorError, Problems, spans_lines
 from mentorcli.core.messages import N_, NP_
 from mentorcli.store.register import Register
 
@@ -26,8 +25,9 @@ EXTRA = "__extra__"
 MAX_CELL = 131_072
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
+    """A data row and the line of the file it starts on (a tuple: a file makes hundreds of thousands)."""
+
     line: int
     values: dict[str, str]
 
@@ -119,18 +119,25 @@ def _lines(text: str) -> Iterator[str]:
 
 def _rows(path: Path, reader: Any, header: list[str]) -> Iterator[Row]:
     line = reader.line_num + 1
+    width = len(header)
     for cells in _cells(reader):
         start, line = line, reader.line_num + 1  # a quoted cell may span lines
-        if not any(c.strip() for c in cells):
-            continue
         joined = "\x1f".join(cells)  # one check of the row; a cell at a time only if it fails
-        if len(joined) > MAX_CELL or one_line(joined) != joined:
+        if not joined.strip():  # blank: the separator is white space to strip() as well
+            continue
+        if len(joined) > MAX_CELL or spans_lines(joined):
             _check_cells(path, start, header, cells)
-        values = {h: unneutralise(cells[i]).strip() if i < len(cells) else "" for i, h in enumerate(header)}
-        extra = [c for c in cells[len(header) :] if c.strip()]
-        if extra:
-            values[EXTRA] = N_("{n} cells, but the header has {columns} columns", n=len(cells), columns=len(header))
+        # Only a cell with a quote can be one an export neutralised.
+        values = dict(zip(header, map(_cell if "'" in joined else str.strip, cells), strict=False))
+        if len(cells) < width:
+            values.update((h, "") for h in header[len(cells) :])
+        elif len(cells) > width and any(c.strip() for c in cells[width:]):
+            values[EXTRA] = N_("{n} cells, but the header has {columns} columns", n=len(cells), columns=width)
         yield Row(start, values)
+
+
+def _cell(text: str) -> str:
+    return unneutralise(text).strip()
 
 
 def _delimiter(first_line: str) -> str:
@@ -164,7 +171,7 @@ def _check_cells(path: Path, line: int, header: list[str], cells: list[str]) -> 
                 N_("{n} characters; a value may have at most {most}", n=len(cell), most=MAX_CELL),
                 field=f"{path.name}:{line}: {column}",
             )
-        if one_line(cell) != cell:
+        if spans_lines(cell):
             raise InputError(
                 N_("'{value}' spans lines; a value must stay on one line", value=cell[:40]),
                 field=f"{path.name}:{line}: {column}",
