@@ -9,15 +9,17 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-from mentorcli.core.counting import ActivityFacts, ClientFacts, Inputs, StaffFacts, WindowFacts
-from mentorcli.core.eligibility import Episode, not_served_in
+from mentorcli.core import counting
+from mentorcli.core.counting import ActivityFacts, ClientFacts, Counted, Inputs, StaffFacts, WindowFacts
+from mentorcli.core.eligibility import EXIT_REASONS, Episode, not_served_in
 from mentorcli.core.errors import InputError
-from mentorcli.core.legal import STATUS_EVENTS, LegalTimeline, StatusEvent
+from mentorcli.core.legal import ASYLUM_SEEKER, STATUS_EVENTS, LegalTimeline, StatusEvent
 from mentorcli.core.messages import N_
 from mentorcli.store.clients import stored_spans
 from mentorcli.store.db import day_or_none, overlaps
@@ -133,6 +135,11 @@ def _client(row: Sequence[Any], episodes: list[Episode], events: Iterable[Sequen
 
 
 def inputs(reg: Register, first: date, last: date) -> Inputs:
+    return replace(others(reg, first, last), clients=client_facts(reg, first, last))
+
+
+def others(reg: Register, first: date, last: date) -> Inputs:
+    """What a report counts besides the clients: staff, activities."""
     conn = reg.conn
     staff = [
         StaffFacts(r[0], date.fromisoformat(r[1]), day_or_none(r[2]))
@@ -149,7 +156,7 @@ def inputs(reg: Register, first: date, last: date) -> Inputs:
         )
     ]
     types = [r[0] for r in conn.execute("SELECT name FROM activity_types ORDER BY name")]
-    return Inputs(client_facts(reg, first, last), staff, activities, types)
+    return Inputs((), staff, activities, types)
 
 
 def windows(reg: Register, first: date, last: date) -> list[WindowFacts]:
@@ -234,3 +241,126 @@ def last_saved(reg: Register, kind: str, period: str) -> tuple[str, dict[str, An
             field="month",
         )
     return row[0], json.loads(row[1])
+
+
+# --- the persons of a period counted in SQL ---------------------------------------------------
+# ``core.counting.count`` said over the stored episodes and current events, for ``report period``
+# and ``report year``: grouped rows go to the core's tallies (``tally``, ``flow``, ...), so each
+# count keeps the core's one definition; tests/test_report_sql.py holds the SQL to the core on
+# random registers. Not under ``--as-of`` (the CLI counts with the core there).
+
+# Each client served in :first..:end (:end: the period's last day, or today if earlier), with their
+# last served day in it (``Episode.served_in``, ``ClientFacts.last_served``).
+_SERVED_DAYS = f"""
+SELECT client_id, MAX(MIN(COALESCE("end", :end), :end))
+FROM episodes WHERE {overlaps(":first", ":end")} AND COALESCE("end", :today) >= :first AND :today >= :first
+GROUP BY client_id
+"""
+
+# Each served client on their day: ``counting.profile`` grouped, and whether the day is :on (the
+# period's last day: served on it, for ``active_at_end``). A client's last move and last status
+# decision by their day are their events' rows with the largest rowid (stored in entry order).
+_PROFILES = """
+WITH ev AS MATERIALIZED (
+  SELECT e.client_id, e.event, e.value, MAX(e.rowid)  -- event and value come from that row
+  FROM temp.report_events e JOIN temp.report_served s USING (client_id)
+  WHERE (e.event = 'move' OR (e.event = 'granted' AND e.value <> '') OR e.event = 'final-refusal') AND e.date <= s.day
+  GROUP BY e.client_id, e.event = 'move'
+), latest AS (
+  SELECT client_id, MAX(CASE event WHEN 'move' THEN value END) AS residence,
+    MAX(CASE event WHEN 'granted' THEN value WHEN 'final-refusal' THEN 'final-refusal' END) AS status
+  FROM ev GROUP BY client_id
+)
+SELECT c.sex,
+  CAST(substr(s.day, 1, 4) AS INTEGER) - CAST(substr(c.born, 1, 4) AS INTEGER) - (substr(s.day, 6) < substr(c.born, 6)),
+  c.country, c.route, COALESCE(l.residence, c.residence), COALESCE(l.status, :seeker), s.day = :on, COUNT(*)
+FROM temp.report_served s CROSS JOIN clients c ON c.id = s.client_id
+LEFT JOIN latest l ON l.client_id = s.client_id
+GROUP BY 1, 2, 3, 4, 5, 6, 7
+"""
+
+_MONTH = "CAST(substr({0}, 1, 4) AS INTEGER) * 12 + CAST(substr({0}, 6, 2) AS INTEGER) - 1"  # month_number
+
+
+def counted(reg: Register, first: date, last: date) -> Counted:
+    """``counting.count(..., period=True)`` of the clients served in the period, in grouped queries."""
+    conn = reg.conn
+    end = min(last, reg.today)
+    p = {"first": first.isoformat(), "end": end.isoformat(), "today": reg.today.isoformat(), "last": last.isoformat()}
+    conn.execute("DROP TABLE IF EXISTS temp.report_served")
+    conn.execute("DROP TABLE IF EXISTS temp.report_events")
+    conn.execute("CREATE TEMP TABLE report_served (client_id INTEGER PRIMARY KEY, day TEXT NOT NULL)")
+    conn.execute(f"INSERT INTO temp.report_served {_SERVED_DAYS}", p)
+    statuses = ", ".join(f"'{e}'" for e in STATUS_EVENTS)
+    conn.execute(
+        "CREATE TEMP TABLE report_events AS SELECT e.client_id, e.date, e.event, e.value "
+        "FROM temp.report_served s CROSS JOIN current_events e ON e.client_id = s.client_id "
+        f"WHERE e.event IN ('move', {statuses}) AND e.date <= :last "
+        # Rowids in each client's order of entry (as ``_facts`` reads them): a last event has the largest.
+        "ORDER BY e.client_id, e.date, e.audit_id, e.id",
+        p,
+    )
+    on = last.isoformat() if last <= reg.today else None  # nobody is served after today
+    rows = conn.execute(_PROFILES, {"on": on, "seeker": ASYLUM_SEEKER}).fetchall()
+    everyone = counting.tally((r[:6], r[7]) for r in rows)
+    on_end = counting.tally((r[:6], r[7]) for r in rows if r[6])
+    served = everyone["served"]
+    starts = conn.execute(
+        "SELECT f, t, COUNT(*) FROM (SELECT MAX(first) AS f, MAX(taken_over) AS t FROM episodes "
+        "WHERE start BETWEEN :first AND :end GROUP BY client_id) GROUP BY 1, 2",
+        p,
+    )
+    flow = counting.flow(served, ((counting.start_kind(bool(f), bool(t)), n) for f, t, n in starts))
+    decisions = counting.decision_counts(
+        conn.execute(
+            "SELECT e.event, e.value, COUNT(*) FROM temp.report_events e "
+            "WHERE e.event IN ('granted', 'refused', 'court', 'final-refusal') AND e.date BETWEEN :first AND :end "
+            # Decided while an earlier provider served the client: history here (SPEC 10).
+            "AND e.date >= COALESCE((SELECT MIN(t.start) FROM episodes t WHERE t.client_id = e.client_id "
+            "AND t.taken_over), '') GROUP BY 1, 2",
+            p,
+        )
+    )
+    awaiting = conn.execute(
+        "SELECT COUNT(*) FROM (SELECT event, MAX(rowid) FROM temp.report_events "
+        "WHERE event IN ('appealed', 'court') GROUP BY client_id) WHERE event = 'appealed'"
+    ).fetchone()[0]
+    reasons = ", ".join(f"'{r}'" for r in EXIT_REASONS)
+    exits = counting.exits_by_route(
+        conn.execute(
+            "SELECT e.end_reason, c.route, COUNT(*) FROM episodes e JOIN clients c ON c.id = e.client_id "
+            f'WHERE e.end_reason IN ({reasons}) AND e."end" BETWEEN :first AND :end GROUP BY 1, 2',
+            p,
+        )
+    )
+    sizes = (
+        n
+        for (n,) in conn.execute(
+            "SELECT COUNT(*) FROM temp.report_served s JOIN clients c ON c.id = s.client_id "
+            "WHERE c.family IS NOT NULL AND c.family <> '' GROUP BY c.family"
+        )
+    )
+    families = counting.families(sizes, served)
+    return Counted(everyone, flow, decisions, awaiting, exits, _monthly(reg, first, last, p), families, on_end)
+
+
+def _monthly(reg: Register, first: date, last: date, p: dict[str, str]) -> dict[str, int]:
+    """``counting.monthly`` of the served clients: most have one episode in a period, and are
+    counted in SQL by their first and last month; the months of the others (``eps``) are put
+    together by the core."""
+    lo, hi = _MONTH.format("MAX(start, :first)"), _MONTH.format('MIN(COALESCE("end", :end), :end)')
+    rows = reg.conn.execute(
+        f"WITH ep AS (SELECT client_id, {lo} AS lo, {hi} AS hi FROM temp.report_served "
+        f'  CROSS JOIN episodes USING (client_id) WHERE start <= :end AND COALESCE("end", :today) >= :first), '
+        "per AS (SELECT MIN(lo) AS lo, MAX(hi) AS hi, "
+        "  CASE WHEN COUNT(*) > 1 THEN group_concat(lo || ':' || hi) END AS eps FROM ep GROUP BY client_id) "
+        "SELECT lo, hi, eps, COUNT(*) FROM per GROUP BY lo, hi, eps",
+        p,
+    )
+
+    def spans(lo: int, hi: int, eps: str | None) -> list[tuple[int, int]]:
+        if eps is None:
+            return [(lo, hi)]
+        return [(int(a), int(b)) for a, b in (e.split(":") for e in eps.split(","))]
+
+    return counting.month_counts(first, last, ((spans(lo, hi, eps), n) for lo, hi, eps, n in rows))
