@@ -25,7 +25,6 @@ from mentorcli.core.policy import placeholder_rates
 from mentorcli.render.files import write_output
 from mentorcli.render.i18n import tr
 from mentorcli.render.output import render
-from mentorcli.store import chain
 from mentorcli.store import reports as store
 from mentorcli.store.register import Register
 
@@ -209,6 +208,8 @@ def month(
     with register(ctx, write=save, as_of=as_of_day(as_of)) as reg:
         fig = counting.month_report(store.inputs(reg, first, last), first, last, reg.today)
         if save:
+            from mentorcli.store import chain
+
             store.save(reg, "month", fig["month"], fig)
             head = chain.head(reg.conn)[1]
         shown = _publish(reg, fig, disclosure.month_layout(), last) if public else None

@@ -21,7 +21,6 @@ from mentorcli.core.eligibility import EXIT_REASONS, Episode, not_served_in
 from mentorcli.core.errors import InputError
 from mentorcli.core.legal import ASYLUM_SEEKER, STATUS_EVENTS, LegalTimeline, StatusEvent
 from mentorcli.core.messages import N_
-from mentorcli.store.clients import stored_spans
 from mentorcli.store.db import day_or_none, overlaps
 from mentorcli.store.register import Register
 
@@ -173,6 +172,8 @@ def windows(reg: Register, first: date, last: date) -> list[WindowFacts]:
 
 def not_served(reg: Register, first: date, last: date) -> list[dict[str, Any]]:
     """Clients eligible in the period and served on none of its days (codes only, never names)."""
+    from mentorcli.store.clients import stored_spans  # here: the other reports need none of store.clients
+
     end = min(last, reg.today)
     ids = {int(w.client) for w in windows(reg, first, last)}
     codes = _codes(reg, ids)
