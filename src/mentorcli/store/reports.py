@@ -250,12 +250,31 @@ def last_saved(reg: Register, kind: str, period: str) -> tuple[str, dict[str, An
 # count keeps the core's one definition; tests/test_report_sql.py holds the SQL to the core on
 # random registers. Not under ``--as-of`` (the CLI counts with the core there).
 
-# Each client served in :first..:end (:end: the period's last day, or today if earlier), with their
-# last served day in it (``Episode.served_in``, ``ClientFacts.last_served``).
-_SERVED_DAYS = f"""
-SELECT client_id, MAX(MIN(COALESCE("end", :end), :end))
-FROM episodes WHERE {overlaps(":first", ":end")} AND COALESCE("end", :today) >= :first AND :today >= :first
-GROUP BY client_id
+_MONTH = "CAST(substr({0}, 1, 4) AS INTEGER) * 12 + CAST(substr({0}, 6, 2) AS INTEGER) - 1"  # month_number
+
+# Each client served in :first..:end (:end: the period's last day, or today if earlier), from one
+# pass over their episodes that overlap it, with what the counts ask of them:
+# - day: their last served day in the period (``Episode.served_in``, ``ClientFacts.last_served``);
+# - lo, hi: the first and last month served (``counting.monthly``), and the months of each
+#   episode (eps) when more than one overlaps the period;
+# - starts, new, taken: an episode starts in the period; a first one; a takeover (``_flow``);
+# - exits: the reasons of the episodes ended by an exit in the period (``_ended_exits``: each is
+#   an episode that overlaps it);
+# - the client's own facts (read here once, for every query after).
+_SERVED_IN = f"""
+SELECT ep.client_id, MAX(MIN(COALESCE(ep."end", :end), :end)),
+  MIN(ep.lo), MAX(ep.hi), CASE WHEN COUNT(*) > 1 THEN group_concat(ep.lo || ':' || ep.hi) END,
+  MAX(ep.start >= :first), MAX(ep.start >= :first AND ep.first), MAX(ep.start >= :first AND ep.taken_over),
+  group_concat(CASE WHEN ep.end_reason IN ({", ".join(repr(r) for r in EXIT_REASONS)}) AND ep."end" <= :end
+    THEN ep.end_reason END),
+  c.sex, c.born, c.country, c.route, c.residence, c.family
+FROM (
+  SELECT client_id, start, "end", end_reason, first, taken_over,
+    {_MONTH.format("MAX(start, :first)")} AS lo, {_MONTH.format('MIN(COALESCE("end", :end), :end)')} AS hi
+  FROM episodes
+  WHERE {overlaps(":first", ":end")} AND COALESCE("end", :today) >= :first AND :today >= :first
+) ep CROSS JOIN clients c ON c.id = ep.client_id
+GROUP BY ep.client_id
 """
 
 # Each served client on their day: ``counting.profile`` grouped, and whether the day is :on (the
@@ -272,15 +291,12 @@ WITH ev AS MATERIALIZED (
     MAX(CASE event WHEN 'granted' THEN value WHEN 'final-refusal' THEN 'final-refusal' END) AS status
   FROM ev GROUP BY client_id
 )
-SELECT c.sex,
-  CAST(substr(s.day, 1, 4) AS INTEGER) - CAST(substr(c.born, 1, 4) AS INTEGER) - (substr(s.day, 6) < substr(c.born, 6)),
-  c.country, c.route, COALESCE(l.residence, c.residence), COALESCE(l.status, :seeker), s.day = :on, COUNT(*)
-FROM temp.report_served s CROSS JOIN clients c ON c.id = s.client_id
-LEFT JOIN latest l ON l.client_id = s.client_id
+SELECT s.sex,
+  CAST(substr(s.day, 1, 4) AS INTEGER) - CAST(substr(s.born, 1, 4) AS INTEGER) - (substr(s.day, 6) < substr(s.born, 6)),
+  s.country, s.route, COALESCE(l.residence, s.residence), COALESCE(l.status, :seeker), s.day = :on, COUNT(*)
+FROM temp.report_served s LEFT JOIN latest l ON l.client_id = s.client_id
 GROUP BY 1, 2, 3, 4, 5, 6, 7
 """
-
-_MONTH = "CAST(substr({0}, 1, 4) AS INTEGER) * 12 + CAST(substr({0}, 6, 2) AS INTEGER) - 1"  # month_number
 
 
 def counted(reg: Register, first: date, last: date) -> Counted:
@@ -290,8 +306,12 @@ def counted(reg: Register, first: date, last: date) -> Counted:
     p = {"first": first.isoformat(), "end": end.isoformat(), "today": reg.today.isoformat(), "last": last.isoformat()}
     conn.execute("DROP TABLE IF EXISTS temp.report_served")
     conn.execute("DROP TABLE IF EXISTS temp.report_events")
-    conn.execute("CREATE TEMP TABLE report_served (client_id INTEGER PRIMARY KEY, day TEXT NOT NULL)")
-    conn.execute(f"INSERT INTO temp.report_served {_SERVED_DAYS}", p)
+    conn.execute(
+        "CREATE TEMP TABLE report_served (client_id INTEGER PRIMARY KEY, day TEXT NOT NULL, lo INTEGER, hi INTEGER, "
+        "eps TEXT, starts INTEGER, new INTEGER, taken INTEGER, exits TEXT, sex TEXT, born TEXT, country TEXT, route TEXT, "
+        "residence TEXT, family TEXT)"
+    )
+    conn.execute(f"INSERT INTO temp.report_served {_SERVED_IN}", p)
     statuses = ", ".join(f"'{e}'" for e in STATUS_EVENTS)
     conn.execute(
         "CREATE TEMP TABLE report_events AS SELECT e.client_id, e.date, e.event, e.value "
@@ -306,11 +326,7 @@ def counted(reg: Register, first: date, last: date) -> Counted:
     everyone = counting.tally((r[:6], r[7]) for r in rows)
     on_end = counting.tally((r[:6], r[7]) for r in rows if r[6])
     served = everyone["served"]
-    starts = conn.execute(
-        "SELECT f, t, COUNT(*) FROM (SELECT MAX(first) AS f, MAX(taken_over) AS t FROM episodes "
-        "WHERE start BETWEEN :first AND :end GROUP BY client_id) GROUP BY 1, 2",
-        p,
-    )
+    starts = conn.execute("SELECT new, taken, COUNT(*) FROM temp.report_served WHERE starts GROUP BY 1, 2")
     flow = counting.flow(served, ((counting.start_kind(bool(f), bool(t)), n) for f, t, n in starts))
     decisions = counting.decision_counts(
         conn.execute(
@@ -326,42 +342,23 @@ def counted(reg: Register, first: date, last: date) -> Counted:
         "SELECT COUNT(*) FROM (SELECT event, MAX(rowid) FROM temp.report_events "
         "WHERE event IN ('appealed', 'court') GROUP BY client_id) WHERE event = 'appealed'"
     ).fetchone()[0]
-    reasons = ", ".join(f"'{r}'" for r in EXIT_REASONS)
     exits = counting.exits_by_route(
-        conn.execute(
-            "SELECT e.end_reason, c.route, COUNT(*) FROM episodes e JOIN clients c ON c.id = e.client_id "
-            f'WHERE e.end_reason IN ({reasons}) AND e."end" BETWEEN :first AND :end GROUP BY 1, 2',
-            p,
+        (reason, route, n)
+        for reasons, route, n in conn.execute(
+            "SELECT exits, route, COUNT(*) FROM temp.report_served WHERE exits IS NOT NULL GROUP BY 1, 2"
         )
+        for reason in reasons.split(",")
     )
-    sizes = (
-        n
-        for (n,) in conn.execute(
-            "SELECT COUNT(*) FROM temp.report_served s JOIN clients c ON c.id = s.client_id "
-            "WHERE c.family IS NOT NULL AND c.family <> '' GROUP BY c.family"
-        )
+    sizes = conn.execute(
+        "SELECT COUNT(*) FROM temp.report_served WHERE family IS NOT NULL AND family <> '' GROUP BY family"
     )
-    families = counting.families(sizes, served)
-    return Counted(everyone, flow, decisions, awaiting, exits, _monthly(reg, first, last, p), families, on_end)
-
-
-def _monthly(reg: Register, first: date, last: date, p: dict[str, str]) -> dict[str, int]:
-    """``counting.monthly`` of the served clients: most have one episode in a period, and are
-    counted in SQL by their first and last month; the months of the others (``eps``) are put
-    together by the core."""
-    lo, hi = _MONTH.format("MAX(start, :first)"), _MONTH.format('MIN(COALESCE("end", :end), :end)')
-    rows = reg.conn.execute(
-        f"WITH ep AS (SELECT client_id, {lo} AS lo, {hi} AS hi FROM temp.report_served "
-        f'  CROSS JOIN episodes USING (client_id) WHERE start <= :end AND COALESCE("end", :today) >= :first), '
-        "per AS (SELECT MIN(lo) AS lo, MAX(hi) AS hi, "
-        "  CASE WHEN COUNT(*) > 1 THEN group_concat(lo || ':' || hi) END AS eps FROM ep GROUP BY client_id) "
-        "SELECT lo, hi, eps, COUNT(*) FROM per GROUP BY lo, hi, eps",
-        p,
-    )
+    families = counting.families((n for (n,) in sizes), served)
 
     def spans(lo: int, hi: int, eps: str | None) -> list[tuple[int, int]]:
         if eps is None:
             return [(lo, hi)]
         return [(int(a), int(b)) for a, b in (e.split(":") for e in eps.split(","))]
 
-    return counting.month_counts(first, last, ((spans(lo, hi, eps), n) for lo, hi, eps, n in rows))
+    months = conn.execute("SELECT lo, hi, eps, COUNT(*) FROM temp.report_served GROUP BY lo, hi, eps")
+    monthly = counting.month_counts(first, last, ((spans(lo, hi, eps), n) for lo, hi, eps, n in months))
+    return Counted(everyone, flow, decisions, awaiting, exits, monthly, families, on_end)
