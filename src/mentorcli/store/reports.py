@@ -283,8 +283,8 @@ GROUP BY ep.client_id
 _PROFILES = """
 WITH ev AS MATERIALIZED (
   SELECT e.client_id, e.event, e.value, MAX(e.rowid)  -- event and value come from that row
-  FROM temp.report_events e JOIN temp.report_served s USING (client_id)
-  WHERE (e.event = 'move' OR (e.event = 'granted' AND e.value <> '') OR e.event = 'final-refusal') AND e.date <= s.day
+  FROM temp.report_events e
+  WHERE (e.event = 'move' OR (e.event = 'granted' AND e.value <> '') OR e.event = 'final-refusal') AND e.date <= e.day
   GROUP BY e.client_id, e.event = 'move'
 ), latest AS (
   SELECT client_id, MAX(CASE event WHEN 'move' THEN value END) AS residence,
@@ -314,7 +314,7 @@ def counted(reg: Register, first: date, last: date) -> Counted:
     conn.execute(f"INSERT INTO temp.report_served {_SERVED_IN}", p)
     statuses = ", ".join(f"'{e}'" for e in STATUS_EVENTS)
     conn.execute(
-        "CREATE TEMP TABLE report_events AS SELECT e.client_id, e.date, e.event, e.value "
+        "CREATE TEMP TABLE report_events AS SELECT e.client_id, e.date, e.event, e.value, s.day "
         "FROM temp.report_served s CROSS JOIN current_events e ON e.client_id = s.client_id "
         f"WHERE e.event IN ('move', {statuses}) AND e.date <= :last "
         # Rowids in each client's order of entry (as ``_facts`` reads them): a last event has the largest.
