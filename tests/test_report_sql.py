@@ -98,14 +98,23 @@ def apply(db: Path, today: date, handed: Path, name: str, who: int, ago: int, pi
             cli(db, today, "event", "delete", rows[pick % len(rows)]["id"])
     elif name == "withdraw-consent":
         cli(db, today, "client", "consent", code, "--date", day, "--withdrawn")
-    elif name == "merge":
-        cli(db, today, "client", "merge", code, CODES[(who + 1 + pick) % len(CODES)])
+    elif name in ("duplicate", "merge"):  # the same person registered again, then ``client merge``
+        shown = cli(db, today, "client", "show", code, "--format", "json")
+        if shown.exit_code == 0:  # a second record (refused if there is one): served from ``day``, or not yet
+            c = json.loads(shown.stdout)
+            facts = [
+                f"--{k}={c[k]}" for k in ("sex", "born", "country", "arrived", "route", "residence", "family") if c[k]
+            ]
+            cli(db, today, "client", "add", f"{code}-D", *facts, *(["--intake", day] if pick % 2 else []))
+        if name == "merge":
+            keep, other = (code, f"{code}-D") if pick < 2 else (f"{code}-D", code)
+            cli(db, today, "client", "merge", keep, other)
     elif name == "takeover" and today > date.fromisoformat(HANDED_ON):
         cli(db, today, "db", "takeover", str(handed))
 
 
 NAMES = (
-    ["add"] + ["exit"] * 3 + ["resume"] * 3 + ["grant"] * 2 + ["status"] * 3 + ["move"] * 2 + ["merge"] * 2
+    ["add"] + ["exit"] * 3 + ["resume"] * 3 + ["grant"] * 2 + ["status"] * 3 + ["move"] * 2 + ["duplicate", "merge", "merge"]
     + ["final", "correct", "withdraw-consent", "takeover"]
 )  # fmt: skip
 command = st.tuples(st.sampled_from(NAMES), st.integers(0, len(CODES) - 1), st.integers(0, 20), st.integers(0, 3))
