@@ -271,8 +271,10 @@ SELECT ep.client_id, MAX(MIN(COALESCE(ep."end", :end), :end)),
 FROM (
   SELECT client_id, start, "end", end_reason, first, taken_over,
     {_MONTH.format("MAX(start, :first)")} AS lo, {_MONTH.format('MIN(COALESCE("end", :end), :end)')} AS hi
-  FROM episodes
-  WHERE {overlaps(":first", ":end")} AND COALESCE("end", :today) >= :first AND :today >= :first
+  -- The clients first, from the index on (end, start, client_id), then their episodes: the pass
+  -- reads the period's clients, not the whole history.
+  FROM episodes WHERE client_id IN (SELECT client_id FROM episodes WHERE {overlaps(":first", ":end")})
+  AND {overlaps(":first", ":end")} AND COALESCE("end", :today) >= :first AND :today >= :first
 ) ep CROSS JOIN clients c ON c.id = ep.client_id
 GROUP BY ep.client_id
 """
