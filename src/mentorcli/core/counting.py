@@ -257,10 +257,9 @@ def start_kind(first: bool, taken_over: bool) -> str:
 
 
 def _flow(counted: Sequence[ClientFacts], first: date, last: date, today: date) -> dict[str, int]:
-    starts = ((c, c.episodes_starting(first, last, today)) for c in counted)
+    starts = (c.episodes_starting(first, last, today) for c in counted)
     return flow(
-        len(counted),
-        ((start_kind(any(e.first for e in s), any(e.taken_over for e in s)), 1) for c, s in starts if s),
+        len(counted), ((start_kind(any(e.first for e in s), any(e.taken_over for e in s)), 1) for s in starts if s)
     )
 
 
