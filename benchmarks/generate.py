@@ -23,7 +23,7 @@ from mentorcli.core.casework import MAXIMUM_KEY
 from mentorcli.core.eligibility import ServiceEvent, compute
 from mentorcli.core.legal import StatusEvent
 from mentorcli.core.policy import PolicyHistory
-from mentorcli.store import chain
+from mentorcli.store import chain, stamps
 from mentorcli.store.db import connect
 
 COUNTRIES = ["SY", "AF", "IQ", "ER", "IN", "RU", "BY", "TJ", "VN", "UZ", "CM", "CD", "YE", "PK", "NP", "GE", "AM", "TR"]
@@ -112,32 +112,36 @@ def generate(n: int, out: Path, csv_dir: Path | None, seed: int = 2016) -> None:
             end = ep.end.isoformat() if ep.end else None
             episodes.append((i, k, ep.start.isoformat(), end, ep.end_reason, int(ep.first)))
     now = "2026-01-01T00:00:00+00:00"
-    conn.executemany(
-        "INSERT INTO clients (id, code, sex, born, country, arrived, route, residence, family, recorded_on, created, "
-        f"born_year_only) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{now}', 0)",
-        clients,
-    )
-    # Each event an identity of its own, as store.clients.insert_events gives it (SPEC 10).
-    conn.executemany(
-        "INSERT INTO events (client_id, date, event, value, recorded_on, recorded, recorded_at, uid) "
-        f"VALUES (?, ?, ?, ?, ?, '{now}', '{now}', lower(hex(randomblob(16))))",
-        events,
-    )
-    conn.executemany("INSERT INTO windows VALUES (?, ?, ?, ?, ?, ?)", windows)
-    conn.executemany(
-        'INSERT INTO episodes (client_id, seq, start, "end", end_reason, first) VALUES (?, ?, ?, ?, ?, ?)', episodes
-    )
-    staff_ids = _staff(conn, episodes, policies)
-    assignments = _assignments(rng, episodes, staff_ids, policies)
-    conn.executemany(
-        'INSERT INTO assignments (client_id, worker_id, mentor_id, start, "end", forced) VALUES (?, ?, ?, ?, ?, 0)',
-        assignments,
-    )
-    _activities(conn, rng, episodes, staff_ids, target=10 * n)
-    # Every row names the entry of its last change, as after an import (audit verify checks it).
-    entry = chain.append(conn, "generate", "import", "*", out.name, "{}")
-    for table in chain.audited_tables(conn):
-        conn.execute(f'UPDATE "{table}" SET audit_id = ?', (entry,))
+    # As the bulk import writes: without the stamp triggers, which cost every indexed insert.
+    with stamps.lifted(conn):
+        conn.executemany(
+            "INSERT INTO clients (id, code, sex, born, country, arrived, route, residence, family, recorded_on, created, "
+            f"born_year_only) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{now}', 0)",
+            clients,
+        )
+        # Each event an identity of its own, as store.clients.insert_events gives it (SPEC 10).
+        conn.executemany(
+            "INSERT INTO events (client_id, date, event, value, recorded_on, recorded, recorded_at, uid) "
+            f"VALUES (?, ?, ?, ?, ?, '{now}', '{now}', lower(hex(randomblob(16))))",
+            events,
+        )
+        conn.executemany("INSERT INTO windows VALUES (?, ?, ?, ?, ?, ?)", windows)
+        conn.executemany(
+            'INSERT INTO episodes (client_id, seq, start, "end", end_reason, first) VALUES (?, ?, ?, ?, ?, ?)', episodes
+        )
+        staff_ids = _staff(conn, episodes, policies)
+        assignments = _assignments(rng, episodes, staff_ids, policies)
+        conn.executemany(
+            'INSERT INTO assignments (client_id, worker_id, mentor_id, start, "end", forced) VALUES (?, ?, ?, ?, ?, 0)',
+            assignments,
+        )
+        _activities(conn, rng, episodes, staff_ids, target=10 * n)
+        # Every row names the entry of its last change, as after an import (audit verify checks it).
+        entry = chain.append(conn, "generate", "import", "*", out.name, "{}")
+        for table in chain.audited_tables(conn):
+            conn.execute(f'UPDATE "{table}" SET audit_id = ?', (entry,))
+        # Each client derived as the commands derive it, and stamped as they stamp it.
+        stamps.stamp(conn, range(1, n + 1))
     conn.execute("COMMIT")
     conn.execute("ANALYZE")
     conn.close()

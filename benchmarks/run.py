@@ -89,6 +89,36 @@ def encrypted(mentorcli: str, db: Path, env: dict[str, str], runs: int) -> None:
         row(f"report {what}, encrypted", enc, plain, f"target <= {target}")
 
 
+def check_figures(mentorcli: str, db: Path, env: dict[str, str], runs: int) -> None:
+    """Issue 18: ``db check`` by turns with ``--version``, on the file as its writers left it (every
+    client stamped), with ``--full``, and with no stamps (the first check after migration 0016)."""
+    import sqlite3
+
+    version = [mentorcli, "--version"]
+
+    def unstamped() -> Timing:
+        conn = sqlite3.connect(db)
+        conn.execute("DELETE FROM derivation_stamps")
+        conn.commit()
+        conn.close()
+        return timed([mentorcli, "db", "check"], env)
+
+    for label, cmd, target in (
+        ("db check, {} clients", [mentorcli, "db", "check"], "target <= 10x"),
+        ("db check --full, {} clients", [mentorcli, "db", "check", "--full"], "(integrity_check: no target)"),
+        ("db check, {} clients, no stamps (first after 0016)", None, "once after the migration"),
+    ):
+        a, b = [], []
+        for _ in range(runs):
+            a.append(timed(version, env))
+            b.append(timed(cmd, env) if cmd else unstamped())
+        row("mentorcli --version  [anchor]", _median(a), None, "")
+        clients = sqlite3.connect(db).execute("SELECT COUNT(*) FROM clients").fetchone()[0]
+        row(label.format(clients), _median(b), _median(a), target)
+    # Leave the file as its writers left it.
+    subprocess.run([mentorcli, "db", "check"], env=env, check=False, capture_output=True)
+
+
 def paired_commands(
     a: list[str], b: list[str], env: dict[str, str], runs: int, env_a: dict[str, str] | None = None
 ) -> tuple[Timing, Timing]:
@@ -134,7 +164,9 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--scaling", default="10000,100000,1000000")
     ap.add_argument("--work", type=Path, default=Path("/tmp/mentorcli-bench"))
-    ap.add_argument("--only", choices=("all", "encrypted"), default="all", help="run one group of the benchmark")
+    ap.add_argument(
+        "--only", choices=("all", "encrypted", "check"), default="all", help="run one group of the benchmark"
+    )
     ap.add_argument("--bulk-clients", type=int, default=100_000, help="clients of the bulk import figures (issue 13)")
     ap.add_argument("--five-clients", type=int, default=10_000, help="clients of the five-file import figure")
     ap.add_argument("--only-bulk", action="store_true", help="only the import and year-report figures of issue 13")
@@ -161,6 +193,9 @@ def main() -> None:
     if args.only == "encrypted":
         encrypted(mentorcli, db, env, args.runs)
         return
+    if args.only == "check":
+        check_figures(mentorcli, db, env, args.runs)
+        return
 
     anchor = median([sqlite_utils, "rows", str(db), "clients", "--where", "code = :c", "-p", "c", code], env, args.runs)
     row("sqlite-utils rows (one row)  [anchor]", anchor, None, "")
@@ -174,10 +209,9 @@ def main() -> None:
     row(f"report month, {args.clients} clients", t, version, "target <= 3x, < 150 MB")
     t = median([mentorcli, "report", "year", "2021", "--format", "json"], env, args.runs)
     row(f"report year, {args.clients} clients", t, version, "target <= 5x, < 150 MB")
-    t = median([mentorcli, "db", "check"], env, args.runs)
-    row(f"db check, {args.clients} clients", t, version, "target <= 10x")
-    t = median([mentorcli, "db", "check", "--full"], env, args.runs)
-    row(f"db check --full, {args.clients} clients", t, version, "(integrity_check: no target)")
+    print()
+    check_figures(mentorcli, db, env, args.runs)
+    print()
     t = median([mentorcli, "client", "list", "--served-in", "2021-07", "--format", "json"], env, args.runs)
     row("client list --served-in 2021-07 --format json", t, version, "target <= 2x")
     # A day inside the generated years, when thousands are served: at TODAY nobody is.

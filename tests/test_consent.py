@@ -157,3 +157,30 @@ def test_consent_as_of_a_day_is_the_version_in_force_then(run: Run) -> None:
     assert "consent-missing" not in [i["kind"] for i in due if i.get("code") == "A"]
     now = show(run, "A")
     assert (now["consent"], now["consent_withdrawn"]) == ("2021-10-02", "2021-10-05")
+
+
+def test_a_client_who_withdrew_consent_is_served_again_only_after_giving_it_again(run: Run, refused: Refused) -> None:
+    # Declining ends the asylum-seeker window; the status granted later opens one where a resume is possible.
+    add_client(run, "A", arrived="2021-10-01", intake="2021-10-01", consent="2021-10-01")
+    run("client", "consent", "A", "--date", "2021-10-15", "--withdrawn")
+    run("status", "grant", "A", "refugee", "--date", "2021-11-01")
+    refused("client", "resume", "A", "--date", "2021-11-10", says="consent of A was withdrawn on 15.10.2021")
+    refused("client", "resume", "A", "--date", "2021-11-01", says="record their consent again")
+    run("client", "consent", "A", "--date", "2021-11-05")
+    assert (
+        run("client", "resume", "A", "--date", "2021-11-10").out.strip() == "A: served from 10.11.2021 until 01.11.2022"
+    )
+    assert show(run, "A")["episodes"][-1] == {"start": "2021-11-10", "end": None, "end_reason": None}
+
+
+def test_an_events_file_cannot_serve_again_a_client_who_withdrew_consent(run: Run, tmp_path: Path) -> None:
+    add_client(run, "A", arrived="2021-10-01", intake="2021-10-01", consent="2021-10-01")
+    run("client", "consent", "A", "--date", "2021-10-15", "--withdrawn")
+    run("status", "grant", "A", "refugee", "--date", "2021-11-01")
+    events = tmp_path / "events.csv"
+    events.write_text("code,date,event,value\nA,2021-11-10,resume,\n")
+    said = run("import", "events", str(events), ok=False)
+    assert said.code == 2 and "events.csv:2: date: consent of A was withdrawn on 15.10.2021" in said.err
+    run("client", "consent", "A", "--date", "2021-11-05")
+    run("import", "events", str(events))
+    assert show(run, "A")["episodes"][-1]["start"] == "2021-11-10"

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import Run, add_client
+from mentorcli.core.errors import InputError
 from mentorcli.store import cipher
 from mentorcli.store.db import connect, is_encrypted
 
@@ -282,3 +283,40 @@ def test_encrypting_warns_of_the_plain_copies_a_restore_kept(
     run("db", "restore", tmp_path / "b.db")
     monkeypatch.setenv("MENTORCLI_PASSPHRASE", PASS)
     assert "1 plain copy kept by db restore" in run("db", "encrypt").err
+
+
+def test_changing_the_passphrase(run: Run, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    kept: dict[tuple[str, str], str] = {}
+    fake = types.ModuleType("keyring")
+    fake.set_password = lambda service, user, secret: kept.__setitem__((service, user), secret)  # type: ignore[attr-defined]
+    fake.get_password = lambda service, user: kept.get((service, user))  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "keyring", fake)
+    _caseload(run)
+    monkeypatch.setenv("MENTORCLI_PASSPHRASE", PASS)
+    _one_line_exit_2(run, "db", "passphrase", says="is not encrypted")
+    run("db", "encrypt", "--keyring")
+    run("db", "backup", tmp_path / "before.db")
+    month = run("report", "month", "2020-04", "--format", "json").out
+    before = db_path.read_bytes()
+    _one_line_exit_2(run, "db", "passphrase", says="set MENTORCLI_NEW_PASSPHRASE")
+    monkeypatch.setenv("MENTORCLI_NEW_PASSPHRASE", "short")
+    _one_line_exit_2(run, "db", "passphrase", says="at least 12")
+    monkeypatch.setenv("MENTORCLI_NEW_PASSPHRASE", PASS)
+    _one_line_exit_2(run, "db", "passphrase", says="the one in use")
+    assert db_path.read_bytes() == before
+
+    new = "a new passphrase, longer"
+    monkeypatch.setenv("MENTORCLI_NEW_PASSPHRASE", new)
+    said = run("db", "passphrase").out
+    assert "the passphrase is changed" in said and "kept in the system keyring" in said
+    assert kept == {("mentorcli", str(db_path.resolve())): new}
+    assert is_encrypted(db_path) and _leaks(db_path) == []
+    _one_line_exit_2(run, "report", "month", "2020-04", says="wrong passphrase")
+    monkeypatch.delenv("MENTORCLI_PASSPHRASE")  # from the keyring now
+    assert run("report", "month", "2020-04", "--format", "json").out == month
+    assert run("audit", "verify").code == 0
+    assert "passphrase" in [e["action"] for e in run("audit", "--format", "json").json()]
+    # The backup made before keeps the old passphrase.
+    with pytest.raises(InputError, match="wrong passphrase"):
+        cipher.peek(tmp_path / "before.db", new)
+    assert cipher.peek(tmp_path / "before.db", PASS).execute("SELECT COUNT(*) FROM clients").fetchall()[0][0] == 2

@@ -236,3 +236,18 @@ def test_a_takeover_is_a_change_of_the_month_and_the_register_as_of_before_it_ha
     changes = run(*b, "report", "changes", "2017-02", "--since", HANDED_ON, "--format", "json").json()["changes"]
     # Each client's takeover moved the month, not the rules: the replay knows their earlier episodes.
     assert {(c["code"], c["event"]) for c in changes} == {("LSK-1", "takeover"), ("LSK-2", "takeover")}
+
+
+def test_exported_takeover_rows_are_refused_by_the_import_in_one_clear_line(run: Run, tmp_path: Path) -> None:
+    old, new, handed, out = tmp_path / "lsk.db", tmp_path / "dm.db", tmp_path / "handover.enc", tmp_path
+    _old(run, old)
+    run("--db", old, "--today", HANDED_ON, "db", "handover", handed, "--on", HANDED_ON, "--provider", "LSK")
+    run("--db", new, "--today", "2017-02-01", "db", "takeover", handed)
+    for kind in ("clients", "events"):
+        run("--db", new, "--today", "2017-02-01", "export", kind, "--output", out / f"{kind}.csv")
+    rows = (out / "events.csv").read_text().splitlines()
+    line = 1 + next(i for i, r in enumerate(rows) if ",takeover," in r)
+    fresh = tmp_path / "fresh.db"
+    said = run("--db", fresh, "--today", "2017-02-01", "import", out / "clients.csv", out / "events.csv", ok=False)
+    assert said.code == 2 and "Traceback" not in said.err
+    assert f"events.csv:{line}: event: a takeover is recorded by 'db takeover' from the handover file" in said.err

@@ -143,7 +143,10 @@ class Coordinator(RuleBasedStateMachine):
     def the_file_is_sound(self) -> None:
         if self.db.exists():
             r = self.runner.invoke(
-                app, ["db", "check"], env={"MENTORCLI_DB": str(self.db), "MENTORCLI_TODAY": TODAY.isoformat()}
+                # --full: every client derived again, whatever the writer stamped (store.stamps).
+                app,
+                ["db", "check", "--full"],
+                env={"MENTORCLI_DB": str(self.db), "MENTORCLI_TODAY": TODAY.isoformat()},
             )
             assert r.exit_code == 0, r.stderr
 

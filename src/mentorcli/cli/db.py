@@ -136,6 +136,47 @@ def decrypt(ctx: typer.Context) -> None:
     say(N_("{path} is no longer encrypted", path=db))
 
 
+@app.command("passphrase")
+def passphrase(
+    ctx: typer.Context,
+    keyring: Annotated[
+        bool, typer.Option("--keyring", help="Also keep the new passphrase in the system keyring, where there is one.")
+    ] = False,
+) -> None:
+    """Change the encrypted register's passphrase (after it was told to someone who left, say).
+
+    The current passphrase comes as for every command; the new one (12 characters or more) from
+    MENTORCLI_NEW_PASSPHRASE, MENTORCLI_NEW_PASSPHRASE_FILE or a prompt. Backups made before keep
+    the old one.
+    """
+    from mentorcli.cli.passphrase import ask, from_keyring, remember
+    from mentorcli.store import cipher, exchange
+    from mentorcli.store.db import is_encrypted
+
+    db = settings(ctx).db
+    if not is_encrypted(db):
+        raise InputError(N_("{path} is not encrypted: db encrypt gives it a passphrase", path=db))
+    with register(ctx, write=False):
+        pass  # the passphrase is right, and the register migrated to this version
+    old = passphrase_of(ctx)()
+    new = ask(new=True, replacing=True)
+    if new == old:
+        raise InputError(N_("the new passphrase is the one in use"))
+    kept = from_keyring(db) == old
+    cipher.convert(db, old, new)
+    exchange.reseal_states(db, old, new)
+    ctx.find_root().meta["mentorcli.passphrase"] = new
+    with register(ctx, write=True) as reg:
+        reg.audit("passphrase", "database", str(db), {"cipher": cipher.CIPHER})
+    say(N_("{path}: the passphrase is changed; backups made before keep the old one", path=db))
+    if keyring or kept:
+        # A keyring entry left with the old passphrase would fail every command from now on.
+        if remember(db, new):
+            say(N_("the passphrase is kept in the system keyring"))
+        else:
+            say(N_("no system keyring here: the passphrase was not kept"), err=True)
+
+
 @app.command("restore")
 def restore(ctx: typer.Context, path: PathArg) -> None:
     """Replace the database with a backup, after checking it; the replaced file is kept."""
@@ -168,7 +209,7 @@ def check(
         bool, typer.Option("--repair", help="Derive windows and episodes again from the events.")
     ] = False,
     full: Annotated[
-        bool, typer.Option("--full", help="Also compare every index with its table (slow on a large file).")
+        bool, typer.Option("--full", help="Also derive every client again, stamped or not, and compare every index with its table (slow on a large file).")
     ] = False,
 ) -> None:
     """Integrity, foreign keys and the domain's rules: one line per problem on stderr.
@@ -182,7 +223,7 @@ def check(
             say(NP_("derived again for {n} client", "derived again for {n} clients", n))
         total = reg.conn.execute("SELECT COUNT(*) FROM clients").fetchone()[0]
         with progress(total, "checking") as step:
-            problems = maintenance.check(reg, full=full, progress=step)
+            problems = maintenance.check(reg, full=full, progress=step, writing=repair)
     for p in sorted(problems, key=lambda p: p.warning):
         say(N_("warning: {text}", text=p.text) if p.warning else p.text, err=True)
     if any(not p.warning for p in problems):

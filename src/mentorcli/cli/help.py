@@ -101,6 +101,7 @@ EXAMPLES: dict[str, str] = {
     "db serve": "mentorcli db serve --port 8001",
     "db encrypt": "mentorcli db encrypt --keyring",
     "db decrypt": "MENTORCLI_PASSPHRASE_FILE=~/.mentorcli-passphrase mentorcli db decrypt",
+    "db passphrase": "MENTORCLI_NEW_PASSPHRASE_FILE=~/.mentorcli-new-passphrase mentorcli db passphrase",
 }
 
 # Metavars by what the value is; anything else shows its own name in capitals.

@@ -21,12 +21,15 @@ from mentorcli.render.i18n import tr
 
 ENV_PASSPHRASE = "MENTORCLI_PASSPHRASE"
 ENV_PASSPHRASE_FILE = "MENTORCLI_PASSPHRASE_FILE"
+# `db passphrase` reads the register with the passphrase above and seals it with this one.
+ENV_NEW_PASSPHRASE = "MENTORCLI_NEW_PASSPHRASE"
+ENV_NEW_PASSPHRASE_FILE = "MENTORCLI_NEW_PASSPHRASE_FILE"
 KEYRING_SERVICE = "mentorcli"
 # Only for new passphrases: a backup or register made under an older, shorter one must still open.
 MIN_NEW_PASSPHRASE = 12
 
 
-def _from_file(name: str) -> str:
+def _from_file(name: str, variable: str = ENV_PASSPHRASE_FILE) -> str:
     path = Path(name).expanduser()
     try:
         st = path.stat()
@@ -34,17 +37,17 @@ def _from_file(name: str) -> str:
             raise InputError(
                 N_(
                     "{variable}: {path} must be readable by its owner alone (chmod 600)",
-                    variable=ENV_PASSPHRASE_FILE,
+                    variable=variable,
                     path=path,
                 )
             )
         if not stat.S_ISREG(st.st_mode):
-            raise InputError(N_("{variable}: {path} is not a regular file", variable=ENV_PASSPHRASE_FILE, path=path))
+            raise InputError(N_("{variable}: {path} is not a regular file", variable=variable, path=path))
         text = path.read_text(encoding="utf-8")
     except OSError as e:
         reason = (e.strerror or str(e)).lower()
         raise InputError(
-            N_("{variable}: cannot read {path}: {reason}", variable=ENV_PASSPHRASE_FILE, path=path, reason=reason)
+            N_("{variable}: cannot read {path}: {reason}", variable=variable, path=path, reason=reason)
         ) from None
     return text.rstrip("\r\n")
 
@@ -84,18 +87,30 @@ def unasked(register: Path) -> str | None:
     return found or from_keyring(register)
 
 
-def ask(*, new: bool, register: Path | None = None) -> str:
-    """The passphrase, from the first source that has one; a new one must be long enough."""
-    given = os.environ.get(ENV_PASSPHRASE)
-    if not given and (name := os.environ.get(ENV_PASSPHRASE_FILE)):
-        given = _from_file(name)
+def ask(*, new: bool, register: Path | None = None, replacing: bool = False) -> str:
+    """The passphrase, from the first source that has one; a new one must be long enough.
+
+    ``replacing``: the new passphrase of ``db passphrase``, from its own variables or a prompt.
+    """
+    variable, file_variable = (
+        (ENV_NEW_PASSPHRASE, ENV_NEW_PASSPHRASE_FILE)
+        if replacing
+        else (
+            ENV_PASSPHRASE,
+            ENV_PASSPHRASE_FILE,
+        )
+    )
+    given = os.environ.get(variable)
+    if not given and (name := os.environ.get(file_variable)):
+        given = _from_file(name, file_variable)
     if not given and register is not None and not new:
         given = from_keyring(register)
     if not given:
         # Without a terminal getpass would warn and read the passphrase in the clear from stdin.
         if not sys.stdin.isatty():
-            raise InputError(N_("passphrase: set {variable} or run in a terminal", variable=ENV_PASSPHRASE))
-        given = typer.prompt(tr(N_("Passphrase")), hide_input=True, confirmation_prompt=new)
+            raise InputError(N_("passphrase: set {variable} or run in a terminal", variable=variable))
+        label = N_("New passphrase") if replacing else N_("Passphrase")
+        given = typer.prompt(tr(label), hide_input=True, confirmation_prompt=new)
     if new and len(given) < MIN_NEW_PASSPHRASE:
         raise InputError(
             NP_(

@@ -163,6 +163,14 @@ class Caseload:
         # A period that ends before a day also started before it, so load = started - ended.
         self._ends = sorted(p.end for p in spans if p.end is not None)
 
+    @classmethod
+    def of_days(cls, starts: Iterable[date], ends: Iterable[date]) -> Caseload:
+        """The caseload of periods given as their first days and their known last days: ``db check``
+        counts every assignment of every staff member, and a ``Period`` each is a third of that."""
+        load = cls(())
+        load._starts, load._ends = sorted(starts), sorted(ends)
+        return load
+
     def on(self, day: date) -> int:
         return bisect_right(self._starts, day) - bisect_left(self._ends, day)
 

@@ -30,6 +30,12 @@ ELIGIBILITY_ENDED = "eligibility-ended"
 TAKEOVER = "takeover"
 ASYLUM_SEEKER_WINDOW = "asylum-seeker"
 STATUS_WINDOW = "status"
+# The version of the rules that derive windows and episodes (this module, core.legal, core.dates,
+# core.policy, and what store.clients hands them: which events, in which order). Raised with every
+# change to them: a register's derivation stamps name the version they were derived under, and
+# ``db check`` derives again every client stamped under another one. tests/test_derivation_stamps.py
+# fails when those four modules change until the test records their hash under a version.
+RULES_VERSION = 1
 
 
 @dataclass(frozen=True)

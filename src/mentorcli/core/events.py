@@ -6,7 +6,7 @@ from collections.abc import Collection
 from datetime import date
 
 from mentorcli.core.clients import check_not_future, check_residence
-from mentorcli.core.eligibility import EXIT_REASONS
+from mentorcli.core.eligibility import EXIT_REASONS, TAKEOVER
 from mentorcli.core.errors import InputError
 from mentorcli.core.legal import COURT_OUTCOMES, FINAL_REFUSAL
 from mentorcli.core.messages import N_
@@ -19,6 +19,12 @@ def check_event(event: str, value: str | None) -> tuple[str, str | None]:
     """The event and its value as stored; refuses a value that does not fit the event."""
     ev = event.strip().lower()
     val = (value or "").strip()
+    if ev == TAKEOVER:
+        # Its episode follows the earlier provider's, which only a handover file carries.
+        raise InputError(
+            N_("a takeover is recorded by 'db takeover' from the handover file, with the earlier provider's episodes"),
+            field="event",
+        )
     if ev not in EVENTS:
         raise InputError(N_("'{value}' is not one of {choices}", value=event, choices=", ".join(EVENTS)), field="event")
     allowed: tuple[str, ...] | None = {
@@ -40,6 +46,24 @@ def check_event(event: str, value: str | None) -> tuple[str, str | None]:
             N_("'{value}' is not expected for {event} (leave it empty)", value=val, event=ev), field="value"
         )
     return ev, None
+
+
+def check_consent(code: str, day: date, event: str, withdrawn: date | None) -> None:
+    """Refuse opening an episode on ``day`` when the client's consent was withdrawn on or before it.
+
+    Withdrawing consent ends the service; serving them again needs their consent again, recorded
+    first with ``client consent`` (SPEC 10 "Consent"). ``withdrawn``: the withdrawal in force, if any.
+    """
+    if event in ("intake", "resume") and withdrawn is not None and day >= withdrawn:
+        raise InputError(
+            N_(
+                "consent of {code} was withdrawn on {day}: record their consent again "
+                "(client consent {code} --date DATE) before serving them",
+                code=code,
+                day=withdrawn,
+            ),
+            field="date",
+        )
 
 
 def check_new(

@@ -35,15 +35,20 @@ def _earlier(a: date | None, b: date | None) -> date | None:
 # Assignments with their effective end: their own end or the end of the client's episode that
 # contains their start, whichever is earlier. An assignment whose start lies in no episode (the
 # episode was corrected away) covers no served day and is left out.
-PERIODS = """
-SELECT a.id, a.client_id, c.code, a.worker_id, a.mentor_id, a.start, a.end, a.forced,
+_IN_EPISODE = """
        CASE WHEN a.end IS NULL THEN e.end
             WHEN e.end IS NULL OR a.end < e.end THEN a.end
             ELSE e.end END AS eff_end
 FROM assignments a
-JOIN clients c ON c.id = a.client_id
-JOIN episodes e ON e.client_id = a.client_id AND e.start <= a.start AND (e.end IS NULL OR e.end >= a.start)
+{clients}JOIN episodes e ON e.client_id = a.client_id AND e.start <= a.start AND (e.end IS NULL OR e.end >= a.start)
 """
+PERIODS = (
+    "\nSELECT a.id, a.client_id, c.code, a.worker_id, a.mentor_id, a.start, a.end, a.forced,"
+    + _IN_EPISODE.format(clients="JOIN clients c ON c.id = a.client_id\n")
+)
+# The same without the client's code, for a reader of every assignment (db check): the lookup of
+# each client is most of the work.
+SPANS = "SELECT a.id, a.client_id, a.worker_id, a.mentor_id, a.start, a.forced," + _IN_EPISODE.format(clients="")
 
 
 # Assignments in effect on :day. The condition on the assignment's own end follows from the one on

@@ -16,11 +16,11 @@ from mentorcli.core import clients as fields
 from mentorcli.core.clients import Client
 from mentorcli.core.eligibility import TAKEOVER, Episode, ServiceEvent, Timeline, Window, compute
 from mentorcli.core.errors import InputError, NotFound
-from mentorcli.core.events import check_event, check_new
+from mentorcli.core.events import check_consent, check_event, check_new
 from mentorcli.core.legal import STATUS_EVENTS, LegalTimeline, StatusEvent
 from mentorcli.core.legal import check as check_legal
 from mentorcli.core.messages import N_
-from mentorcli.store import personal
+from mentorcli.store import personal, stamps
 from mentorcli.store.db import day_or_none, iso_or_none
 from mentorcli.store.ids import new_id
 from mentorcli.store.register import Register
@@ -155,17 +155,19 @@ class History:
     earlier: tuple[Episode, ...]
 
 
-def histories(reg: Register) -> Iterator[History]:
-    """Every client's history in order of code, from one query of plain rows."""
+def histories(reg: Register, where: str = "1") -> Iterator[History]:
+    """The history of every client ``where`` selects (a condition on ``clients c``) in order of
+    code, from one query of plain rows."""
     rows = reg.conn.cursor()
     rows.row_factory = None
-    sql = """
+    sql = f"""
     SELECT c.id, c.code, c.arrived, e.date, e.event, e.value FROM clients c
     LEFT JOIN current_events e ON e.client_id = c.id AND e.event != 'move'
     WHERE c.merged_into IS NULL  -- its history lives on under the record it joined
+    AND {where}
     ORDER BY c.code, e.date, e.audit_id, e.id
     """
-    earlier = earlier_episodes(reg)
+    earlier = earlier_episodes(reg, f"IN (SELECT c.id FROM clients c WHERE {where})" if where != "1" else "")
     for (cid, code, arrived), group in groupby(rows.execute(sql), itemgetter(0, 1, 2)):
         status, service, _ = split((date.fromisoformat(r[3]), r[4], r[5]) for r in group if r[3] is not None)
         yield History(cid, code, date.fromisoformat(arrived), tuple(status), tuple(service), earlier.get(cid, ()))
@@ -256,6 +258,10 @@ def record_event(
         (cid, day.isoformat(), other),
     )
     check_new(code, date.fromisoformat(arrived), {(day, e[1], e[2]) for e in same}, day, event, value, reg.today)
+    if event in ("intake", "resume"):
+        from mentorcli.store.consent import withdrawn_on  # consent builds on this module
+
+        check_consent(code, day, event, withdrawn_on(reg, cid))
     changed: dict[str, Any] = {"date": day.isoformat(), "event": event, "value": value}
     action, earlier = "add", correcting
     if correcting is not None:
@@ -434,6 +440,7 @@ def refresh(reg: Register, rec: Record) -> Timeline:
     reg.conn.execute("DELETE FROM windows WHERE client_id = ?", (cid,))
     reg.conn.execute("DELETE FROM episodes WHERE client_id = ?", (cid,))
     write_spans(reg, [(cid, tl)])
+    stamps.stamp(reg.conn, [cid])
     return tl
 
 

@@ -59,6 +59,12 @@ def holding(reg: Register, day: date, ids: Iterable[int]) -> set[int]:
     return out
 
 
+def withdrawn_on(reg: Register, cid: int) -> date | None:
+    """The day the client's consent in force was withdrawn, if it was."""
+    now = current(reg, cid)
+    return now.withdrawn if now is not None else None
+
+
 def give(reg: Register, code: str, day: date, field: str = "--date") -> Consent:
     """Record that the client consented on ``day`` (again, after a withdrawal, if so)."""
     fields.check_not_future(day, reg.today, field)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import tempfile
+from collections import defaultdict
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
@@ -16,7 +18,7 @@ from mentorcli.core.dates import fmt_lv
 from mentorcli.core.eligibility import compute
 from mentorcli.core.errors import InputError, MentorError
 from mentorcli.core.messages import N_, NP_
-from mentorcli.store import personal
+from mentorcli.store import personal, stamps
 from mentorcli.store.clients import client_id, histories, record_by_id, refresh
 from mentorcli.store.db import _create_private, iso_or_none
 from mentorcli.store.db import is_encrypted as is_encrypted_register
@@ -234,12 +236,17 @@ class Problem:
     warning: bool = False
 
 
-def check(reg: Register, *, full: bool = False, progress: Callable[[int], None] | None = None) -> list[Problem]:
+def check(
+    reg: Register, *, full: bool = False, progress: Callable[[int], None] | None = None, writing: bool = False
+) -> list[Problem]:
     """SQLite's own checks, then the domain's: one line per problem.
 
     ``full`` adds SQLite's index-by-index comparison (``integrity_check``), which takes longer than
-    all the rest on a large file; ``quick_check`` finds damaged pages and records without it.
-    ``progress`` is told how many clients are done.
+    all the rest on a large file, and derives every client's timeline again; without it only the
+    clients with no derivation stamp of the current rules are derived (``store.stamps``).
+    ``quick_check`` finds damaged pages and records without it. ``progress`` is told how many
+    clients are done. ``writing``: the register is open for writing (``--repair``), else the
+    clients found in order are stamped in a write of their own.
     """
     conn = reg.conn
     pragma = "integrity_check" if full else "quick_check"
@@ -250,25 +257,52 @@ def check(reg: Register, *, full: bool = False, progress: Callable[[int], None] 
     ]
     if found:
         return [Problem(p) for p in found]
-    return _timeline_problems(reg, progress) + _casework_problems(reg)
+    problems, in_order = _timeline_problems(reg, progress, full=full)
+    problems += _casework_problems(reg)
+    if in_order:
+        # A check records what it found in order, so that the next one need not derive it again;
+        # last, so that every check above reads one snapshot.
+        if writing:
+            stamps.stamp(reg.conn, in_order)
+        else:
+            stamps.keep(reg.conn, in_order)
+    return problems
 
 
-def _timeline_problems(reg: Register, progress: Callable[[int], None] | None) -> list[Problem]:
-    """Each client's timeline derived once from the events and compared with the stored derivation."""
+def _timeline_problems(
+    reg: Register, progress: Callable[[int], None] | None, *, full: bool
+) -> tuple[list[Problem], list[int]]:
+    """Each client's timeline derived once from the events and compared with the stored derivation:
+    every client's with ``full``, else those of the clients without a current stamp. Returns the
+    problems and the clients derived that were found in order."""
+    chosen, done = "1" if full else stamps.unstamped(reg.conn), 0
+    if chosen != "1":
+        stale = reg.conn.execute(f"SELECT 1 FROM clients c WHERE c.merged_into IS NULL AND {chosen} LIMIT 1")
+        if progress:
+            sql = f"SELECT COUNT(*) FROM clients c WHERE c.merged_into IS NULL AND NOT ({chosen})"
+            done = int(reg.conn.execute(sql).fetchone()[0])
+            for n in range(1000, done + 1, 1000):
+                progress(n)
+        if stale.fetchone() is None:
+            return [], []
+    spans = f"WHERE client_id IN (SELECT c.id FROM clients c WHERE {chosen})" if chosen != "1" else ""
     rows = reg.conn.cursor()
     rows.row_factory = None  # plain tuples: every window and episode is read
     windows: dict[int, list[tuple[str, str, str | None, str | None]]] = {}
     for cid, *window in rows.execute(
-        'SELECT client_id, kind, start, "end", ended_by FROM windows ORDER BY client_id, seq'
+        f'SELECT client_id, kind, start, "end", ended_by FROM windows {spans} ORDER BY client_id, seq'
     ):
         windows.setdefault(cid, []).append(tuple(window))
     episodes: dict[int, list[tuple[str, str | None, str | None, int, int]]] = {}
     for cid, *episode in rows.execute(
-        'SELECT client_id, start, "end", end_reason, first, taken_over FROM episodes ORDER BY client_id, seq'
+        f'SELECT client_id, start, "end", end_reason, first, taken_over FROM episodes {spans} ORDER BY client_id, seq'
     ):
         episodes.setdefault(cid, []).append(tuple(episode))
-    problems, policies = [], reg.policies
-    for done, h in enumerate(histories(reg), 1):
+    problems, policies, in_order = [], reg.policies, []
+    for h in histories(reg, chosen):
+        done += 1
+        if progress and done % 1000 == 0:
+            progress(done)
         try:
             tl = compute(h.arrived, h.status_events, h.service_events, policies, h.earlier)
         except MentorError as e:
@@ -295,38 +329,54 @@ def _timeline_problems(reg: Register, progress: Callable[[int], None] | None) ->
                     N_("{code}: stored windows differ from the events (run 'mentorcli db check --repair')", code=h.code)
                 )
             )
-        if progress and done % 1000 == 0:
-            progress(done)
-    return problems
+        else:
+            in_order.append(h.id)
+    return problems, in_order
+
+
+_day = functools.lru_cache(maxsize=None)(date.fromisoformat)  # a few thousand days among the assignments
 
 
 def _casework_problems(reg: Register) -> list[Problem]:
     from mentorcli.core.casework import MENTOR, ROLE_WORDS, SOCIAL_WORKER, UNDER_MINIMUM, Caseload, Period
-    from mentorcli.store.assignments import PERIODS
+    from mentorcli.store.assignments import SPANS
     from mentorcli.store.caseload import caseload
 
     conn, problems = reg.conn, []
-    periods: dict[tuple[str, int], list[tuple[Period, bool]]] = {}
-    by_client: dict[int, list[tuple[int, str, Period]]] = {}
-    rows = conn.cursor()
-    rows.row_factory = None  # plain tuples: every assignment is read
-    for aid, cid, code, worker, mentor, start, end, forced in rows.execute(
-        f"SELECT id, client_id, code, worker_id, mentor_id, start, eff_end, forced FROM ({PERIODS})"
-    ):
-        span = Period(date.fromisoformat(start), date.fromisoformat(end) if end else None)
-        by_client.setdefault(cid, []).append((aid, code, span))
-        for role, sid in ((SOCIAL_WORKER, worker), (MENTOR, mentor)):
-            if sid is not None:
-                periods.setdefault((role, sid), []).append((span, bool(forced)))
-    overlaps = []
-    for mine in by_client.values():
-        mine.sort()  # by id: each pair once, the earlier-made assignment first
-        overlaps += [
-            (code, a, b)
-            for i, (_, code, a) in enumerate(mine)
-            for *_, b in mine[i + 1 :]
-            if a.overlaps(b.start, b.end or date.max)
-        ]
+    # Each staff member's first days and known last days, all and those assigned with --force, as
+    # lists in one row per staff member: a row per assignment costs more to hand over than to count.
+    per_staff = f"""
+    WITH s AS MATERIALIZED ({SPANS})
+    SELECT :worker, worker_id, group_concat(start), group_concat(eff_end),
+           group_concat(CASE WHEN forced THEN start END), group_concat(CASE WHEN forced THEN eff_end END)
+    FROM s WHERE worker_id IS NOT NULL GROUP BY worker_id
+    UNION ALL
+    SELECT :mentor, mentor_id, group_concat(start), group_concat(eff_end),
+           group_concat(CASE WHEN forced THEN start END), group_concat(CASE WHEN forced THEN eff_end END)
+    FROM s WHERE mentor_id IS NOT NULL GROUP BY mentor_id
+    """
+    periods: dict[tuple[str, int], tuple[list[date], list[date], list[date], list[date]]] = {}
+    for role, sid, *lists in conn.execute(per_staff, {"worker": SOCIAL_WORKER, "mentor": MENTOR}):
+        starts, ends, forced_starts, forced_ends = (
+            [_day(d) for d in days.split(",")] if days else [] for days in lists
+        )
+        periods[role, sid] = (starts, ends, forced_starts, forced_ends)
+    # Overlapping assignments of one client, among the clients with more than one.
+    by_client: defaultdict[int, list[Period]] = defaultdict(list)
+    several = "client_id IN (SELECT client_id FROM assignments GROUP BY client_id HAVING COUNT(*) > 1)"
+    for cid, start, end in conn.execute(f"SELECT client_id, start, eff_end FROM ({SPANS}) WHERE {several} ORDER BY id"):
+        by_client[cid].append(Period(_day(start), _day(end) if end else None))
+    overlapping = [
+        (cid, a, b)
+        for cid, spans in by_client.items()  # by id: each pair once, the earlier-made assignment first
+        for i, a in enumerate(spans)
+        for b in spans[i + 1 :]
+        if a.overlaps(b.start, b.end or date.max)
+    ]
+    code_of = {
+        cid: conn.execute("SELECT code FROM clients WHERE id = ?", (cid,)).fetchone()[0] for cid, *_ in overlapping
+    }
+    overlaps = [(code_of[cid], a, b) for cid, a, b in overlapping]
     for code, a, b in sorted(overlaps, key=lambda t: t[0]):
         problems.append(
             Problem(
@@ -339,11 +389,16 @@ def _casework_problems(reg: Register) -> list[Problem]:
             )
         )
     names = dict(conn.execute("SELECT id, name FROM staff").fetchall())
-    for (role, sid), spans in sorted(periods.items()):
+    for (role, sid), (starts, ends, forced_starts, forced_ends) in sorted(periods.items()):
         # An over-maximum is authorised when the assignments made without --force are within the
         # maximum that day: the excess is what --force asked for. A maximum lowered later is not.
-        everyone = Caseload(p for p, _ in spans)
-        unforced = Caseload(p for p, forced in spans if not forced) if any(f for _, f in spans) else everyone
+        everyone = unforced = Caseload.of_days(starts, ends)
+        if forced_starts:
+            for first in forced_starts:
+                starts.remove(first)
+            for last in forced_ends:
+                ends.remove(last)
+            unforced = Caseload.of_days(starts, ends)
         warned = False
         for over in everyone.over_maximum(role, reg.policies):
             day, who = over.day.isoformat(), ROLE_WORDS[role]
@@ -382,13 +437,18 @@ def _casework_problems(reg: Register) -> list[Problem]:
                 minimum=row["minimum"],
             )
             problems.append(Problem(text, warning=True))
+    # Each link of an activity to a client in the order they are stored, its day looked up by
+    # key and the client's episodes searched in the index of their days (migration 0016); the
+    # codes of those outside the service only. CROSS JOIN keeps that order: SQLite would rather
+    # read the activities by day and search the links of each, seven times the work.
     for r in conn.execute(
         """
-        SELECT c.code, a.date FROM activities a
-        JOIN activity_clients ac ON ac.activity_id = a.id JOIN clients c ON c.id = ac.client_id
-        WHERE NOT EXISTS (SELECT 1 FROM episodes e WHERE e.client_id = ac.client_id AND e.start <= a.date
-                          AND (e."end" IS NULL OR e."end" >= a.date))
-        ORDER BY c.code, a.date
+        WITH outside AS MATERIALIZED (
+            SELECT ac.client_id, a.date FROM activity_clients ac CROSS JOIN activities a ON a.id = ac.activity_id
+            WHERE NOT EXISTS (SELECT 1 FROM episodes e WHERE e.client_id = ac.client_id AND e.start <= a.date
+                              AND (e."end" IS NULL OR e."end" >= a.date))
+        )
+        SELECT c.code, o.date FROM outside o JOIN clients c ON c.id = o.client_id ORDER BY c.code, o.date
         """
     ):
         said = N_("{code}: an activity on {day} falls outside the client's service", code=r["code"], day=r["date"])

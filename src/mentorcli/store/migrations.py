@@ -526,6 +526,20 @@ def _handover(db: Database) -> None:
     )
 
 
+def _derivation_stamps(db: Database) -> None:
+    """Which clients' windows and episodes are known to follow from their records (``store.stamps``),
+    so that ``db check`` derives again only the others; and an index for its activity check.
+
+    No client is stamped here: the first ``db check`` derives everyone, as before, and stamps the
+    clients it finds in order. The index answers "is this day in one of the client's episodes"
+    from the index alone (each activity is looked up once).
+    """
+    from mentorcli.store import stamps
+
+    stamps.create(db.conn)
+    db.execute('CREATE INDEX episodes_client_days ON episodes (client_id, start, "end")')
+
+
 MIGRATIONS: list[tuple[str, Step]] = [
     ("0001_register", _register),
     ("0002_casework", _casework),
@@ -542,6 +556,7 @@ MIGRATIONS: list[tuple[str, Step]] = [
     ("0013_recorded_days", _recorded_days),
     ("0014_consent_and_merges", _consent_and_merges),
     ("0015_handover", _handover),
+    ("0016_derivation_stamps", _derivation_stamps),
 ]
 # What a step could not do, told to whoever runs the command that applies it.
 NOTICES: dict[str, Callable[[sqlite3.Connection], list[str]]] = {"0005_place_keys": unmapped}
