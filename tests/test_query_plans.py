@@ -89,10 +89,14 @@ def test_no_report_query_reads_a_whole_large_table(
     conn = sqlite3.connect(bench)
     # The small temporary tables a report builds (the clients served in the period) are built
     # again here, so that the queries that read them can be planned.
+    # Those that fill them from the large tables are planned too, before they run.
+    scans = {}
     for s in sent:
         if s.lstrip().upper().startswith(("CREATE TEMP", "INSERT INTO TEMP.", "DROP TABLE IF EXISTS TEMP.")):
+            if " SELECT " in s.upper() and (found := full_scans(conn, s)):
+                scans[s] = found
             conn.execute(s)
-    assert {s: full_scans(conn, s) for s in selects if full_scans(conn, s)} == {}
+    assert scans | {s: full_scans(conn, s) for s in selects if full_scans(conn, s)} == {}
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)

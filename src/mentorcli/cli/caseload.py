@@ -7,8 +7,6 @@ from typing import Annotated
 import typer
 
 from mentorcli.cli.common import AsOfOpt, Format, FormatOpt, as_date, as_of_day, register, settings
-from mentorcli.render.screen import listing
-from mentorcli.store import caseload as store
 
 COLUMNS = ("staff", "role", "team", "load", "minimum", "maximum", "state")
 
@@ -21,7 +19,10 @@ def caseload(
     as_of: AsOfOpt = None,
 ) -> None:
     """Staff active on a day: clients assigned, limits from the policy, ok / over-maximum / under-minimum."""
+    # Here, not at the top: every report command mounts this one beside it (cli/reports.py).
     from mentorcli.cli.reports import refuse_public
+    from mentorcli.render.screen import listing
+    from mentorcli.store import caseload as store
 
     refuse_public(public)
     with register(ctx, write=False, as_of=as_of_day(as_of)) as reg:

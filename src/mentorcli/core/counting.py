@@ -26,6 +26,7 @@ SOCIAL_WORKER, MENTOR = "social-worker", "mentor"
 # values (another municipality, temporary protection, a final refusal) appear when they occur.
 USUAL_RESIDENCES = (MUCENIEKI, RIGA)
 USUAL_STATUSES = (ASYLUM_SEEKER, "refugee", "alternative")
+ACTIVE_KEYS = ("served", "by_residence", "by_route", "by_status")  # of ``active_at_end``
 DECISIONS = ("refugee", "alternative", "refused", "court-positive", "court-negative", "final-refusal")
 
 
@@ -107,10 +108,8 @@ def _one_decimal(value: Decimal) -> float:
     return float(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
-def _mean(values: Sequence[int]) -> float | None:
-    if not values:
-        return None
-    return _one_decimal(Decimal(sum(values)) / Decimal(len(values)))
+def _mean(total: int, n: int) -> float | None:
+    return _one_decimal(Decimal(total) / Decimal(n)) if n else None
 
 
 def _percent(part: int, whole: int) -> float | None:
@@ -123,34 +122,47 @@ def _with_usual(counts: Counter[str], usual: Sequence[str]) -> dict[str, int]:
     return dict(sorted(out.items()))
 
 
+# One served person as the counts see them, on their day: sex, age, country, route, residence, status.
+Profile = tuple[str, int, str, str, str, str]
+
+
+def profile(c: ClientFacts, day: date) -> Profile:
+    return (c.sex, age_on(c.born, day), c.country, c.route, c.residence_on(day), c.legal.status_on(day))
+
+
 def people(pairs: Sequence[tuple[ClientFacts, date]]) -> dict[str, Any]:
     """Who was served, each client taken on the given day (their last served day)."""
-    women = men = children = 0
-    ages: dict[str, list[int]] = {"F": [], "M": []}
+    return tally((profile(c, day), 1) for c, day in pairs)
+
+
+def tally(groups: Iterable[tuple[Profile, int]]) -> dict[str, Any]:
+    """``people`` of groups of ``n`` persons of one profile (the store counts them grouped in SQL)."""
+    served = women = men = children = 0
+    age_sum = {"F": 0, "M": 0}
     country: Counter[str] = Counter()
     residence: Counter[str] = Counter()
     route: Counter[str] = Counter()
     status: Counter[str] = Counter()
-    for c, day in pairs:
-        age = age_on(c.born, day)
+    for (sex, age, from_, by, where, legal), n in groups:
+        served += n
         if age < ADULT_AGE:
-            children += 1
+            children += n
         else:
-            ages[c.sex].append(age)
-            if c.sex == "F":
-                women += 1
+            age_sum[sex] += age * n
+            if sex == "F":
+                women += n
             else:
-                men += 1
-        country[c.country] += 1
-        residence[c.residence_on(day)] += 1
-        route[c.route] += 1
-        status[c.legal.status_on(day)] += 1
+                men += n
+        country[from_] += n
+        residence[where] += n
+        route[by] += n
+        status[legal] += n
     return {
-        "served": len(pairs),
+        "served": served,
         "women": women,
         "men": men,
         "children": children,
-        "average_age": {"women": _mean(ages["F"]), "men": _mean(ages["M"])},
+        "average_age": {"women": _mean(age_sum["F"], women), "men": _mean(age_sum["M"], men)},
         "by_country": dict(sorted(country.items())),
         "by_residence": _with_usual(residence, USUAL_RESIDENCES),
         "by_route": _with_usual(route, ROUTES),
@@ -169,13 +181,21 @@ def _decision_key(event: str, value: str | None) -> str | None:
 
 
 def _decisions(counted: Sequence[ClientFacts], first: date, last: date) -> dict[str, int]:
-    counts: Counter[str] = Counter()
-    for c in counted:
+    return decision_counts(
+        (e.event, e.value, 1)
+        for c in counted
         # Decided while an earlier provider served the client: history here (SPEC 10).
-        since = max(first, c.taken_over_on or first)
-        for e in c.legal.events:
-            if since <= e.date <= last and (key := _decision_key(e.event, e.value)):
-                counts[key] += 1
+        for e in c.legal.events
+        if max(first, c.taken_over_on or first) <= e.date <= last
+    )
+
+
+def decision_counts(rows: Iterable[tuple[str, str | None, int]]) -> dict[str, int]:
+    """Decisions by kind from ``(event, value, n)``: ``n`` status events of the period."""
+    counts: Counter[str] = Counter()
+    for event, value, n in rows:
+        if key := _decision_key(event, value):
+            counts[key] += n
     return _with_usual(counts, DECISIONS)
 
 
@@ -183,6 +203,10 @@ def _ended_exits(c: ClientFacts, first: date, last: date, today: date) -> list[s
     """Exit reasons of the client's episodes that ended by an exit (not by eligibility) in the period."""
     end = min(last, today)
     return [e.end_reason for e in c.episodes if e.end and e.end_reason in EXIT_REASONS and first <= e.end <= end]
+
+
+def _exits_by_route(counted: Sequence[ClientFacts], first: date, last: date, today: date) -> dict[str, dict[str, int]]:
+    return exits_by_route((r, c.route, 1) for c in counted for r in _ended_exits(c, first, last, today))
 
 
 def _staff(staff: Iterable[StaffFacts], first: date, last: date, today: date) -> dict[str, int]:
@@ -226,25 +250,44 @@ def _activities(activities: Iterable[ActivityFacts], types: Iterable[str], first
     return _with_usual(counts, tuple(types))
 
 
+def start_kind(first: bool, taken_over: bool) -> str:
+    """How a client's service began in a period, from the episodes starting in it: a first intake
+    in it, else a takeover in it, else a resume."""
+    return "new" if first else "taken_over" if taken_over else "resumed"
+
+
 def _flow(counted: Sequence[ClientFacts], first: date, last: date, today: date) -> dict[str, int]:
-    """served = new + resumed + continuing + taken_over (SPEC 10)."""
-    new = resumed = taken = 0
-    for c in counted:
-        starting = c.episodes_starting(first, last, today)
-        if any(e.first for e in starting):
-            new += 1
-        elif any(e.taken_over for e in starting):
-            taken += 1
-        elif starting:
-            resumed += 1
-    return {"new": new, "resumed": resumed, "continuing": len(counted) - new - resumed - taken, "taken_over": taken}
+    starts = (c.episodes_starting(first, last, today) for c in counted)
+    return flow(
+        len(counted), ((start_kind(any(e.first for e in s), any(e.taken_over for e in s)), 1) for s in starts if s)
+    )
+
+
+def flow(served: int, starts: Iterable[tuple[str, int]]) -> dict[str, int]:
+    """served = new + resumed + continuing + taken_over (SPEC 10); ``starts``: (``start_kind``, n)."""
+    kinds: Counter[str] = Counter()
+    for kind, n in starts:
+        kinds[kind] += n
+    new, resumed, taken = kinds["new"], kinds["resumed"], kinds["taken_over"]
+    return {"new": new, "resumed": resumed, "continuing": served - new - resumed - taken, "taken_over": taken}
 
 
 def _families(counted: Sequence[ClientFacts]) -> dict[str, int]:
-    sizes = Counter(c.family for c in counted if c.family)
-    families = {f for f, n in sizes.items() if n >= 2}
-    individuals = sum(1 for c in counted if c.family not in families)
-    return {"families": len(families), "individuals": individuals}
+    return families(Counter(c.family for c in counted if c.family).values(), len(counted))
+
+
+def families(sizes: Iterable[int], persons: int) -> dict[str, int]:
+    """Families of two or more among ``persons``, from the number of them in each family named."""
+    together = [n for n in sizes if n >= 2]
+    return {"families": len(together), "individuals": persons - sum(together)}
+
+
+def exits_by_route(rows: Iterable[tuple[str, str, int]]) -> dict[str, dict[str, int]]:
+    """Exits of the period by reason and route, from ``(reason, route, n)``."""
+    by_route: dict[str, Counter[str]] = {r: Counter() for r in EXIT_REASONS}
+    for reason, route, n in rows:
+        by_route[reason][route] += n
+    return {r: _with_usual(by_route[r], ROUTES) for r in EXIT_REASONS}
 
 
 @dataclass(frozen=True)
@@ -257,19 +300,49 @@ class Inputs:
     activity_types: Sequence[str] = ()
 
 
-def figures(
-    inp: Inputs, first: date, last: date, today: date, days: Mapping[str, date] | None = None
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Counted:
+    """What the reports count of the persons served in a period: by ``count`` here over their
+    facts, or by the store in grouped SQL (``store.reports.counted``), one definition for both."""
+
+    people: dict[str, Any]  # ``people``, each person on their last served day
+    flow: dict[str, int]
+    decisions: dict[str, int]
+    awaiting_court: int
+    exits_by_route: dict[str, dict[str, int]]
+    # The period's own (not the month's): None when not counted.
+    monthly: dict[str, int] | None = None
+    families: dict[str, int] | None = None
+    active_at_end: dict[str, Any] | None = None  # ``people`` of those served on the last day
+
+
+def count(clients: Sequence[ClientFacts], first: date, last: date, today: date, *, period: bool = False) -> Counted:
+    """``Counted`` from the clients' facts; ``period``: also the period report's own counts."""
+    days = served(clients, first, last, today)
+    counted = [c for c in clients if c.code in days]
+    everyone = people([(c, days[c.code]) for c in counted])
+    common = (
+        everyone,
+        _flow(counted, first, last, today),
+        _decisions(counted, first, min(last, today)),
+        sum(1 for c in counted if c.legal.awaiting_court_on(last)),
+        _exits_by_route(counted, first, last, today),
+    )
+    if not period:
+        return Counted(*common)
+    on_end = people([(c, last) for c in counted if c.served_on(last, today)])
+    return Counted(*common, monthly(counted, first, last, today), _families(counted), on_end)
+
+
+def figures(inp: Inputs, first: date, last: date, today: date, counted: Counted | None = None) -> dict[str, Any]:
     """The figures of the month report, for any period (SPEC 5)."""
-    if days is None:
-        days = served(inp.clients, first, last, today)
-    counted = [c for c in inp.clients if c.code in days]
-    out = people([(c, days[c.code]) for c in counted])
-    out.update(_flow(counted, first, last, today))
-    out["decisions"] = _decisions(counted, first, min(last, today))
-    out["awaiting_court"] = sum(1 for c in counted if c.legal.awaiting_court_on(last))
-    exits: Counter[str] = Counter(r for c in counted for r in _ended_exits(c, first, last, today))
-    out["exits"] = {r: exits[r] for r in EXIT_REASONS}
+    if counted is None:
+        counted = count(inp.clients, first, last, today)
+    out = dict(counted.people)
+    out.update(counted.flow)
+    out["decisions"] = counted.decisions
+    out["awaiting_court"] = counted.awaiting_court
+    out["exits"] = {r: sum(n.values()) for r, n in counted.exits_by_route.items()}
     out["staff"] = _staff(inp.staff, first, last, today)
     out["activities"] = _activities(inp.activities, inp.activity_types, first, last)
     return out
@@ -279,54 +352,61 @@ def month_report(inp: Inputs, first: date, last: date, today: date) -> dict[str,
     return {"month": first.strftime("%Y-%m"), **figures(inp, first, last, today)}
 
 
-def period_report(inp: Inputs, first: date, last: date, today: date) -> dict[str, Any]:
-    """The month figures over a period, each person counted once, plus the period's own keys."""
-    days = served(inp.clients, first, last, today)
-    out = {"from": first, "to": last, **figures(inp, first, last, today, days)}
-    counted = [c for c in inp.clients if c.code in days]
-    out["unique_persons"] = len(counted)
-    out["monthly"] = monthly(counted, first, last, today)
-    out.update(_families(counted))
-    by_route: dict[str, Counter[str]] = {r: Counter() for r in EXIT_REASONS}
-    for c in counted:
-        for reason in _ended_exits(c, first, last, today):
-            by_route[reason][c.route] += 1
-    out["exits_by_route"] = {r: _with_usual(by_route[r], ROUTES) for r in EXIT_REASONS}
-    out["active_at_end"] = active_on(counted, last, today)
+def period_report(inp: Inputs, first: date, last: date, today: date, counted: Counted | None = None) -> dict[str, Any]:
+    """The month figures over a period, each person counted once, plus the period's own keys.
+
+    ``counted``: the store's count of ``inp``'s clients in SQL (then ``inp`` holds no clients).
+    """
+    if counted is None:
+        counted = count(inp.clients, first, last, today, period=True)
+    assert counted.monthly is not None and counted.families is not None and counted.active_at_end is not None
+    out = {"from": first, "to": last, **figures(inp, first, last, today, counted)}
+    out["unique_persons"] = counted.people["served"]
+    out["monthly"] = counted.monthly
+    out.update(counted.families)
+    out["exits_by_route"] = counted.exits_by_route
+    out["active_at_end"] = {k: counted.active_at_end[k] for k in ACTIVE_KEYS}
     out["staff_average"] = _staff_average(inp.staff, first, last, today)
     out["shares"] = _shares(out)
     return out
 
 
 def monthly(clients: Iterable[ClientFacts], first: date, last: date, today: date) -> dict[str, int]:
-    """Clients served in each calendar month of the period, the first and last month cut to it.
-
-    One pass over the episodes: each marks the months it overlaps (a client once per month).
-    """
-    counts = {m.year * 12 + m.month - 1: 0 for m, _ in months_between(first, last)}
+    """Clients served in each calendar month of the period, the first and last month cut to it."""
     end = min(last, today)
-    for c in clients:
+
+    def spans(c: ClientFacts) -> list[tuple[int, int]]:
+        cut = ((max(e.start, first), min(e.last_day(today), end)) for e in c.episodes)
+        return [(month_number(lo), month_number(hi)) for lo, hi in cut if lo <= hi]
+
+    return month_counts(first, last, ((spans(c), 1) for c in clients))
+
+
+def month_number(day: date) -> int:
+    """Months since year 0: the store computes the same number in SQL."""
+    return day.year * 12 + day.month - 1
+
+
+def month_counts(first: date, last: date, groups: Iterable[tuple[Iterable[tuple[int, int]], int]]) -> dict[str, int]:
+    """``n`` clients in each month of the period that one of their served spans meets, a client
+    once per month. ``groups``: (spans as first and last ``month_number``, n)."""
+    counts = {month_number(m): 0 for m, _ in months_between(first, last)}
+    for spans, n in groups:
         seen: set[int] = set()
-        for e in c.episodes:
-            lo, hi = max(e.start, first), min(e.last_day(today), end)
-            if lo <= hi:
-                seen.update(range(lo.year * 12 + lo.month - 1, hi.year * 12 + hi.month))
+        for lo, hi in spans:
+            seen.update(range(lo, hi + 1))
         for key in seen:
-            counts[key] += 1
+            counts[key] += n
     return {f"{k // 12:04d}-{k % 12 + 1:02d}": n for k, n in counts.items()}
 
 
-def active_on(clients: Iterable[ClientFacts], day: date, today: date) -> dict[str, Any]:
-    """Who is served on ``day``: the clients whose plans are active then."""
-    on_day = [(c, day) for c in clients if c.served_on(day, today)]
-    everyone = people(on_day)
-    return {k: everyone[k] for k in ("served", "by_residence", "by_route", "by_status")}
-
-
 def year_report(inp: Inputs, year: int, today: date) -> dict[str, Any]:
-    out = {"year": year, **period_report(inp, date(year, 1, 1), date(year, 12, 31), today)}
-    out["first_time"] = out["new"]
-    return out
+    return year_of(period_report(inp, date(year, 1, 1), date(year, 12, 31), today), year)
+
+
+def year_of(period: Mapping[str, Any], year: int) -> dict[str, Any]:
+    """The year report from the period report of that calendar year: plus first_time."""
+    return {"year": year, **period, "first_time": period["new"]}
 
 
 def population_report(clients: Iterable[ClientFacts], on: date, today: date) -> dict[str, Any]:

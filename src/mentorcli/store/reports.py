@@ -9,17 +9,18 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-from mentorcli.core.counting import ActivityFacts, ClientFacts, Inputs, StaffFacts, WindowFacts
-from mentorcli.core.eligibility import Episode, not_served_in
+from mentorcli.core import counting
+from mentorcli.core.counting import ActivityFacts, ClientFacts, Counted, Inputs, StaffFacts, WindowFacts
+from mentorcli.core.eligibility import EXIT_REASONS, Episode, not_served_in
 from mentorcli.core.errors import InputError
-from mentorcli.core.legal import STATUS_EVENTS, LegalTimeline, StatusEvent
+from mentorcli.core.legal import ASYLUM_SEEKER, STATUS_EVENTS, LegalTimeline, StatusEvent
 from mentorcli.core.messages import N_
-from mentorcli.store.clients import stored_spans
 from mentorcli.store.db import day_or_none, overlaps
 from mentorcli.store.register import Register
 
@@ -133,6 +134,11 @@ def _client(row: Sequence[Any], episodes: list[Episode], events: Iterable[Sequen
 
 
 def inputs(reg: Register, first: date, last: date) -> Inputs:
+    return replace(others(reg, first, last), clients=client_facts(reg, first, last))
+
+
+def others(reg: Register, first: date, last: date) -> Inputs:
+    """What a report counts besides the clients: staff, activities."""
     conn = reg.conn
     staff = [
         StaffFacts(r[0], date.fromisoformat(r[1]), day_or_none(r[2]))
@@ -149,7 +155,7 @@ def inputs(reg: Register, first: date, last: date) -> Inputs:
         )
     ]
     types = [r[0] for r in conn.execute("SELECT name FROM activity_types ORDER BY name")]
-    return Inputs(client_facts(reg, first, last), staff, activities, types)
+    return Inputs((), staff, activities, types)
 
 
 def windows(reg: Register, first: date, last: date) -> list[WindowFacts]:
@@ -166,6 +172,8 @@ def windows(reg: Register, first: date, last: date) -> list[WindowFacts]:
 
 def not_served(reg: Register, first: date, last: date) -> list[dict[str, Any]]:
     """Clients eligible in the period and served on none of its days (codes only, never names)."""
+    from mentorcli.store.clients import stored_spans  # here: the other reports need none of store.clients
+
     end = min(last, reg.today)
     ids = {int(w.client) for w in windows(reg, first, last)}
     codes = _codes(reg, ids)
@@ -234,3 +242,125 @@ def last_saved(reg: Register, kind: str, period: str) -> tuple[str, dict[str, An
             field="month",
         )
     return row[0], json.loads(row[1])
+
+
+# --- the persons of a period counted in SQL ---------------------------------------------------
+# ``core.counting.count`` said over the stored episodes and current events, for ``report period``
+# and ``report year``: grouped rows go to the core's tallies (``tally``, ``flow``, ...), so each
+# count keeps the core's one definition; tests/test_report_sql.py holds the SQL to the core on
+# random registers. Not under ``--as-of`` (the CLI counts with the core there).
+
+_MONTH = "CAST(substr({0}, 1, 4) AS INTEGER) * 12 + CAST(substr({0}, 6, 2) AS INTEGER) - 1"  # month_number
+
+# Each client served in :first..:end (:end: the period's last day, or today if earlier), from one
+# pass over their episodes that overlap it, with what the counts ask of them:
+# - day: their last served day in the period (``Episode.served_in``, ``ClientFacts.last_served``);
+# - lo, hi: the first and last month served (``counting.monthly``), and the months of each
+#   episode (eps) when more than one overlaps the period;
+# - starts, new, taken: an episode starts in the period; a first one; a takeover (``_flow``);
+# - exits: the reasons of the episodes ended by an exit in the period (``_ended_exits``: each is
+#   an episode that overlaps it);
+# - the client's own facts (read here once, for every query after).
+_SERVED_IN = f"""
+SELECT ep.client_id, MAX(MIN(COALESCE(ep."end", :end), :end)),
+  MIN(ep.lo), MAX(ep.hi), CASE WHEN COUNT(*) > 1 THEN group_concat(ep.lo || ':' || ep.hi) END,
+  MAX(ep.start >= :first), MAX(ep.start >= :first AND ep.first), MAX(ep.start >= :first AND ep.taken_over),
+  group_concat(CASE WHEN ep.end_reason IN ({", ".join(repr(r) for r in EXIT_REASONS)}) AND ep."end" <= :end
+    THEN ep.end_reason END),
+  c.sex, c.born, c.country, c.route, c.residence, c.family
+FROM (
+  SELECT client_id, start, "end", end_reason, first, taken_over,
+    {_MONTH.format("MAX(start, :first)")} AS lo, {_MONTH.format('MIN(COALESCE("end", :end), :end)')} AS hi
+  -- The clients first, from the index on (end, start, client_id), then their episodes: the pass
+  -- reads the period's clients, not the whole history.
+  FROM episodes WHERE client_id IN (SELECT client_id FROM episodes WHERE {overlaps(":first", ":end")})
+  AND {overlaps(":first", ":end")} AND COALESCE("end", :today) >= :first AND :today >= :first
+) ep CROSS JOIN clients c ON c.id = ep.client_id
+GROUP BY ep.client_id
+"""
+
+# Each served client on their day: ``counting.profile`` grouped, and whether the day is :on (the
+# period's last day: served on it, for ``active_at_end``). A client's last move and last status
+# decision by their day are their events' rows with the largest rowid (stored in entry order).
+_PROFILES = """
+WITH ev AS MATERIALIZED (
+  SELECT e.client_id, e.event, e.value, MAX(e.rowid)  -- event and value come from that row
+  FROM temp.report_events e
+  WHERE (e.event = 'move' OR (e.event = 'granted' AND e.value <> '') OR e.event = 'final-refusal') AND e.date <= e.day
+  GROUP BY e.client_id, e.event = 'move'
+), latest AS (
+  SELECT client_id, MAX(CASE event WHEN 'move' THEN value END) AS residence,
+    MAX(CASE event WHEN 'granted' THEN value WHEN 'final-refusal' THEN 'final-refusal' END) AS status
+  FROM ev GROUP BY client_id
+)
+SELECT s.sex,
+  CAST(substr(s.day, 1, 4) AS INTEGER) - CAST(substr(s.born, 1, 4) AS INTEGER) - (substr(s.day, 6) < substr(s.born, 6)),
+  s.country, s.route, COALESCE(l.residence, s.residence), COALESCE(l.status, :seeker), s.day = :on, COUNT(*)
+FROM temp.report_served s LEFT JOIN latest l ON l.client_id = s.client_id
+GROUP BY 1, 2, 3, 4, 5, 6, 7
+"""
+
+
+def counted(reg: Register, first: date, last: date) -> Counted:
+    """``counting.count(..., period=True)`` of the clients served in the period, in grouped queries."""
+    conn = reg.conn
+    end = min(last, reg.today)
+    p = {"first": first.isoformat(), "end": end.isoformat(), "today": reg.today.isoformat(), "last": last.isoformat()}
+    conn.execute("DROP TABLE IF EXISTS temp.report_served")
+    conn.execute("DROP TABLE IF EXISTS temp.report_events")
+    conn.execute(
+        "CREATE TEMP TABLE report_served (client_id INTEGER PRIMARY KEY, day TEXT NOT NULL, lo INTEGER, hi INTEGER, "
+        "eps TEXT, starts INTEGER, new INTEGER, taken INTEGER, exits TEXT, sex TEXT, born TEXT, country TEXT, route TEXT, "
+        "residence TEXT, family TEXT)"
+    )
+    conn.execute(f"INSERT INTO temp.report_served {_SERVED_IN}", p)
+    statuses = ", ".join(f"'{e}'" for e in STATUS_EVENTS)
+    conn.execute(
+        "CREATE TEMP TABLE report_events AS SELECT e.client_id, e.date, e.event, e.value, s.day "
+        "FROM temp.report_served s CROSS JOIN current_events e ON e.client_id = s.client_id "
+        f"WHERE e.event IN ('move', {statuses}) AND e.date <= :last "
+        # Rowids in each client's order of entry (as ``_facts`` reads them): a last event has the largest.
+        "ORDER BY e.client_id, e.date, e.audit_id, e.id",
+        p,
+    )
+    on = last.isoformat() if last <= reg.today else None  # nobody is served after today
+    rows = conn.execute(_PROFILES, {"on": on, "seeker": ASYLUM_SEEKER}).fetchall()
+    everyone = counting.tally((r[:6], r[7]) for r in rows)
+    on_end = counting.tally((r[:6], r[7]) for r in rows if r[6])
+    served = everyone["served"]
+    starts = conn.execute("SELECT new, taken, COUNT(*) FROM temp.report_served WHERE starts GROUP BY 1, 2")
+    flow = counting.flow(served, ((counting.start_kind(bool(f), bool(t)), n) for f, t, n in starts))
+    decisions = counting.decision_counts(
+        conn.execute(
+            "SELECT e.event, e.value, COUNT(*) FROM temp.report_events e "
+            "WHERE e.event IN ('granted', 'refused', 'court', 'final-refusal') AND e.date BETWEEN :first AND :end "
+            # Decided while an earlier provider served the client: history here (SPEC 10).
+            "AND e.date >= COALESCE((SELECT MIN(t.start) FROM episodes t WHERE t.client_id = e.client_id "
+            "AND t.taken_over), '') GROUP BY 1, 2",
+            p,
+        )
+    )
+    awaiting = conn.execute(
+        "SELECT COUNT(*) FROM (SELECT event, MAX(rowid) FROM temp.report_events "
+        "WHERE event IN ('appealed', 'court') GROUP BY client_id) WHERE event = 'appealed'"
+    ).fetchone()[0]
+    exits = counting.exits_by_route(
+        (reason, route, n)
+        for reasons, route, n in conn.execute(
+            "SELECT exits, route, COUNT(*) FROM temp.report_served WHERE exits IS NOT NULL GROUP BY 1, 2"
+        )
+        for reason in reasons.split(",")
+    )
+    sizes = conn.execute(
+        "SELECT COUNT(*) FROM temp.report_served WHERE family IS NOT NULL AND family <> '' GROUP BY family"
+    )
+    families = counting.families((n for (n,) in sizes), served)
+
+    def spans(lo: int, hi: int, eps: str | None) -> list[tuple[int, int]]:
+        if eps is None:
+            return [(lo, hi)]
+        return [(int(a), int(b)) for a, b in (e.split(":") for e in eps.split(","))]
+
+    months = conn.execute("SELECT lo, hi, eps, COUNT(*) FROM temp.report_served GROUP BY lo, hi, eps")
+    monthly = counting.month_counts(first, last, ((spans(lo, hi, eps), n) for lo, hi, eps, n in months))
+    return Counted(everyone, flow, decisions, awaiting, exits, monthly, families, on_end)
