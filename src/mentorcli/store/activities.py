@@ -171,17 +171,20 @@ class Imported:
 
     def flush(self) -> None:
         rows, self.rows, audit_id, conn = sorted(self.rows), [], self.audit_id, self.reg.conn
+        # Dated here, not by the as-of trigger (store.versions.track), which would update each row again.
+        today = self.reg.today.isoformat()
         conn.executemany(
-            "INSERT INTO activities (id, date, type, staff_id, minutes, interpreter, audit_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            ((r[0], r[1], r[2], r[3], r[4], r[5], audit_id) for r in rows),
+            "INSERT INTO activities (id, date, type, staff_id, minutes, interpreter, recorded_on, audit_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            ((r[0], r[1], r[2], r[3], r[4], r[5], today, audit_id) for r in rows),
         )
         conn.executemany(
             "INSERT INTO personal_activities (activity_id, note, audit_id) VALUES (?, ?, ?)",
             ((r[0], r[6], audit_id) for r in rows if r[6] is not None),
         )
         conn.executemany(
-            "INSERT INTO activity_clients (activity_id, client_id, audit_id) VALUES (?, ?, ?)",
-            ((r[0], i, audit_id) for r in rows for i in r[7]),
+            "INSERT INTO activity_clients (activity_id, client_id, recorded_on, audit_id) VALUES (?, ?, ?, ?)",
+            ((r[0], i, today, audit_id) for r in rows for i in r[7]),
         )
 
 

@@ -165,9 +165,19 @@ def assign(
             ]
         audit_id = reg.audit("assign", "assignments", code, changed)
         reg.conn.execute(
-            "INSERT INTO assignments (id, client_id, worker_id, mentor_id, start, end, forced, audit_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (aid, cid, w.id, m.id, start.isoformat(), iso_or_none(end), int(bool(overloads)), audit_id),
+            "INSERT INTO assignments (id, client_id, worker_id, mentor_id, start, end, forced, recorded_on, audit_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                aid,
+                cid,
+                w.id,
+                m.id,
+                start.isoformat(),
+                iso_or_none(end),
+                int(bool(overloads)),
+                reg.today.isoformat(),
+                audit_id,
+            ),
         )
         if loads is not None:
             loads.put(aid, w.id, m.id, period)
