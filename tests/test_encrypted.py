@@ -131,12 +131,18 @@ def test_the_passphrase_file_must_be_private(run: Run, tmp_path: Path, monkeypat
     assert len(run("client", "list", "--format", "json").json()) == 2
 
 
-def test_the_keyring_where_there_is_one(run: Run, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _fake_keyring(monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str], str]:
+    """A keyring module that keeps passwords in the dict it returns."""
     kept: dict[tuple[str, str], str] = {}
     fake = types.ModuleType("keyring")
     fake.set_password = lambda service, user, secret: kept.__setitem__((service, user), secret)  # type: ignore[attr-defined]
     fake.get_password = lambda service, user: kept.get((service, user))  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "keyring", fake)
+    return kept
+
+
+def test_the_keyring_where_there_is_one(run: Run, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    kept = _fake_keyring(monkeypatch)
     _caseload(run)
     monkeypatch.setenv("MENTORCLI_PASSPHRASE", PASS)
     run("db", "encrypt", "--keyring")
@@ -286,11 +292,7 @@ def test_encrypting_warns_of_the_plain_copies_a_restore_kept(
 
 
 def test_changing_the_passphrase(run: Run, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    kept: dict[tuple[str, str], str] = {}
-    fake = types.ModuleType("keyring")
-    fake.set_password = lambda service, user, secret: kept.__setitem__((service, user), secret)  # type: ignore[attr-defined]
-    fake.get_password = lambda service, user: kept.get((service, user))  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "keyring", fake)
+    kept = _fake_keyring(monkeypatch)
     _caseload(run)
     monkeypatch.setenv("MENTORCLI_PASSPHRASE", PASS)
     _one_line_exit_2(run, "db", "passphrase", says="is not encrypted")
