@@ -6,6 +6,7 @@ import json
 import sqlite3
 import tempfile
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,14 @@ def _command(code: str, day: str, event: str, value: str) -> list[str]:
     return ["client", "resume", code, "--date", day]
 
 
+def _cli(runner: CliRunner, folder: Path, db: str, *args: str) -> Any:
+    """A command on ``folder/db``, which may refuse its input (exit 2) but never fail otherwise."""
+    env = {"MENTORCLI_DB": str(folder / db), "MENTORCLI_TODAY": TODAY, "MENTORCLI_LANG": "en"}
+    r = runner.invoke(app, list(args), env=env)
+    assert r.exit_code in (0, 2), f"{args}: {r.stderr}{r.exception!r}"
+    return r
+
+
 def _register(db: Path) -> dict[str, list[tuple[Any, ...]]]:
     """What the register holds, by client code: without the ids and uids (random), the times of
     writing and the audit log (one entry per file against one per command)."""
@@ -104,11 +113,7 @@ def test_commands_one_by_one_and_the_import_write_the_same_register(
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
 
-        def cli(db: str, *args: str) -> Any:
-            env = {"MENTORCLI_DB": str(folder / db), "MENTORCLI_TODAY": TODAY, "MENTORCLI_LANG": "en"}
-            r = runner.invoke(app, list(args), env=env)
-            assert r.exit_code in (0, 2), f"{args}: {r.stderr}{r.exception!r}"
-            return r
+        cli = partial(_cli, runner, folder)
 
         client_rows: list[str] = []
         event_rows: list[str] = []
@@ -345,11 +350,7 @@ def test_assign_one_by_one_and_the_import_of_assignments_agree(rows: list[tuple[
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
 
-        def cli(db: str, *args: str) -> Any:
-            env = {"MENTORCLI_DB": str(folder / db), "MENTORCLI_TODAY": TODAY, "MENTORCLI_LANG": "en"}
-            r = runner.invoke(app, list(args), env=env)
-            assert r.exit_code in (0, 2), f"{args}: {r.stderr}{r.exception!r}"
-            return r
+        cli = partial(_cli, runner, folder)
 
         clients = folder / "clients.csv"
         lines = [CLIENTS_HEADER, *(f"A-{i},,F,1990-01-01,SY,2020-02-01,relocation,riga,,{intake}" for i in range(4))]

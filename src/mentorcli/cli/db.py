@@ -83,7 +83,7 @@ def encrypt(
     The passphrase (12 characters or more) comes from MENTORCLI_PASSPHRASE, MENTORCLI_PASSPHRASE_FILE
     or a prompt. Without it the file cannot be read by anyone: keep it safe.
     """
-    from mentorcli.cli.passphrase import ask, remember
+    from mentorcli.cli.passphrase import ask
     from mentorcli.store import cipher
     from mentorcli.store.db import is_encrypted
 
@@ -110,10 +110,7 @@ def encrypt(
         )
         say(said, err=True)
     if keyring:
-        if remember(db, passphrase):
-            say(N_("the passphrase is kept in the system keyring"))
-        else:
-            say(N_("no system keyring here: the passphrase was not kept"), err=True)
+        _keep_in_keyring(db, passphrase)
 
 
 @app.command("decrypt")
@@ -149,7 +146,7 @@ def passphrase(
     MENTORCLI_NEW_PASSPHRASE, MENTORCLI_NEW_PASSPHRASE_FILE or a prompt. Backups made before keep
     the old one.
     """
-    from mentorcli.cli.passphrase import ask, from_keyring, remember
+    from mentorcli.cli.passphrase import ask, from_keyring
     from mentorcli.store import cipher, exchange
     from mentorcli.store.db import is_encrypted
 
@@ -171,10 +168,16 @@ def passphrase(
     say(N_("{path}: the passphrase is changed; backups made before keep the old one", path=db))
     if keyring or kept:
         # A keyring entry left with the old passphrase would fail every command from now on.
-        if remember(db, new):
-            say(N_("the passphrase is kept in the system keyring"))
-        else:
-            say(N_("no system keyring here: the passphrase was not kept"), err=True)
+        _keep_in_keyring(db, new)
+
+
+def _keep_in_keyring(db: Path, passphrase: str) -> None:
+    from mentorcli.cli.passphrase import remember
+
+    if remember(db, passphrase):
+        say(N_("the passphrase is kept in the system keyring"))
+    else:
+        say(N_("no system keyring here: the passphrase was not kept"), err=True)
 
 
 @app.command("restore")
