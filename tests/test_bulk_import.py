@@ -17,6 +17,10 @@ from typer.testing import CliRunner
 
 from conftest import TODAY, Run, snapshot
 from mentorcli.cli.app import app
+from mentorcli.core.eligibility import ServiceEvent, compute
+from mentorcli.core.errors import InputError
+from mentorcli.core.legal import StatusEvent
+from test_eligibility_reference import Rule, any_service, history, resumed_histories, valid_histories
 from test_import import CLIENTS_HEADER, EVENTS_HEADER, failed, show, write
 
 # --- one set of rules: commands one by one vs the import -------------------------------------
@@ -445,3 +449,24 @@ def test_imported_activities_are_refused_and_written_as_activity_add_does(tmp_pa
         for db in ("a.db", "b.db")
     ]
     assert listed[0] == listed[1] and listed[0][0]["note"] == "Swedbank"
+
+
+# --- the core's derivation without its explanation -----------------------------------------
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(any_service(), valid_histories(), resumed_histories()))
+def test_compute_without_its_steps_derives_and_refuses_the_same(
+    h: tuple[date, list[StatusEvent], list[ServiceEvent], list[Rule]],
+) -> None:
+    """The import asks for no steps (``explain=False``): the same windows and episodes, the same refusals."""
+    arrival, status, service, rules = h
+    ordered, policies = sorted(service, key=lambda e: e.date), history(rules)
+    outcomes: list[object] = []
+    for explain in (True, False):
+        try:
+            tl = compute(arrival, list(status), ordered, policies, explain=explain)
+            outcomes.append((tl.legal, tl.windows, tl.episodes))
+        except InputError as e:
+            outcomes.append((e.reason, e.field))
+    assert outcomes[0] == outcomes[1]

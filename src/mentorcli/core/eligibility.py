@@ -138,17 +138,22 @@ def compute(
     service_events: Iterable[ServiceEvent],
     policies: PolicyHistory,
     earlier: Sequence[Episode] = (),
+    *,
+    explain: bool = True,
 ) -> Timeline:
     """Windows and episodes of one client; refuses events that cannot have happened.
 
     ``earlier`` are the episodes other providers served before a takeover: their exits cut the
-    windows as they did there, and they make the client not new here.
+    windows as they did there, and they make the client not new here. ``explain=False``: the same
+    windows and episodes without the steps that explain them (the bulk import derives a hundred
+    thousand timelines and keeps only those; the steps were a quarter of the cost).
     """
     legal = check(arrival, status_events)
-    steps: list[Step] = [Step(arrival, "arrival")]
+    steps: list[Step] | None = [Step(arrival, "arrival")] if explain else None
     wins = _windows(legal, policies, steps)
     for e in earlier:
-        steps.append(Step(e.start, "episode-earlier", {"provider": e.provider, "end": e.end}))
+        if steps is not None:
+            steps.append(Step(e.start, "episode-earlier", {"provider": e.provider, "end": e.end}))
         if e.end is not None and e.end_reason in EXIT_REASONS and e.end_reason not in KEEPS_WINDOW:
             _cut(wins, e.end, e.end_reason, steps)
 
@@ -178,7 +183,8 @@ def compute(
         if open_start is not None:
             run_end = _run_end(wins, open_start)
             if run_end is not None and run_end < day:
-                steps.append(Step(run_end, "episode-eligibility-ended"))
+                if steps is not None:
+                    steps.append(Step(run_end, "episode-eligibility-ended"))
                 close(run_end, ELIGIBILITY_ENDED)
         if ev.event in ("intake", "resume", TAKEOVER):
             if ev.event == TAKEOVER and (episodes or open_start is not None or not earlier):
@@ -205,7 +211,8 @@ def compute(
                     field="date",
                 )
             open_start, taken = day, ev.event == TAKEOVER
-            steps.append(Step(day, "episode-open", {"event": ev.event, "window": win.kind}))
+            if steps is not None:
+                steps.append(Step(day, "episode-open", {"event": ev.event, "window": win.kind}))
             continue
         reason = ev.reason or "other"
         if open_start is not None:
@@ -223,19 +230,20 @@ def compute(
                 )
             raise InputError(N_("{where}: no episode is open on that day", where=_where(ev)), field="date")
         if reason in KEEPS_WINDOW:
-            steps.append(Step(day, "episode-transferred"))
+            if steps is not None:
+                steps.append(Step(day, "episode-transferred"))
         else:
             _cut(wins, day, reason, steps)
 
     if open_start is not None:
         run_end = _run_end(wins, open_start)
-        if run_end is not None:
+        if run_end is not None and steps is not None:
             steps.append(Step(run_end, "episode-eligibility-ended"))
         close(run_end, ELIGIBILITY_ENDED if run_end is not None else None)
     windows = tuple(Window(w.kind, w.start, w.end, w.ended_by) for w in wins)
-    if windows:
+    if windows and steps is not None:
         steps.append(Step(windows[-1].end or arrival, "eligible-until", {"open": windows[-1].end is None}))
-    return Timeline(legal, windows, tuple(episodes), tuple(steps), tuple(earlier))
+    return Timeline(legal, windows, tuple(episodes), tuple(steps or ()), tuple(earlier))
 
 
 def eligible_grant(legal: LegalTimeline, policies: PolicyHistory) -> StatusEvent | None:
@@ -249,24 +257,27 @@ def eligible_grant(legal: LegalTimeline, policies: PolicyHistory) -> StatusEvent
     return next((g for g in legal.grants if g.value in policies.on(g.date).eligible_statuses), None)
 
 
-def _windows(legal: LegalTimeline, policies: PolicyHistory, steps: list[Step]) -> list[_Win]:
+def _windows(legal: LegalTimeline, policies: PolicyHistory, steps: list[Step] | None) -> list[_Win]:
     arrival = legal.arrival
     policy = policies.on(arrival)
     months = policy.asylum_seeker_months
-    steps.append(
-        Step(arrival, "asylum-seeker-window", {"months": months, "since": policy.since["asylum_seeker_months"]})
-    )
+    if steps is not None:
+        steps.append(
+            Step(arrival, "asylum-seeker-window", {"months": months, "since": policy.since["asylum_seeker_months"]})
+        )
     grant = eligible_grant(legal, policies)
     for other in legal.grants:
         if other is grant:
             continue
         upgrade = grant is not None and other.date >= grant.date
         rule = "status-upgrade" if upgrade else "status-not-eligible"
-        steps.append(Step(other.date, rule, {"status": other.value, "since": grant.date if grant else None}))
+        if steps is not None:
+            steps.append(Step(other.date, rule, {"status": other.value, "since": grant.date if grant else None}))
     ends: list[tuple[date, int, str]] = []
     if months is not None:
         term_end = add_months(arrival, months)
-        steps.append(Step(term_end, "asylum-seeker-term-end", {"months": months}))
+        if steps is not None:
+            steps.append(Step(term_end, "asylum-seeker-term-end", {"months": months}))
         ends.append((term_end, 2, "term"))
     if grant:
         ends.append((grant.date, 1, "status-granted"))
@@ -274,34 +285,36 @@ def _windows(legal: LegalTimeline, policies: PolicyHistory, steps: list[Step]) -
         ends.append((legal.final_refusal, 0, FINAL_REFUSAL))
     if ends:
         end, _, ended_by = min(ends)
-        if ended_by != "term":
+        if ended_by != "term" and steps is not None:
             steps.append(Step(end, f"asylum-seeker-ended-by-{ended_by}", {"status": grant.value if grant else None}))
         wins = [_Win(ASYLUM_SEEKER_WINDOW, arrival, end, ended_by)]
     else:
-        steps.append(Step(arrival, "asylum-seeker-open"))
+        if steps is not None:
+            steps.append(Step(arrival, "asylum-seeker-open"))
         wins = [_Win(ASYLUM_SEEKER_WINDOW, arrival, None, None)]
 
     if grant:
         at_grant = policies.on(grant.date)
         end = add_months(grant.date, at_grant.status_months)
         wins.append(_Win(STATUS_WINDOW, grant.date, end, "term"))
-        steps.append(
-            Step(
-                grant.date,
-                "status-window",
-                {
-                    "status": grant.value,
-                    "months": at_grant.status_months,
-                    "end": end,
-                    "since": at_grant.since["status_months"],
-                },
+        if steps is not None:
+            steps.append(
+                Step(
+                    grant.date,
+                    "status-window",
+                    {
+                        "status": grant.value,
+                        "months": at_grant.status_months,
+                        "end": end,
+                        "since": at_grant.since["status_months"],
+                    },
+                )
             )
-        )
         prev_end = wins[0].end
         assert prev_end is not None
-        if grant.date <= prev_end + ONE_DAY:
+        if steps is not None and grant.date <= prev_end + ONE_DAY:
             steps.append(Step(grant.date, "windows-join"))
-        else:
+        elif steps is not None:
             steps.append(Step(grant.date, "windows-gap", {"gap_from": prev_end + ONE_DAY}))
     return wins
 
@@ -318,16 +331,18 @@ def _run_end(wins: list[_Win], start: date) -> date | None:
     return end
 
 
-def _cut(wins: list[_Win], day: date, reason: str, steps: list[Step]) -> None:
+def _cut(wins: list[_Win], day: date, reason: str, steps: list[Step] | None) -> None:
     for w in wins:
         if _contains(w, day):
             w.end, w.ended_by, w.exited = day, reason, True
-            steps.append(Step(day, "window-cut", {"window": w.kind, "reason": reason}))
+            if steps is not None:
+                steps.append(Step(day, "window-cut", {"window": w.kind, "reason": reason}))
     if reason in ENDS_ALL:
         later = [w for w in wins if w.start > day]
         for w in later:
             wins.remove(w)
-            steps.append(Step(day, "window-dropped", {"window": w.kind, "reason": reason}))
+            if steps is not None:
+                steps.append(Step(day, "window-dropped", {"window": w.kind, "reason": reason}))
 
 
 @dataclass(frozen=True)

@@ -339,7 +339,7 @@ class Bulk:
 
     def _timeline(self, c: _Client, history: History) -> Derived:
         status, service, _ = split(sorted(history, key=itemgetter(0)))
-        tl = compute(c.arrival, status, service, self.reg.policies, self.earlier.get(c.cid or 0, ()))
+        tl = compute(c.arrival, status, service, self.reg.policies, self.earlier.get(c.cid or 0, ()), explain=False)
         return (
             tuple((i, w.kind, w.start, w.end, w.ended_by) for i, w in enumerate(tl.windows)),
             tuple(
@@ -480,6 +480,9 @@ class Bulk:
             ),
         )
         for i in range(len(self.files)):
+            # Drawn for the whole file and handed out in order, so that its rows go in at the end of
+            # the table's B-tree, as one entry's rows keep their order (store.clients.insert_events).
+            ids = iter(sorted(new_id() for c in kept for e in c.pending if e.file == i))
             chunk: list[tuple[int, _Event]] = []
             for c in kept:
                 chunk += ((c.cid or 0, e) for e in c.pending if e.file == i)
@@ -490,6 +493,7 @@ class Bulk:
                         ((cid, e.day.isoformat(), e.event, e.value, e.supersedes) for cid, e in chunk),
                         entries[i],
                         (e.uid for _, e in chunk),
+                        [next(ids) for _ in chunk],
                     )
                     chunk = []
         stale = [(c.cid,) for c in changed if c.new is None]

@@ -378,13 +378,15 @@ def insert_events(
     rows: Iterable[tuple[int, str, str, str | None, str | None]],
     audit_id: int | None,
     uids: Iterable[str] | None = None,
+    ids: Iterable[int] | None = None,
 ) -> None:
     """Write new event versions (client id, date, event, value, uid of the version it corrects).
 
     Every writer of events comes through here, so each version gets its identity, the "today" it
     entered this copy on, the real time, who recorded it and its audit entry (SPEC 10). ``uids``,
     one per row, where the caller needs some beforehand (the bulk import: a version that a later
-    one of the same import corrects); an empty one is made here.
+    one of the same import corrects); an empty one is made here. ``ids``, ascending, one per row: a
+    caller writing one entry's rows in parts draws them for all its parts at once.
     """
     now, who, today = _now(), recorder(), reg.today.isoformat()
     rows = list(rows)
@@ -393,7 +395,7 @@ def insert_events(
     # A client's events of one day are read in the order they were entered: by audit entry (local,
     # increasing), then by id. Ids are random (store/ids.py); the ones one entry writes are drawn
     # in ascending order, so that its rows keep theirs.
-    ids = iter(sorted(new_id() for _ in rows))
+    ids = iter(ids if ids is not None else sorted(new_id() for _ in rows))
     reg.conn.executemany(
         "INSERT INTO events (client_id, date, event, value, supersedes, id, uid, recorded, recorded_on, recorded_at, "
         "recorded_by, audit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
