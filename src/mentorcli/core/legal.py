@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
+from typing import Any, Generic, TypeVar
 
 from mentorcli.core.errors import InputError
 from mentorcli.core.messages import N_
@@ -15,6 +15,22 @@ FINAL_REFUSAL = "final-refusal"
 STATUSES = (ASYLUM_SEEKER, "refugee", "alternative", "temporary-protection", FINAL_REFUSAL)
 STATUS_EVENTS = ("granted", "refused", "appealed", "court", FINAL_REFUSAL)
 COURT_OUTCOMES = ("positive", "negative")
+
+
+T = TypeVar("T")
+
+
+class _once(Generic[T]):
+    """``functools.cached_property`` without its lock (Python 3.11 takes one on every first
+    read): a hundred thousand timelines of an import read each of theirs once or twice."""
+
+    def __init__(self, compute: Callable[[Any], T]) -> None:
+        self.compute, self.name = compute, compute.__name__
+
+    def __get__(self, obj: Any, owner: Any = None) -> T:
+        value: T = self.compute(obj)
+        obj.__dict__[self.name] = value  # read from there from now on, as cached_property's
+        return value
 
 
 @dataclass(frozen=True)
@@ -39,7 +55,7 @@ class LegalTimeline:
     arrival: date
     events: tuple[StatusEvent, ...]
 
-    @cached_property  # asked several times for each timeline
+    @_once  # asked several times for each timeline
     def grants(self) -> tuple[StatusEvent, ...]:
         """Every grant in date order: temporary protection, the first status, an upgrade."""
         return tuple(e for e in self.events if e.event == "granted")
@@ -48,7 +64,7 @@ class LegalTimeline:
     def grant(self) -> StatusEvent | None:
         return next(iter(self.grants), None)
 
-    @cached_property
+    @_once
     def final_refusal(self) -> date | None:
         return next((e.date for e in self.events if e.event == FINAL_REFUSAL), None)
 
