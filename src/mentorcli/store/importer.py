@@ -254,9 +254,10 @@ def check_fields(row: Row, checks: dict[str, Callable[[str], Any]]) -> dict[str,
     """Each column's check; every failure of the row is raised together, one line each."""
     values: dict[str, Any] = {}
     errors: list[InputError] = []
+    cells = row.values
     for column, check in checks.items():
         try:
-            values[column] = check(row.values.get(column, ""))
+            values[column] = check(cells.get(column, ""))
         except InputError as e:
             errors.append(InputError(e.reason, field=column))
     if errors:
