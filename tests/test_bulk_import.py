@@ -470,3 +470,18 @@ def test_compute_without_its_steps_derives_and_refuses_the_same(
         except InputError as e:
             outcomes.append((e.reason, e.field))
     assert outcomes[0] == outcomes[1]
+
+
+def test_new_uids_are_random_version_4_uuids() -> None:
+    """The import draws its versions' uids in one go: each one a UUID of version 4 in hex, all different."""
+    import uuid
+
+    from mentorcli.store.clients import new_uids
+
+    uids = new_uids(2000)
+    assert len(set(uids)) == 2000
+    for u in uids:
+        parsed = uuid.UUID(u)
+        assert (parsed.hex, parsed.version, parsed.variant) == (u, 4, uuid.RFC_4122)
+    # Every other bit is drawn: over 2000 uids each hex digit outside the two fixed ones takes many values.
+    assert all(len({u[i] for u in uids}) == 16 for i in range(32) if i not in (12, 16))

@@ -378,23 +378,25 @@ class Bulk:
         known = set(current)
         # The uid of the current move of each day this import moves the client on (the last one wins).
         moves = {e.day: e.uid for e in accepted if e.event == "move"}
+        code, arrival, today, withdrawn = c.code, c.arrival, self.reg.today, self.consent_withdrawn.get(c.cid or 0)
         for e in events:
-            check_new(c.code, c.arrival, known, e.day, e.event, e.value, self.reg.today)
-            check_consent(c.code, e.day, e.event, self.consent_withdrawn.get(c.cid or 0))
+            fact = day, event, value = e.day, e.event, e.value
+            check_new(code, arrival, known, day, event, value, today)
+            check_consent(code, day, event, withdrawn)
             # Only a move may be corrected by a later row of the same import; the others get theirs when written.
-            e.uid, e.supersedes = new_uid() if e.event == "move" else "", None
-            if e.event == "move":
-                earlier = next((h for h in current if h[0] == e.day and h[1] == "move"), None)
+            e.uid, e.supersedes = new_uid() if event == "move" else "", None
+            if event == "move":
+                earlier = next((h for h in current if h[0] == day and h[1] == "move"), None)
                 if earlier is not None:
                     current.remove(earlier)
                     known.discard(earlier)
                     # Not the recorded one if a move of this import on that day corrected it already.
-                    e.supersedes = moves.get(e.day) or (c.known_moves or {})[e.day]
+                    e.supersedes = moves.get(day) or (c.known_moves or {})[day]
                     c.withdrawn = c.withdrawn or []
                     c.withdrawn.append(e.supersedes)
-                moves[e.day] = e.uid
-            current.append((e.day, e.event, e.value))
-            known.add(current[-1])
+                moves[day] = e.uid
+            current.append(fact)
+            known.add(fact)
         return current
 
     # --- writing ---------------------------------------------------------------------------
@@ -500,5 +502,6 @@ class Bulk:
                 for i, start, end, why, first, taken in (c.derived[1] if c.derived else ())
             ),
         )
-        stamps.void(conn, (c.cid or 0 for c in kept))
+        # A client this import adds has no stamp to void: its id is new.
+        stamps.void(conn, (c.cid or 0 for c in kept if c.new is None))
         stamps.stamp(conn, (c.cid or 0 for c in changed))

@@ -410,14 +410,18 @@ def new_uid() -> str:
     return new_uids(1)[0]
 
 
-_UUID4_CLEAR, _UUID4_SET = ~((0xF000 << 64) | (0xC000 << 48)), (0x4000 << 64) | (0x8000 << 48)
+# Byte 6 of a version 4 UUID starts with the version (4), byte 8 with the variant (binary 10).
+_VERSION_4, _VARIANT = bytes(b & 0x0F | 0x40 for b in range(256)), bytes(b & 0x3F | 0x80 for b in range(256))
 
 
 def new_uids(n: int) -> list[str]:
     """``n`` random (version 4) UUIDs as hex, from one read of the system's randomness: an import
     makes a hundred thousand, and ``uuid.uuid4`` reads once for each."""
-    raw = os.urandom(16 * n)
-    return [f"{int.from_bytes(raw[i : i + 16]) & _UUID4_CLEAR | _UUID4_SET:032x}" for i in range(0, 16 * n, 16)]
+    raw = bytearray(os.urandom(16 * n))
+    # Those bits set in every sixteenth byte at once, not in a number per UUID (0.2 s of an import).
+    raw[6::16], raw[8::16] = raw[6::16].translate(_VERSION_4), raw[8::16].translate(_VARIANT)
+    text = raw.hex()
+    return [text[i : i + 32] for i in range(0, 32 * n, 32)]
 
 
 def withdraw_event(reg: Register, event_id: int, audit_id: int) -> None:
