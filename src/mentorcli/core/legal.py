@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from typing import NamedTuple
 
 from mentorcli.core.errors import InputError
 from mentorcli.core.messages import N_
@@ -17,8 +18,7 @@ STATUS_EVENTS = ("granted", "refused", "appealed", "court", FINAL_REFUSAL)
 COURT_OUTCOMES = ("positive", "negative")
 
 
-@dataclass(frozen=True)
-class StatusEvent:
+class StatusEvent(NamedTuple):
     date: date
     event: str  # one of STATUS_EVENTS
     value: str | None = None  # the status granted, or the court's outcome
