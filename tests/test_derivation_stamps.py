@@ -29,8 +29,9 @@ CORE = Path(eligibility.__file__).parent
 # are then derived again); add its hash here. A change that derives the same (a comment, a
 # rename) may only update the hash of the current version.
 RULE_MODULES = ("eligibility.py", "legal.py", "dates.py", "policy.py")
-# Version 1 updated once: its records became NamedTuples (start-up time; the same derivations).
-RULES = {1: "d19a646f850e1a9e25fbac967b4ddc09ada5322167157d0848dc145b25653489"}
+# Version 1 updated: its records became NamedTuples and decimal is imported where an amount is read
+# (start-up time; the same derivations).
+RULES = {1: "b0fb5555f554744e4f5e8fe7905ef008e4c08f58b021a28d86b0895e95090b4e"}
 
 
 def _sources_hash() -> str:
