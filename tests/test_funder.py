@@ -205,10 +205,10 @@ def _split(c: ClientFacts, day: date) -> tuple[ClientFacts, ClientFacts]:
         if e.end is not None and e.end <= day:
             before.append(e)
         elif e.start > day:
-            after.append(replace(e, first=False))
+            after.append(e._replace(first=False))
         else:
-            before.append(replace(e, end=day, end_reason=TRANSFERRED))
-            after.append(replace(e, start=day + timedelta(days=1), first=False, taken_over=True))
+            before.append(e._replace(end=day, end_reason=TRANSFERRED))
+            after.append(e._replace(start=day + timedelta(days=1), first=False, taken_over=True))
     return replace(c, episodes=tuple(before)), replace(c, episodes=tuple(after))
 
 

@@ -3,10 +3,15 @@ same program for that command line."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import typer
 
+from conftest import Run, add_client
 from mentorcli.cli.app import COMMANDS, build, named_command
 
 
@@ -38,3 +43,38 @@ def test_a_word_that_names_no_subcommand_keeps_the_whole_group() -> None:
     assert _tree(typer.main.get_command(build("client", "no-such-command"))) == full
     assert named_command(["client", "--help"]) == ("client", None)
     assert named_command(["nonsense", "show"]) == (None, None)
+
+
+# What `client show` has no use for, and cost its start (benchmarks/startup.py): the hashing modules
+# `secrets` pulls in, decimal and csv (JSON needs neither), the place names and their spellings,
+# the duplicate finder, the screen renderer, the casework rules, sqlite-utils and rich.
+NOT_FOR_SHOW = (
+    "secrets",
+    "hmac",
+    "decimal",
+    "csv",
+    "mentorcli.core.places",
+    "mentorcli.core.names",
+    "mentorcli.core.duplicates",
+    "mentorcli.core.casework",
+    "mentorcli.store.maintenance",
+    "mentorcli.render.screen",
+    "sqlite_utils",
+    "rich",
+)
+
+
+def test_client_show_loads_only_what_it_uses(run: Run, db_path: Path) -> None:
+    add_client(run, "LSK-1", intake="2020-03-10")
+    run("status", "grant", "LSK-1", "refugee", "--date", "2020-06-01")
+    code = (
+        "import sys\n"
+        "from mentorcli.cli.app import main\n"
+        "sys.argv = ['mentorcli', 'client', 'show', 'LSK-1', '--format', 'json']\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        f"print(','.join(n for n in {NOT_FOR_SHOW!r} if n in sys.modules), file=sys.stderr)\n"
+    )
+    env = {**os.environ, "MENTORCLI_DB": str(db_path), "MENTORCLI_TODAY": "2021-01-01"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert '"code": "LSK-1"' in out.stdout
+    assert out.stderr.strip() == "", f"client show imports {out.stderr.strip()}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -28,20 +28,18 @@ from mentorcli.cli.common import (
 from mentorcli.cli.views import LIST_COLUMNS, client_view
 from mentorcli.core import clients as fields
 from mentorcli.core.clients import Client
-from mentorcli.core.countries import parse_country
 from mentorcli.core.dates import parse_birth, parse_month
-from mentorcli.core.duplicates import Candidate
 from mentorcli.core.eligibility import EXIT_REASONS
 from mentorcli.core.legal import STATUSES
 from mentorcli.core.messages import N_, NP_
-from mentorcli.core.places import place_name
 from mentorcli.render.i18n import tr
 from mentorcli.render.output import render
-from mentorcli.render.screen import listing
 from mentorcli.store import clients as store
 from mentorcli.store import consent as consents
-from mentorcli.store import duplicates
 from mentorcli.store.db import overlaps
+
+if TYPE_CHECKING:
+    from mentorcli.core.duplicates import Candidate
 
 app = typer.Typer(help="Register clients, follow their service episodes, explain their dates.", no_args_is_help=True)
 
@@ -85,6 +83,9 @@ def add(
     ] = None,
 ) -> None:
     """Register a client; with --intake the first service episode opens that day."""
+    from mentorcli.core.countries import parse_country
+    from mentorcli.store import duplicates
+
     arrival = as_date(arrived, "--arrived")
     birth, year_only = parse_birth(born, "--born")
     client = Client(
@@ -162,6 +163,8 @@ def history(
     format: FormatOpt = Format.table,
 ) -> None:
     """Every event as recorded, with its id (for event edit|delete), who recorded it and when."""
+    from mentorcli.render.screen import listing
+
     with register(ctx, write=False) as reg:
         rows = store.history(reg, code, withdrawn=all_)
     columns = ["id", "date", "event", "value", "recorded_on", "recorded_at", "recorded_by"]
@@ -187,6 +190,8 @@ def list_(
     as_of: AsOfOpt = None,
 ) -> None:
     """Clients in the register, filtered; one row each."""
+    from mentorcli.render.screen import listing
+
     month = parse_month(served_in, "--served-in") if served_in is not None else None
     wanted_status = choice(status, STATUSES, "--status") if status is not None else None
     wanted_residence = fields.check_residence(residence) if residence is not None else None
@@ -238,6 +243,8 @@ def edit(
     languages: Annotated[str | None, typer.Option("--languages", help="Languages spoken.")] = None,
 ) -> None:
     """Correct what was recorded about a client; dates are derived again."""
+    from mentorcli.core.countries import parse_country
+
     changes: dict[str, Any] = {}
     if sex is not None:
         changes["sex"] = fields.check_sex(sex)
@@ -267,6 +274,8 @@ def edit(
 @app.command("move")
 def move(ctx: typer.Context, code: CodeArg, residence: ResidenceOpt, date: DateOpt) -> None:
     """Record that the client lives somewhere else from a date; a second move that day corrects the first."""
+    from mentorcli.core.places import place_name
+
     where, day = fields.check_residence(residence), as_date(date)
     with register(ctx, write=True) as reg:
         replaced = next((m.residence for m in store.record(reg, code).moves if m.date == day), None)
@@ -392,6 +401,9 @@ def consent(
 def duplicates_(ctx: typer.Context, format: FormatOpt = Format.table, with_names: WithNames = False) -> None:
     """Pairs of clients who are probably one person: same birth date and country with names alike
     across scripts and spellings, or same family and birth date; with a score and the reasons."""
+    from mentorcli.render.screen import listing
+    from mentorcli.store import duplicates
+
     with register(ctx, write=False) as reg:
         found, names = duplicates.all_candidates(reg)
     rows: list[dict[str, Any]] = []

@@ -6,22 +6,17 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TextIO, TypeAlias
+from typing import TYPE_CHECKING, Annotated, NamedTuple, TextIO, TypeAlias
 
 import typer
 
-from mentorcli.core.casework import PLAN_AREAS, ROLES
-from mentorcli.core.clients import ROUTES, SEXES
 from mentorcli.core.dates import parse_date
-from mentorcli.core.eligibility import EXIT_REASONS
 from mentorcli.core.errors import InputError
-from mentorcli.core.legal import COURT_OUTCOMES, STATUSES
 from mentorcli.core.messages import N_
-from mentorcli.core.policy import GRANTABLE
 from mentorcli.render.i18n import tr
 from mentorcli.store.register import Register, open_register
 
@@ -41,12 +36,20 @@ class Lang(StrEnum):
     lv = "lv"
 
 
-def _choices(name: str, values: tuple[str, ...]) -> type[StrEnum]:
-    return StrEnum(name, {v: v for v in values})  # type: ignore[return-value]
-
-
 # The core's own lists as choices, so that help and shell completion offer them; a member is a
-# str, and the core's check still runs on it. For mypy they are plain strings.
+# str, and the core's check still runs on it. For mypy they are plain strings. Each is made when a
+# command module first names it, so that a command that offers none of them does not import the
+# core modules that hold the lists (`client show` is timed against a hello-world command).
+_CHOICES = {
+    "Sex": ("mentorcli.core.clients", "SEXES"),
+    "Route": ("mentorcli.core.clients", "ROUTES"),
+    "ExitReason": ("mentorcli.core.eligibility", "EXIT_REASONS"),
+    "Grantable": ("mentorcli.core.policy", "GRANTABLE"),
+    "CourtOutcome": ("mentorcli.core.legal", "COURT_OUTCOMES"),
+    "LegalStatus": ("mentorcli.core.legal", "STATUSES"),
+    "Role": ("mentorcli.core.casework", "ROLES"),
+    "PlanArea": ("mentorcli.core.casework", "PLAN_AREAS"),
+}
 if TYPE_CHECKING:
     Sex: TypeAlias = str
     Route: TypeAlias = str
@@ -56,19 +59,18 @@ if TYPE_CHECKING:
     LegalStatus: TypeAlias = str
     Role: TypeAlias = str
     PlanArea: TypeAlias = str
-else:
-    Sex = _choices("Sex", SEXES)
-    Route = _choices("Route", ROUTES)
-    ExitReason = _choices("ExitReason", EXIT_REASONS)
-    Grantable = _choices("Grantable", GRANTABLE)
-    CourtOutcome = _choices("CourtOutcome", COURT_OUTCOMES)
-    LegalStatus = _choices("LegalStatus", STATUSES)
-    Role = _choices("Role", ROLES)
-    PlanArea = _choices("PlanArea", PLAN_AREAS)
 
 
-@dataclass(frozen=True)
-class Settings:
+def __getattr__(name: str) -> type[StrEnum]:
+    if name not in _CHOICES:
+        raise AttributeError(name)
+    module, values = _CHOICES[name]
+    made = StrEnum(name, {v: v for v in getattr(import_module(module), values)})  # type: ignore[misc]
+    globals()[name] = made
+    return made
+
+
+class Settings(NamedTuple):
     db: Path
     lang: str
     today: date

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mentorcli.core.dates import age_on
-from mentorcli.core.eligibility import Timeline
-from mentorcli.store.clients import Record
+
+if TYPE_CHECKING:
+    from mentorcli.core.eligibility import Timeline
+    from mentorcli.store.clients import Record
 
 
 def client_view(rec: Record, tl: Timeline, today: date, *, with_names: bool) -> dict[str, Any]:

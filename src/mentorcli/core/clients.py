@@ -7,20 +7,18 @@ the checks of the matching command.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from mentorcli.core.errors import InputError
 from mentorcli.core.messages import N_
-from mentorcli.core.places import parse_residence
 
 SEXES = ("F", "M")
 ROUTES = ("relocation", "independent")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
 
 
-@dataclass(frozen=True)
-class Client:
+class Client(NamedTuple):
     code: str
     sex: str
     born: date
@@ -64,6 +62,10 @@ def check_route(text: str) -> str:
 
 def check_residence(text: str) -> str:
     """The key of a place in Latvia (``riga``, ``cesu-novads``) or ``mucenieki``; see core/places.py."""
+    # Imported here: the places and their spellings are only wanted where a place is typed, and
+    # `client show` is timed against a hello-world command (benchmarks/startup.py).
+    from mentorcli.core.places import parse_residence
+
     return parse_residence(text)
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from mentorcli.core.errors import InputError
 from mentorcli.core.messages import N_
@@ -73,8 +73,7 @@ def within(day: date, start: date, end: date | None) -> bool:
     return start <= day and (end is None or day <= end)
 
 
-@dataclass(frozen=True)
-class Period:
+class Period(NamedTuple):
     """Days from ``start`` to ``end``, both included; ``end`` None: no end known yet.
 
     The one date-range type: windows, episodes, assignments and staff periods are read with it,

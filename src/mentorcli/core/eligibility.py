@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from mentorcli.core.dates import ONE_DAY, Period, add_months, within
 from mentorcli.core.errors import InputError
@@ -38,23 +38,20 @@ STATUS_WINDOW = "status"
 RULES_VERSION = 1
 
 
-@dataclass(frozen=True)
-class ServiceEvent:
+class ServiceEvent(NamedTuple):
     date: date
     event: str  # intake | resume | takeover | exit
     reason: str | None = None  # the exit reason; for a takeover, the provider handing over
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(NamedTuple):
     kind: str
     start: date
     end: date | None  # the last day of eligibility; None while it waits for a decision
     ended_by: str | None  # term | status-granted | an exit reason; None while open-ended
 
 
-@dataclass(frozen=True)
-class Episode:
+class Episode(NamedTuple):
     start: date
     end: date | None  # the last day served; None only when no end is known yet
     end_reason: str | None
@@ -95,8 +92,7 @@ class Step:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Timeline:
+class Timeline(NamedTuple):
     legal: LegalTimeline
     windows: tuple[Window, ...]
     episodes: tuple[Episode, ...]
@@ -146,7 +142,7 @@ def compute(
     ``earlier`` are the episodes other providers served before a takeover: their exits cut the
     windows as they did there, and they make the client not new here. ``explain=False``: the same
     windows and episodes without the steps that explain them (the bulk import derives a hundred
-    thousand timelines and keeps only those; the steps were a quarter of the cost).
+    thousand timelines and keeps only those; the steps were a seventh of the cost).
     """
     legal = check(arrival, status_events)
     steps: list[Step] | None = [Step(arrival, "arrival")] if explain else None
@@ -345,8 +341,7 @@ def _cut(wins: list[_Win], day: date, reason: str, steps: list[Step] | None) -> 
                 steps.append(Step(day, "window-dropped", {"window": w.kind, "reason": reason}))
 
 
-@dataclass(frozen=True)
-class NotServed:
+class NotServed(NamedTuple):
     """A client eligible on a day with no episode open: someone the service has left out."""
 
     window: str  # the kind of window in force that day

@@ -238,7 +238,7 @@ def _one_person(records: Sequence[ClientFacts]) -> ClientFacts:
     earlier ones along), every provider's episodes, a handover joined into one run of service."""
     latest = max(records, key=lambda f: max((e.start for e in f.episodes), default=date.min))
     episodes = _joined(sorted((e for f in records for e in f.episodes), key=lambda e: e.start))
-    episodes = [replace(e, first=i == 0) for i, e in enumerate(episodes)]
+    episodes = [e._replace(first=i == 0) for i, e in enumerate(episodes)]
     left = [f.left_latvia for f in records if f.left_latvia]
     return replace(latest, episodes=tuple(episodes), left_latvia=min(left) if left else None)
 
@@ -256,7 +256,7 @@ def _joined(episodes: Iterable[Episode]) -> list[Episode]:
             and prev.end is not None
             and (e.start - prev.end).days == 1
         ):
-            out[-1] = replace(prev, end=e.end, end_reason=e.end_reason)
+            out[-1] = prev._replace(end=e.end, end_reason=e.end_reason)
         else:
             out.append(e)
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from mentorcli.core.errors import InputError
 from mentorcli.core.messages import N_
@@ -33,8 +33,7 @@ class _once(Generic[T]):
         return value
 
 
-@dataclass(frozen=True)
-class StatusEvent:
+class StatusEvent(NamedTuple):
     date: date
     event: str  # one of STATUS_EVENTS
     value: str | None = None  # the status granted, or the court's outcome

@@ -11,12 +11,14 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mentorcli.core.errors import InputError
 from mentorcli.core.messages import N_
 from mentorcli.core.numbers import CASELOAD, POLICY_DAYS, POLICY_MONTHS, SUPPRESSION, parse_int
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 UNTIL_STATUS = "until-status"
 GRANTABLE = ("refugee", "alternative", "temporary-protection")
@@ -43,7 +45,7 @@ DEFAULTS: dict[str, Any] = {
     "suppression_threshold": 4,
 }
 INVOICE_RULES = ("per-client", "per-staff")
-MAX_AMOUNT = Decimal(1_000_000)  # EUR a rate, or a complexity weight
+MAX_AMOUNT = 1_000_000  # EUR a rate, or a complexity weight
 _BOUNDS = {
     "asylum_seeker_months": POLICY_MONTHS,
     "status_months": POLICY_MONTHS,
@@ -95,6 +97,8 @@ def parse_value(key: str, text: str) -> Any:
             )
         return raw
     if key in _MONEY_KEYS:
+        from decimal import Decimal  # only where an amount is set: every command reads the policy
+
         amount = _decimal(key, raw)
         if amount != amount.quantize(Decimal("0.01")):
             raise InputError(N_("'{value}' has more than two decimals (EUR and cents)", value=text), field=key)
@@ -117,6 +121,8 @@ def parse_value(key: str, text: str) -> Any:
 
 def _decimal(key: str, text: str) -> Decimal:
     """A non-negative amount as an exact decimal: money must not pick up float rounding."""
+    from decimal import Decimal, InvalidOperation
+
     try:
         # Decimal() also reads other scripts' digits; an amount is typed in 0-9.
         value = Decimal(text) if text.isascii() else Decimal(-1)
@@ -130,8 +136,7 @@ def _decimal(key: str, text: str) -> Decimal:
     return value
 
 
-@dataclass(frozen=True)
-class Version:
+class Version(NamedTuple):
     key: str
     value: Any
     valid_from: date

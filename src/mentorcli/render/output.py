@@ -5,8 +5,6 @@ JSON keys are sorted and dates are ISO ``YYYY-MM-DD``: scripts depend on both.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -83,6 +81,9 @@ def render(data: Data, fmt: str, columns: Sequence[str] | None = None) -> str:
 
 
 def _csv(headers: list[str], rows: list[list[str]]) -> str:
+    import csv  # JSON, the scripts' format, needs neither
+    import io
+
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(headers)

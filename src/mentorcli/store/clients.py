@@ -6,11 +6,10 @@ import getpass
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from itertools import groupby
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from mentorcli.core import clients as fields
 from mentorcli.core.clients import Client
@@ -28,14 +27,12 @@ from mentorcli.store.register import Register
 SERVICE = ("intake", "resume", TAKEOVER, "exit")
 
 
-@dataclass(frozen=True)
-class Move:
+class Move(NamedTuple):
     date: date
     residence: str
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
     """Everything recorded about one client, read in one go."""
 
     client: Client
@@ -143,8 +140,7 @@ def split(
     return status, service, moves
 
 
-@dataclass(frozen=True)
-class History:
+class History(NamedTuple):
     """What a client's windows and episodes are derived from, and no more (``db check`` reads every one)."""
 
     id: int
@@ -228,7 +224,7 @@ def insert_clients(reg: Register, rows: Iterable[Sequence[Any]], audit_ids: Mapp
 
 def edit_client(reg: Register, code: str, changes: dict[str, Any]) -> None:
     rec = record_by_id(reg, writable_id(reg, code))
-    updated = replace(rec.client, **changes)
+    updated = rec.client._replace(**changes)
     fields.check_born(updated.born, updated.arrived)
     fields.check_not_future(updated.arrived, reg.today, "arrived")
     values = client_columns(updated)

@@ -8,14 +8,14 @@ erased as by ``client erase``; the register rows, and so every count, stay.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from mentorcli.core import clients as fields
 from mentorcli.core.eligibility import EXIT_REASONS
 from mentorcli.core.errors import InputError
 from mentorcli.core.messages import N_
-from mentorcli.store import clients, maintenance
+from mentorcli.store import clients
 from mentorcli.store.db import day_or_none, iso_or_none
 from mentorcli.store.ids import new_id
 from mentorcli.store.register import Register
@@ -25,8 +25,7 @@ CURRENT = "replaced_on IS NULL"
 DECLINED = "declined"  # the exit reason of SPEC 2 for one who refuses the service
 
 
-@dataclass(frozen=True)
-class Consent:
+class Consent(NamedTuple):
     given: date | None
     withdrawn: date | None
 
@@ -76,6 +75,8 @@ def give(reg: Register, code: str, day: date, field: str = "--date") -> Consent:
 
 def withdraw(reg: Register, code: str, day: date) -> Consent:
     """Record the withdrawal: the episode open that day ends ``declined``, the name is erased."""
+    from mentorcli.store import maintenance  # erasing: only here
+
     fields.check_not_future(day, reg.today, "--date")
     cid = clients.writable_id(reg, code)
     was = current(reg, cid)

@@ -6,10 +6,9 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from mentorcli.core.errors import InputError, MentorError
 from mentorcli.core.messages import N_
@@ -58,8 +57,7 @@ def _create_private(path: Path) -> list[Path]:
     return made
 
 
-@dataclass(frozen=True)
-class Created:
+class Created(NamedTuple):
     """A database file this command made, and the folders made for it: removed if nothing is written."""
 
     path: Path

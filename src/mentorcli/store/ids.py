@@ -1,6 +1,6 @@
 """Row identities that two copies of one register cannot collide on."""
 
-import secrets
+import os
 
 # Each command starts at a random point and counts up from there: the ids of one command ascend in
 # the order its rows were written (rows of one audit entry keep their order, as an import's do),
@@ -13,6 +13,8 @@ def new_id() -> int:
     """An id in [2**62, 2**63): never one of the small ids made before copies could diverge."""
     global _next
     if _next is None:
-        _next = secrets.randbits(61) | (1 << 62)  # 2**61 of headroom to count up in
+        # From the system's random source, as `secrets` draws it, without the hashing modules
+        # `secrets` imports on every command's start (benchmarks/startup.py).
+        _next = (int.from_bytes(os.urandom(8)) >> 3) | (1 << 62)  # 2**61 of headroom to count up in
     _next += 1
     return _next

@@ -255,27 +255,27 @@ _MONTH = "CAST(substr({0}, 1, 4) AS INTEGER) * 12 + CAST(substr({0}, 6, 2) AS IN
 # Each client served in :first..:end (:end: the period's last day, or today if earlier), from one
 # pass over their episodes that overlap it, with what the counts ask of them:
 # - day: their last served day in the period (``Episode.served_in``, ``ClientFacts.last_served``);
-# - lo, hi: the first and last month served (``counting.monthly``), and the months of each
-#   episode (eps) when more than one overlaps the period;
+# - lo, hi: the first and last month served (``counting.monthly``), and, when more than one
+#   episode overlaps the period, each one's days (eps: start/end, ...; ``spans`` below makes
+#   them months). A month number is computed once for each client, not for each episode: at a
+#   million clients that was a tenth of the year report;
 # - starts, new, taken: an episode starts in the period; a first one; a takeover (``_flow``);
 # - exits: the reasons of the episodes ended by an exit in the period (``_ended_exits``: each is
 #   an episode that overlaps it);
 # - the client's own facts (read here once, for every query after).
 _SERVED_IN = f"""
-SELECT ep.client_id, MAX(MIN(COALESCE(ep."end", :end), :end)),
-  MIN(ep.lo), MAX(ep.hi), CASE WHEN COUNT(*) > 1 THEN group_concat(ep.lo || ':' || ep.hi) END,
+SELECT ep.client_id, MIN(MAX(COALESCE(ep."end", :end)), :end),
+  {_MONTH.format("MAX(MIN(ep.start), :first)")}, {_MONTH.format('MIN(MAX(COALESCE(ep."end", :end)), :end)')},
+  CASE WHEN COUNT(*) > 1 THEN group_concat(ep.start || '/' || COALESCE(ep."end", '')) END,
   MAX(ep.start >= :first), MAX(ep.start >= :first AND ep.first), MAX(ep.start >= :first AND ep.taken_over),
   group_concat(CASE WHEN ep.end_reason IN ({", ".join(repr(r) for r in EXIT_REASONS)}) AND ep."end" <= :end
     THEN ep.end_reason END),
   c.sex, c.born, c.country, c.route, c.residence, c.family
-FROM (
-  SELECT client_id, start, "end", end_reason, first, taken_over,
-    {_MONTH.format("MAX(start, :first)")} AS lo, {_MONTH.format('MIN(COALESCE("end", :end), :end)')} AS hi
-  -- The clients first, from the index on (end, start, client_id), then their episodes: the pass
-  -- reads the period's clients, not the whole history.
-  FROM episodes WHERE client_id IN (SELECT client_id FROM episodes WHERE {overlaps(":first", ":end")})
-  AND {overlaps(":first", ":end")} AND COALESCE("end", :today) >= :first AND :today >= :first
-) ep CROSS JOIN clients c ON c.id = ep.client_id
+-- The clients first, from the index on (end, start, client_id), then their episodes: the pass
+-- reads the period's clients, not the whole history.
+FROM episodes ep CROSS JOIN clients c ON c.id = ep.client_id
+WHERE ep.client_id IN (SELECT client_id FROM episodes WHERE {overlaps(":first", ":end")})
+  AND {overlaps(":first", ":end", "ep.start", 'ep."end"')} AND COALESCE(ep."end", :today) >= :first AND :today >= :first
 GROUP BY ep.client_id
 """
 
@@ -359,7 +359,12 @@ def counted(reg: Register, first: date, last: date) -> Counted:
     def spans(lo: int, hi: int, eps: str | None) -> list[tuple[int, int]]:
         if eps is None:
             return [(lo, hi)]
-        return [(int(a), int(b)) for a, b in (e.split(":") for e in eps.split(","))]
+        out = []
+        for e in eps.split(","):
+            start, _, stop = e.partition("/")
+            span_end = min(date.fromisoformat(stop), end) if stop else end
+            out.append((counting.month_number(max(date.fromisoformat(start), first)), counting.month_number(span_end)))
+        return out
 
     months = conn.execute("SELECT lo, hi, eps, COUNT(*) FROM temp.report_served GROUP BY lo, hi, eps")
     monthly = counting.month_counts(first, last, ((spans(lo, hi, eps), n) for lo, hi, eps, n in months))
