@@ -62,6 +62,7 @@ HOSTILE = (
     "riga\n",
     "\nmentorcli: a forged second line",
     "line\u2028separator",
+    "nul\x00byte",
     "x" * 300,
     "'=cmd|' /C calc'!A0",
     "--help",

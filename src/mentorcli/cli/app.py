@@ -107,7 +107,13 @@ class MentorGroup(typer.core.TyperGroup):
         windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
-        use(chosen_language(sys.argv[1:] if args is None else args))
+        argv = sys.argv[1:] if args is None else list(args)
+        use(chosen_language(argv))
+        if any("\x00" in a for a in argv):
+            # No shell can pass one (arguments are C strings); a program can. No value or file name
+            # this program takes may hold one: refused here, once, not wherever it lands (Typer's
+            # check of a path raised ValueError on it).
+            _fail(tr(N_("an argument holds a NUL character, which no value or file name may")), 2)
         polish(self)
         try:
             rv = super().main(args, prog_name or "mentorcli", complete_var, False, windows_expand_args, **extra)
