@@ -61,13 +61,27 @@ def _median(times: list[Timing]) -> Timing:
     )
 
 
-def paired(cmd: list[str], first: dict[str, str], second: dict[str, str], runs: int) -> tuple[Timing, Timing]:
+class Paired(NamedTuple):
+    anchor: Timing
+    other: Timing
+    ratios: tuple[float, float]  # medians of the run-by-run ratios, wall and CPU
+
+
+def by_pairs(a: list[Timing], b: list[Timing]) -> Paired:
+    """Medians of runs made by turns, and the median of each turn's ratio: this machine's speed
+    drifts by a third within minutes, and a ratio of two medians taken apart carries the drift."""
+    wall = statistics.median(y.wall / x.wall for x, y in zip(a, b, strict=True))
+    cpu = statistics.median(y.cpu / x.cpu for x, y in zip(a, b, strict=True))
+    return Paired(_median(a), _median(b), (wall, cpu))
+
+
+def paired(cmd: list[str], first: dict[str, str], second: dict[str, str], runs: int) -> Paired:
     """``cmd`` in two environments, run by turns: a neighbour's load falls on both alike."""
     a, b = [], []
     for _ in range(runs):
         a.append(timed(cmd, first))
         b.append(timed(cmd, second))
-    return _median(a), _median(b)
+    return by_pairs(a, b)
 
 
 PASSPHRASE = "benchmark passphrase"
@@ -84,9 +98,9 @@ def encrypted(mentorcli: str, db: Path, env: dict[str, str], runs: int) -> None:
         part.rename(sealed)
     for what, period, target in (("month", "2021-07", "1.3x"), ("year", "2021", "1.3x")):
         cmd = [mentorcli, "report", what, period, "--format", "json"]
-        plain, enc = paired(cmd, env, sealed_env, runs)
+        plain, enc, ratios = paired(cmd, env, sealed_env, runs)
         row(f"report {what}, plain  [anchor]", plain, None, "")
-        row(f"report {what}, encrypted", enc, plain, f"target <= {target}")
+        row(f"report {what}, encrypted", enc, plain, f"target <= {target}", ratios)
 
 
 def check_figures(mentorcli: str, db: Path, env: dict[str, str], runs: int) -> None:
@@ -112,25 +126,23 @@ def check_figures(mentorcli: str, db: Path, env: dict[str, str], runs: int) -> N
         for _ in range(runs):
             a.append(timed(version, env))
             b.append(timed(cmd, env) if cmd else unstamped())
-        row("mentorcli --version  [anchor]", _median(a), None, "")
+        version, t, ratios = by_pairs(a, b)
+        row("mentorcli --version  [anchor]", version, None, "")
         clients = sqlite3.connect(db).execute("SELECT COUNT(*) FROM clients").fetchone()[0]
-        row(label.format(clients), _median(b), _median(a), target)
+        row(label.format(clients), t, version, target, ratios)
     # Leave the file as its writers left it.
     subprocess.run([mentorcli, "db", "check"], env=env, check=False, capture_output=True)
 
 
 def paired_commands(
     a: list[str], b: list[str], env: dict[str, str], runs: int, env_a: dict[str, str] | None = None
-) -> tuple[Timing, Timing]:
-    """Medians of ``a`` and ``b`` run in turn, so that a shared machine's load falls on both alike."""
+) -> Paired:
+    """``a`` and ``b`` run in turn, so that a shared machine's load falls on both alike."""
     ta, tb = [], []
     for _ in range(runs):
         ta.append(timed(a, env_a or env))
         tb.append(timed(b, env))
-    return tuple(  # type: ignore[return-value]
-        Timing(statistics.median(x.wall for x in t), statistics.median(x.cpu for x in t), max(x.rss for x in t))
-        for t in (ta, tb)
-    )
+    return by_pairs(ta, tb)
 
 
 def plus(a: Timing, b: Timing) -> Timing:
@@ -144,8 +156,10 @@ def tool(name: str) -> str:
     return found
 
 
-def row(label: str, t: Timing, anchor: Timing | None, target: str) -> None:
-    ratio = f"{t.wall / anchor.wall:6.2f}x {t.cpu / anchor.cpu:6.2f}x" if anchor else "     -       -   "
+def row(label: str, t: Timing, anchor: Timing | None, target: str, ratios: tuple[float, float] | None = None) -> None:
+    if ratios is None and anchor is not None:
+        ratios = (t.wall / anchor.wall, t.cpu / anchor.cpu)
+    ratio = f"{ratios[0]:6.2f}x {ratios[1]:6.2f}x" if ratios else "     -       -   "
     print(f"{label:<48} {t.wall * 1000:9.1f} {t.cpu * 1000:9.1f}  {ratio}  {t.rss / 1024:6.1f} MB  {target}")
 
 
@@ -229,15 +243,11 @@ def main() -> None:
         {"show": show, **anchors}, {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}, max(args.runs, 11)
     )
     for label in anchors:
-        a = [Timing(w, c, 0) for w, c in got[label]]
-        s = [Timing(w, c, 0) for w, c in got["show"]]
-        row(f"{label}  [anchor]", _median(a), None, "")
-        wall = statistics.median(x.wall / y.wall for x, y in zip(s, a, strict=True))
-        cpu = statistics.median(x.cpu / y.cpu for x, y in zip(s, a, strict=True))
-        t = _median(s)
-        print(
-            f"{'mentorcli client show --format json':<48} {t.wall * 1000:9.1f} {t.cpu * 1000:9.1f}  {wall:6.2f}x {cpu:6.2f}x  {'':>9}  target <= 0.60x"
+        anchor, t, ratios = by_pairs(
+            [Timing(w, c, 0) for w, c in got[label]], [Timing(w, c, 0) for w, c in got["show"]]
         )
+        row(f"{label}  [anchor]", anchor, None, "")
+        row("mentorcli client show --format json", t, anchor, "target <= 0.60x", ratios)
 
     # Each figure by turns with --version: on a shared machine the load falls on both alike.
     busy = {**env, "MENTORCLI_TODAY": BUSY_DAY}  # a day inside the generated years: at TODAY nobody is served
@@ -253,28 +263,28 @@ def main() -> None:
         ),
         (f"due --format json (today {BUSY_DAY})", ["due"], busy, "target <= 2x"),
     ):
-        version, t = paired_commands(
+        version, t, ratios = paired_commands(
             [mentorcli, "--version"], [mentorcli, *cmd, "--format", "json"], run_env, args.runs
         )
         row("mentorcli --version  [anchor]", version, None, "")
-        row(label, t, version, target)
+        row(label, t, version, target, ratios)
     print()
     check_figures(mentorcli, db, env, args.runs)
 
     print()
     encrypted(mentorcli, db, env, args.runs)
     month = [mentorcli, "report", "month", "2021-07", "--format", "json"]
-    plain, as_of = paired_commands(month, [*month, "--as-of", AS_OF_DAY], env, args.runs)
+    plain, as_of, ratios = paired_commands(month, [*month, "--as-of", AS_OF_DAY], env, args.runs)
     row("report month 2021-07  [anchor]", plain, None, "")
-    row(f"report month 2021-07 --as-of {AS_OF_DAY}", as_of, plain, "target <= 2x")
+    row(f"report month 2021-07 --as-of {AS_OF_DAY}", as_of, plain, "target <= 2x", ratios)
     year = [mentorcli, "report", "year", "2021", "--format", "json"]
-    plain, as_of = paired_commands(year, [*year, "--as-of", "2022-01-10"], env, args.runs)
+    plain, as_of, ratios = paired_commands(year, [*year, "--as-of", "2022-01-10"], env, args.runs)
     row("report year 2021  [anchor]", plain, None, "")
-    row("report year 2021 --as-of 2022-01-10", as_of, plain, "target <= 2x")
+    row("report year 2021 --as-of 2022-01-10", as_of, plain, "target <= 2x", ratios)
     due = [mentorcli, "due", "--format", "json"]
-    plain, as_of = paired_commands(due, [*due, "--as-of", BUSY_DAY], env, args.runs, env_a=busy)
+    plain, as_of, ratios = paired_commands(due, [*due, "--as-of", BUSY_DAY], env, args.runs, env_a=busy)
     row(f"due (today {BUSY_DAY})  [anchor]", plain, None, "")
-    row(f"due --as-of {BUSY_DAY}", as_of, plain, "target <= 2x")
+    row(f"due --as-of {BUSY_DAY}", as_of, plain, "target <= 2x", ratios)
 
     print()
     src = args.work / f"csv-{args.import_clients}"
