@@ -160,7 +160,8 @@ def row(label: str, t: Timing, anchor: Timing | None, target: str, ratios: tuple
     if ratios is None and anchor is not None:
         ratios = (t.wall / anchor.wall, t.cpu / anchor.cpu)
     ratio = f"{ratios[0]:6.2f}x {ratios[1]:6.2f}x" if ratios else "     -       -   "
-    print(f"{label:<48} {t.wall * 1000:9.1f} {t.cpu * 1000:9.1f}  {ratio}  {t.rss / 1024:6.1f} MB  {target}")
+    peak = f"{t.rss / 1024:6.1f} MB" if t.rss else " " * 9  # the start-up rounds keep no peak
+    print(f"{label:<48} {t.wall * 1000:9.1f} {t.cpu * 1000:9.1f}  {ratio}  {peak}  {target}")
 
 
 def ensure(db: Path, clients: int, csv_dir: Path | None = None) -> None:
