@@ -46,6 +46,31 @@ def timed(cmd: list[str], env: dict[str, str]) -> Timing:
     return Timing(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
 
 
+def by_turns(cases: dict[str, list[str]], env: dict[str, str], runs: int) -> dict[str, list[Timing]]:
+    """Every case once per round, ``runs`` rounds after one unmeasured: a machine's changing speed
+    falls on all of them alike, and the first round writes the byte-code caches a normal install has."""
+    got: dict[str, list[Timing]] = {label: [] for label in cases}
+    for n in range(runs + 1):
+        for label, cmd in cases.items():
+            fig = timed(cmd, env)
+            if n:
+                got[label].append(fig)
+    return got
+
+
+TYPER_029 = "typer==0.29.2"
+
+
+def typer_029_python(work: Path) -> str:
+    """The hello-world anchor's Python: a venv of its own with Typer 0.29 from the package index."""
+    venv = work / "typer-0.29"
+    python = venv / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", TYPER_029], check=True)
+    return str(python)
+
+
 def median(cmd: list[str], env: dict[str, str], runs: int, setup: object = None) -> Timing:
     times = []
     for _ in range(runs):
@@ -223,8 +248,6 @@ def main() -> None:
         return
 
     # By turns with both anchors of issue 13; the ratio is the median of the rounds' ratios.
-    from startup import by_turns, typer_029_python
-
     show = [mentorcli, "client", "show", code, "--format", "json"]
     anchors = {
         "sqlite-utils rows (one row)": [
@@ -244,9 +267,7 @@ def main() -> None:
         {"show": show, **anchors}, {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}, max(args.runs, 11)
     )
     for label in anchors:
-        anchor, t, ratios = by_pairs(
-            [Timing(w, c, 0) for w, c in got[label]], [Timing(w, c, 0) for w, c in got["show"]]
-        )
+        anchor, t, ratios = by_pairs(got[label], got["show"])
         row(f"{label}  [anchor]", anchor, None, "")
         row("mentorcli client show --format json", t, anchor, "target <= 0.60x", ratios)
 

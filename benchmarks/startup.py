@@ -17,45 +17,12 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from run import by_turns, typer_029_python
 
 HERE = Path(__file__).parent
 TODAY = "2030-01-01"
-TYPER_029 = "typer==0.29.2"
-
-
-def one_run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall and CPU seconds of one run."""
-    t = time.perf_counter()
-    p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - t
-    if os.waitstatus_to_exitcode(status) != 0:
-        err = p.stderr.read().decode() if p.stderr else ""
-        raise SystemExit(f"failed: {' '.join(cmd)}\n{err[:2000]}")
-    return wall, usage.ru_utime + usage.ru_stime
-
-
-def by_turns(cases: dict[str, list[str]], env: dict[str, str], runs: int) -> dict[str, list[tuple[float, float]]]:
-    """Every case once per round, ``runs`` rounds after one unmeasured: a machine's changing speed
-    falls on all of them alike, and the first round writes the byte-code caches a normal install has."""
-    got: dict[str, list[tuple[float, float]]] = {label: [] for label in cases}
-    for n in range(runs + 1):
-        for label, cmd in cases.items():
-            fig = one_run(cmd, env)
-            if n:
-                got[label].append(fig)
-    return got
-
-
-def typer_029_python(work: Path) -> str:
-    venv = work / "typer-0.29"
-    python = venv / "bin" / "python"
-    if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", TYPER_029], check=True)
-    return str(python)
 
 
 def main() -> None:
@@ -93,7 +60,7 @@ def main() -> None:
     print("ratios of client show to that command (target <= 0.60 against sqlite-utils and Typer 0.29)\n")
     print(f"{'':<36} {'wall ms':>9} {'cpu ms':>9} {'wall ratio':>11} {'cpu ratio':>10}")
     for label, figs in got.items():
-        wall, cpu = (statistics.median(f[k] for f in figs) for k in (0, 1))
+        wall, cpu = statistics.median(f.wall for f in figs), statistics.median(f.cpu for f in figs)
         ratios = [statistics.median(s[k] / f[k] for s, f in zip(show, figs, strict=True)) for k in (0, 1)]
         print(f"{label:<36} {wall * 1000:9.1f} {cpu * 1000:9.1f} {ratios[0]:10.2f}x {ratios[1]:9.2f}x")
 
